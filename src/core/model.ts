@@ -1,0 +1,165 @@
+/**
+ * The run as data: what the runner returns, what the CLI prints, what the timeline shows.
+ * Plain JSON-serialisable objects only (no class instances, no Dates), so a run can cross the
+ * webview boundary, be written to a file, or be compared in a test.
+ */
+
+/** A value in a request that must not be shown or exported unless the user asks. */
+export interface SecretMark {
+  /** Shell-style variable name used in place of the value, e.g. `CLIENT_SECRET`. */
+  variable: string;
+  value: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  /** Headers in the order sent, names as sent. Includes Host and Content-Length. */
+  headers: [name: string, value: string][];
+  /** Request body as text (forms and JSON only); undefined when there is none. */
+  body?: string;
+  /** The request head exactly as written to the socket (request line and headers), when captured. */
+  rawHead?: string;
+  /** Values inside url/headers/body that are secrets. Emptied by `redactRun`. */
+  secrets: SecretMark[];
+}
+
+export interface RecordedResponse {
+  status: number;
+  statusText: string;
+  headers: [name: string, value: string][];
+  /** Body decoded as UTF-8 text; truncated responses are rejected before they get here. */
+  body: string;
+  /** Parsed body when the response is JSON (by content type or by shape). */
+  json?: unknown;
+  /** Size of the body in bytes. */
+  size: number;
+}
+
+/** Milliseconds, measured with a monotonic clock. */
+export interface Timing {
+  /** Time spent opening the connection (TCP and TLS); 0 when a kept-alive connection was reused. */
+  connect: number;
+  /** From sending the request until the response headers arrived. */
+  ttfb: number;
+  /** From the start of the request until the body was read. */
+  total: number;
+}
+
+export interface CookieRecord {
+  name: string;
+  value: string;
+  domain?: string;
+  path?: string;
+  expires?: string;
+  secure?: boolean;
+  httpOnly?: boolean;
+  sameSite?: string;
+}
+
+export interface Exchange {
+  request: RecordedRequest;
+  /** Missing when no response arrived (timeout, reset, refused). */
+  response?: RecordedResponse;
+  timing: Timing;
+  cookies: { sent: CookieRecord[]; set: CookieRecord[] };
+}
+
+export type CheckStatus = 'passed' | 'failed' | 'skipped';
+
+/** One named verification (state matches, signature verifies, `exp` is in the future…). */
+export interface Check {
+  name: string;
+  status: CheckStatus;
+  detail: string;
+}
+
+export type TokenKind = 'id_token' | 'access_token' | 'refresh_token' | 'token';
+
+export interface TimeClaim {
+  claim: string;
+  /** Seconds since the epoch, as in the token. */
+  value: number;
+  iso: string;
+  /** "in 59 min", "3 h ago". Relative to when the token was decoded. */
+  relative: string;
+}
+
+export interface DecodedToken {
+  kind: TokenKind;
+  /** The compact JWT. A secret: `redactRun` replaces it. */
+  raw: string;
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  /** base64url signature part, as in the token. */
+  signature: string;
+  times: TimeClaim[];
+  /** Signature, issuer, audience, time and binding checks; empty when nothing could be checked. */
+  checks: Check[];
+  /** true when every check passed; false when one failed; undefined when none ran (opaque or decode-only). */
+  verified?: boolean;
+}
+
+export type StepKind =
+  | 'authorize'
+  | 'flow'
+  | 'signOn'
+  | 'resume'
+  | 'token'
+  | 'jwks'
+  | 'userinfo';
+
+export type StepStatus = 'running' | 'succeeded' | 'failed';
+
+/** Why a step failed, in words a person can act on. */
+export interface StepError {
+  /** Machine-readable code, e.g. `HTTP_TIMEOUT`, `STATE_MISMATCH`, `INVALID_CREDENTIALS`. */
+  code: string;
+  /** One plain sentence: what happened. */
+  message: string;
+  /** What to check or do next. */
+  hint: string;
+  /** Parsed error body (RFC 6749 §5.2 or the PingOne platform error), when the server sent one. */
+  detail?: unknown;
+}
+
+export interface Step {
+  /** Unique within the run, e.g. `s3`. */
+  id: string;
+  kind: StepKind;
+  /** Short title for the card, e.g. "Sign on (usernamePassword.check)". */
+  title: string;
+  status: StepStatus;
+  /** Wall-clock start, ISO 8601. */
+  startedAt: string;
+  /** Total time of the step, ms. */
+  duration?: number;
+  exchange?: Exchange;
+  /** Step-specific values worth showing: PKCE verifier/challenge, state, flowId, flow status, code. */
+  facts: Record<string, string>;
+  checks: Check[];
+  tokens: DecodedToken[];
+  /** Warnings that do not fail the step, e.g. TLS verification disabled. */
+  warnings: string[];
+  error?: StepError;
+}
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface Run {
+  id: string;
+  profile: { id: string; name: string; issuer: string; clientId: string };
+  status: RunStatus;
+  startedAt: string;
+  duration?: number;
+  steps: Step[];
+  /** Set when the run did not succeed: the failing step's error, or the cancellation. */
+  error?: StepError;
+}
+
+export type RunEvent =
+  | { type: 'run/started'; run: Run }
+  | { type: 'step/started'; runId: string; step: Step }
+  | { type: 'step/finished'; runId: string; step: Step }
+  | { type: 'step/failed'; runId: string; step: Step }
+  | { type: 'run/finished'; run: Run };
