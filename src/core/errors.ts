@@ -1,4 +1,4 @@
-import type { StepError } from './model';
+import type { Exchange, StepError } from './model';
 
 /**
  * The one error type the engine throws. It carries what a failed step shows: a code to branch on,
@@ -9,6 +9,8 @@ export class FlowError extends Error {
   readonly code: string;
   readonly hint: string;
   readonly detail?: unknown;
+  /** The request (and any response) that failed, so the step can still show it. */
+  exchange?: Exchange;
 
   constructor(code: string, message: string, hint: string, options?: { detail?: unknown; cause?: unknown }) {
     super(message, { cause: options?.cause });

@@ -9,6 +9,8 @@ export interface SecretMark {
   /** Shell-style variable name used in place of the value, e.g. `CLIENT_SECRET`. */
   variable: string;
   value: string;
+  /** What to put in the variable, when it is not obvious from the name. */
+  describe?: string;
 }
 
 export interface RecordedRequest {
@@ -34,6 +36,8 @@ export interface RecordedResponse {
   json?: unknown;
   /** Size of the body in bytes. */
   size: number;
+  /** Values in the headers or body that are secrets (tokens, session cookies). Emptied by `redactRun`. */
+  secrets: SecretMark[];
 }
 
 /** Milliseconds, measured with a monotonic clock. */
@@ -74,7 +78,8 @@ export interface Check {
   detail: string;
 }
 
-export type TokenKind = 'id_token' | 'access_token' | 'refresh_token' | 'token';
+/** `request_object` and `client_assertion` are JWTs this client signed and sent. */
+export type TokenKind = 'id_token' | 'access_token' | 'refresh_token' | 'request_object' | 'client_assertion' | 'token';
 
 export interface TimeClaim {
   claim: string;

@@ -1,0 +1,363 @@
+/**
+ * The flow runner: wires the steps in the order PingOne's step-by-step docs take them — authorize,
+ * flow status, sign-on actions until COMPLETED, resume (302 read, not followed), token, userinfo —
+ * and records each as a {@link Step}. It holds no protocol logic of its own: every step is a pair of
+ * functions (build the request, read the response) in its own module.
+ *
+ * `runFlow` never throws for a flow failure: the returned run says which step failed and why.
+ */
+import { buildAuthorizeRequest, readAuthorizeResponse } from './authorize';
+import { clientAuthentication } from './clientAuth';
+import { CookieJar } from './cookies';
+import { FlowError, toStepError } from './errors';
+import { buildFlowActionRequest, buildFlowStatusRequest, offeredActions, readFlowResponse } from './flow';
+import type { Flow, FlowAction } from './flow';
+import type { HttpRequest } from './http';
+import { Transport } from './http';
+import { buildJwksRequest, readJwksResponse } from './jwks';
+import { decodeToken, tryDecode, verifyToken } from './jwt';
+import type { DecodedToken, Run, RunEvent, SecretMark, Step, StepKind } from './model';
+import { createPkce, randomValue } from './pkce';
+import type { Profile, Secrets } from './profile';
+import { endpointsOf, secretProblems, validateProfile } from './profile';
+import type { Answers, Ask, Question } from './questions';
+import { secretReplacer } from './redact';
+import { buildResumeRequest, readResumeResponse } from './resume';
+import { buildTokenRequest, readTokenResponse } from './token';
+import { buildUserinfoRequest, readUserinfoResponse } from './userinfo';
+import type { JSONWebKeySet } from 'jose';
+
+export interface RunOptions {
+  profile: Profile;
+  secrets: Secrets;
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  /** Asks a person for what the flow needs (credentials, a code, a device). Without it, the run uses `secrets` only. */
+  ask?: Ask;
+  timeoutMs?: number;
+  clockSkewSec?: number;
+  maxBodyBytes?: number;
+  /** One line per request and response, secrets already replaced by `$VARIABLE`. */
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_CLOCK_SKEW_SEC = 120;
+/** More sign-on actions than any documented policy needs; stops a flow that never completes. */
+const MAX_SIGN_ON_ACTIONS = 12;
+
+class Cancelled extends Error {
+  constructor() {
+    super('The run was cancelled.');
+    this.name = 'AbortError';
+  }
+}
+
+export async function runFlow(options: RunOptions): Promise<Run> {
+  const { profile } = options;
+  const endpoints = endpointsOf(profile);
+  const started = performance.now();
+  const run: Run = {
+    id: randomValue(9),
+    profile: { id: profile.id, name: profile.name, issuer: endpoints.issuer, clientId: profile.clientId },
+    status: 'running',
+    startedAt: new Date().toISOString(),
+    steps: [],
+  };
+  const emit = (event: RunEvent) => options.onEvent?.(structuredClone(event));
+  emit({ type: 'run/started', run });
+
+  const transport = new Transport({
+    jar: new CookieJar(),
+    timeoutMs: options.timeoutMs,
+    maxBodyBytes: options.maxBodyBytes,
+    rejectUnauthorized: !profile.insecureTls,
+  });
+  const context = new RunContext(run, options, transport, emit);
+  try {
+    const problems = [...validateProfile(profile), ...(validateProfile(profile).length ? [] : secretProblems(profile, options.secrets))];
+    if (problems.length) {
+      throw new FlowError('INVALID_PROFILE', problems.map((p) => p.message).join(' '), 'Edit the environment, or set its secrets.');
+    }
+    await context.execute();
+    run.status = 'succeeded';
+  } catch (error) {
+    const stepError = toStepError(error);
+    run.status = stepError.code === 'CANCELLED' ? 'cancelled' : 'failed';
+    run.error = stepError;
+  } finally {
+    await transport.close();
+    run.duration = Math.round(performance.now() - started);
+    emit({ type: 'run/finished', run });
+  }
+  return run;
+}
+
+/** The state one run carries between its steps. */
+class RunContext {
+  readonly #endpoints;
+  #jwks: JSONWebKeySet | undefined;
+  #stepCount = 0;
+
+  constructor(
+    readonly run: Run,
+    readonly options: RunOptions,
+    readonly transport: Transport,
+    readonly emit: (event: RunEvent) => void,
+  ) {
+    this.#endpoints = endpointsOf(options.profile);
+  }
+
+  async execute(): Promise<void> {
+    const { profile, secrets } = this.options;
+    const endpoints = this.#endpoints;
+    const state = randomValue();
+    const nonce = randomValue();
+    const pkce = profile.pkce ? createPkce() : undefined;
+
+    const authorized = await this.step('authorize', `Authorize (${profile.authorizeMethod}, ${profile.responseMode})`, async (step) => {
+      Object.assign(step.facts, { state, nonce, response_mode: profile.responseMode === 'pi.flow' ? 'pi.flow' : 'redirect (302)' });
+      if (pkce) Object.assign(step.facts, { code_verifier: pkce.verifier, code_challenge: pkce.challenge, code_challenge_method: pkce.method });
+      const { request, requestObject } = await buildAuthorizeRequest({ profile, endpoints, state, nonce, codeChallenge: pkce?.challenge, secrets });
+      if (requestObject) step.tokens.push(decodeToken(requestObject, 'request_object'));
+      const result = readAuthorizeResponse(await this.send(step, request), profile);
+      step.facts.flowId = result.flowId;
+      if (result.flow) step.facts.flow_status = result.flow.status;
+      return result;
+    });
+
+    let flow: Flow =
+      authorized.flow ??
+      (await this.step('flow', 'Flow status', async (step) => {
+        const result = readFlowResponse(await this.send(step, buildFlowStatusRequest(endpoints, authorized.flowId)));
+        describeFlow(step, result);
+        return result;
+      }));
+
+    for (let actions = 0; flow.status !== 'COMPLETED'; actions++) {
+      if (actions >= MAX_SIGN_ON_ACTIONS) {
+        throw new FlowError('FLOW_LOOP', `The flow is still ${flow.status} after ${MAX_SIGN_ON_ACTIONS} actions.`, 'Check the sign-on policy; the flow is not progressing.');
+      }
+      flow = await this.signOn(flow);
+    }
+
+    const resumed = await this.step('resume', 'Resume (read the redirect, do not follow it)', async (step) => {
+      step.facts.flowId = flow.id;
+      const result = readResumeResponse(await this.send(step, buildResumeRequest(endpoints, flow.id)), { state, redirectUri: profile.redirectUri });
+      step.checks.push(...result.checks);
+      step.facts.code = result.code;
+      if (result.location) step.facts.location = result.location;
+      return result;
+    });
+
+    const tokens = await this.step('token', `Token (authorization_code, ${profile.clientAuthMethod})`, async (step) => {
+      const auth = await clientAuthentication(profile, secrets, endpoints.token);
+      if (auth.assertion) step.tokens.push(decodeToken(auth.assertion, 'client_assertion'));
+      if (pkce) step.facts.code_verifier = pkce.verifier;
+      const request = buildTokenRequest({ tokenEndpoint: endpoints.token, code: resumed.code, redirectUri: profile.redirectUri || undefined, codeVerifier: pkce?.verifier, auth });
+      const exchange = await this.send(step, request);
+      const result = readTokenResponse(exchange);
+      exchange.response?.secrets.push(...tokenMarks(result));
+      Object.assign(step.facts, { token_type: result.token_type, ...(result.scope ? { scope: result.scope } : {}), ...(result.expires_in ? { expires_in: `${result.expires_in} s` } : {}) });
+      const decoded = [
+        tryDecode(result.id_token ?? '', 'id_token'),
+        tryDecode(result.access_token, 'access_token'),
+        tryDecode(result.refresh_token ?? '', 'refresh_token'),
+      ].filter((t): t is DecodedToken => t !== undefined);
+      const jwks = await this.jwks();
+      for (const token of decoded) {
+        if (token.kind === 'refresh_token') {
+          step.tokens.push(token);
+          continue;
+        }
+        step.tokens.push(
+          await verifyToken(token, {
+            jwks,
+            issuer: endpoints.issuer,
+            clientId: profile.clientId,
+            skewSec: this.options.clockSkewSec ?? DEFAULT_CLOCK_SKEW_SEC,
+            nonce,
+            accessToken: result.access_token,
+          }),
+        );
+      }
+      for (const token of step.tokens.filter((t) => t.verified === false)) {
+        const failed = token.checks.filter((c) => c.status === 'failed');
+        step.checks.push(...failed.map((c) => ({ ...c, name: `${token.kind}: ${c.name}` })));
+      }
+      if (profile.scopes.includes('openid') && !result.id_token) {
+        step.checks.push({ name: 'ID token', status: 'failed', detail: 'scope includes openid but the response has no id_token' });
+      }
+      return { ...result, idTokenSub: decoded.find((t) => t.kind === 'id_token')?.payload.sub };
+    });
+
+    if (profile.userinfo !== false) {
+      await this.step('userinfo', 'Userinfo', async (step) => {
+        const { claims, checks } = readUserinfoResponse(
+          await this.send(step, buildUserinfoRequest(endpoints.userinfo, tokens.access_token)),
+          typeof tokens.idTokenSub === 'string' ? tokens.idTokenSub : undefined,
+        );
+        step.checks.push(...checks);
+        if (typeof claims.sub === 'string') step.facts.sub = claims.sub;
+      });
+    }
+  }
+
+  /** One sign-on action chosen from the flow's status and `_links`, asking the person for what it needs. */
+  async signOn(flow: Flow): Promise<Flow> {
+    const { secrets } = this.options;
+    const offered = offeredActions(flow);
+    const has = (action: FlowAction) => offered.includes(action);
+    let action: FlowAction;
+    let body: Record<string, unknown>;
+    const marks: SecretMark[] = [];
+
+    if (flow.status === 'FAILED') {
+      throw new FlowError('FLOW_FAILED', 'The flow ended in status FAILED.', 'Start a new run; check the user and the sign-on policy.', { detail: flow });
+    }
+    if (has('usernamePassword.check') && ['USERNAME_PASSWORD_REQUIRED', 'PASSWORD_REQUIRED', 'SIGN_ON_REQUIRED'].includes(flow.status)) {
+      const knownUser = flow._embedded?.user?.username;
+      const credentials =
+        secrets.username !== undefined && secrets.password !== undefined && (!knownUser || knownUser === secrets.username)
+          ? { username: secrets.username, password: secrets.password }
+          : await this.ask({ kind: 'credentials', username: knownUser ?? secrets.username });
+      action = 'usernamePassword.check';
+      body = { username: credentials.username, password: credentials.password };
+      marks.push({ variable: 'PASSWORD', value: credentials.password, describe: 'the user\'s password' });
+    } else if (has('user.lookup')) {
+      const username = secrets.username ?? (await this.ask({ kind: 'credentials' })).username;
+      action = 'user.lookup';
+      body = { username };
+    } else if (has('device.select') && flow.status === 'DEVICE_SELECTION_REQUIRED') {
+      const devices = (flow._embedded?.devices ?? []).map((d) => ({ id: d.id, label: [d.type, d.nickname ?? d.email ?? d.phone].filter(Boolean).join(' ') || d.id }));
+      action = 'device.select';
+      body = { device: { id: (await this.ask({ kind: 'device', devices })).deviceId } };
+    } else if (has('otp.check')) {
+      const { otp } = await this.ask({ kind: 'otp' });
+      action = 'otp.check';
+      body = { otp };
+      marks.push({ variable: 'OTP', value: otp });
+    } else if (has('password.reset') && ['MUST_CHANGE_PASSWORD', 'PASSWORD_EXPIRED'].includes(flow.status)) {
+      const current = secrets.password ?? (await this.ask({ kind: 'credentials' })).password;
+      const { newPassword } = await this.ask({ kind: 'newPassword', message: `The flow is ${flow.status}: choose a new password.` });
+      action = 'password.reset';
+      body = { currentPassword: current, newPassword };
+      marks.push({ variable: 'PASSWORD', value: current, describe: 'the user\'s password' }, { variable: 'NEW_PASSWORD', value: newPassword });
+    } else {
+      return this.step('signOn', `Sign on (${flow.status})`, async () => {
+        const page = flow._links?.signOnPage?.href;
+        throw new FlowError(
+          'UNSUPPORTED_STATUS',
+          `The flow is ${flow.status}, offering ${offered.join(', ') || 'no actions'}, which this client cannot complete on its own.`,
+          page ? `Complete sign-on in a browser at ${page}, or change the sign-on policy.` : 'Change the sign-on policy to one with username/password, OTP or device selection.',
+          { detail: flow },
+        );
+      });
+    }
+
+    return this.step('signOn', `Sign on (${action})`, async (step) => {
+      step.facts.action = action;
+      step.facts.status_before = flow.status;
+      const result = readFlowResponse(await this.send(step, buildFlowActionRequest(this.#endpoints, flow, action, body, marks)));
+      describeFlow(step, result);
+      return result;
+    });
+  }
+
+  async jwks(): Promise<JSONWebKeySet> {
+    this.#jwks ??= await this.step('jwks', 'Signing keys (JWKS)', async (step) => {
+      const keys = readJwksResponse(await this.send(step, buildJwksRequest(this.#endpoints.jwks)));
+      step.facts.keys = keys.keys.map((k) => `${k.kid ?? '(no kid)'} ${k.kty}${k.alg ? ` ${k.alg}` : ''}`).join(', ');
+      return keys;
+    });
+    return this.#jwks;
+  }
+
+  async ask<Q extends Question>(question: Q): Promise<Answers[Q['kind']]> {
+    if (!this.options.ask) {
+      const what = { credentials: 'a username and password', otp: 'a one-time code', device: 'a device choice', newPassword: 'a new password' }[question.kind];
+      throw new FlowError('NEEDS_INPUT', `The flow needs ${what}, and this run has no way to ask for it.`, 'Pass it on the command line (--username/--password) or run interactively.');
+    }
+    const answer = await this.options.ask(question);
+    if (answer === undefined) throw new Cancelled();
+    return answer;
+  }
+
+  async send(step: Step, request: HttpRequest): Promise<NonNullable<Step['exchange']>> {
+    const redact = secretReplacer(request.secrets ?? []);
+    this.options.log?.(`→ ${request.method} ${redact(request.url)}`);
+    try {
+      const exchange = await this.transport.send(request, this.options.signal);
+      step.exchange = exchange;
+      this.options.log?.(`← ${exchange.response?.status} ${redact(request.url)} (${exchange.timing.total} ms)`);
+      return exchange;
+    } catch (error) {
+      if (error instanceof FlowError && error.exchange) step.exchange = error.exchange;
+      this.options.log?.(`✗ ${redact(request.url)}: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+  }
+
+  /** Runs `body` as one recorded step: started event, then finished or failed. A failed check fails the step. */
+  async step<T>(kind: StepKind, title: string, body: (step: Step) => Promise<T>): Promise<T> {
+    this.options.signal?.throwIfAborted();
+    const started = performance.now();
+    const step: Step = {
+      id: `s${++this.#stepCount}`,
+      kind,
+      title,
+      status: 'running',
+      startedAt: new Date().toISOString(),
+      facts: {},
+      checks: [],
+      tokens: [],
+      warnings: this.options.profile.insecureTls ? ['TLS certificate verification is off for this environment.'] : [],
+    };
+    this.run.steps.push(step);
+    this.emit({ type: 'step/started', runId: this.run.id, step });
+    try {
+      const result = await body(step);
+      const failed = step.checks.find((c) => c.status === 'failed');
+      if (failed) {
+        throw new FlowError('CHECK_FAILED', `${failed.name} check failed: ${failed.detail}.`, checkHint(failed.name));
+      }
+      step.status = 'succeeded';
+      step.duration = Math.round(performance.now() - started);
+      this.emit({ type: 'step/finished', runId: this.run.id, step });
+      return result;
+    } catch (error) {
+      step.status = 'failed';
+      step.duration = Math.round(performance.now() - started);
+      step.error = toStepError(this.options.signal?.aborted ? new Cancelled() : error);
+      this.emit({ type: 'step/failed', runId: this.run.id, step });
+      throw error;
+    }
+  }
+}
+
+function describeFlow(step: Step, flow: Flow): void {
+  step.facts.flowId = flow.id;
+  step.facts.flow_status = flow.status;
+  const actions = offeredActions(flow);
+  if (actions.length) step.facts.next_actions = actions.join(', ');
+  const user = flow._embedded?.user;
+  if (user?.username) step.facts.user = user.username;
+  if (flow.session?.id) step.facts.session = flow.session.id;
+}
+
+function tokenMarks(tokens: { access_token: string; id_token?: string; refresh_token?: string }): SecretMark[] {
+  return [
+    { variable: 'ACCESS_TOKEN', value: tokens.access_token },
+    ...(tokens.id_token ? [{ variable: 'ID_TOKEN', value: tokens.id_token }] : []),
+    ...(tokens.refresh_token ? [{ variable: 'REFRESH_TOKEN', value: tokens.refresh_token }] : []),
+  ];
+}
+
+function checkHint(check: string): string {
+  if (/Signature/.test(check)) return 'Do not trust this token: check that the issuer\'s JWKS is the one that signed it, and that nothing altered it in transit.';
+  if (/Issuer/.test(check)) return 'Check the environment ID and region: the token comes from another issuer.';
+  if (/Audience/.test(check)) return 'Check the client ID in the profile: the token was issued to another application.';
+  if (/Nonce/.test(check)) return 'The ID token was not issued for this authorize request (replay?). Start a new run.';
+  if (/Expiry|Issued at|Not before/.test(check)) return 'Check this machine\'s clock, or raise the clock-skew setting.';
+  if (/at_hash/.test(check)) return 'The ID token and access token do not belong together; do not use them.';
+  return 'See the check\'s detail on this step.';
+}
