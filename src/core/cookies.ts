@@ -6,7 +6,7 @@
  * Domain cookies, default-path, Max-Age over Expires, Secure only over https, longest path first.
  * Public-suffix checks are not applied: a run talks to one authorization server.
  */
-import { getSetCookies } from 'undici';
+import { getSetCookies, Headers } from 'undici';
 import type { CookieRecord } from './model';
 
 interface StoredCookie {

@@ -95,6 +95,7 @@ export class Transport {
   }
 
   async close(): Promise<void> {
+    if (this.#agent.closed || this.#agent.destroyed) return;
     diagnosticsChannel.unsubscribe(SEND_HEADERS, this.#onSendHeaders);
     await this.#agent.close();
   }

@@ -225,7 +225,8 @@ export function parseProfile(value: unknown): Profile {
       throw new ProfileError([{ field: 'secrets', message: `Profiles never hold secrets: remove "${forbidden}" and pass it through a flag, an environment variable or the secret store.` }]);
     }
   }
-  if (typeof candidate.scopes === 'string') candidate.scopes = candidate.scopes.split(/\s+/).filter(Boolean);
+  const scopes: unknown = candidate.scopes;
+  if (typeof scopes === 'string') candidate.scopes = scopes.split(/\s+/).filter(Boolean);
   if (candidate.region === 'custom' && candidate.authPath) candidate.authPath = normalizeAuthPath(candidate.authPath);
   const problems = validateProfile(candidate);
   if (problems.length) throw new ProfileError(problems);

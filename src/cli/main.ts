@@ -1,0 +1,187 @@
+/**
+ * `auth-flow` — the engine without VS Code.
+ *
+ *   auth-flow run --profile FILE [--username U] [--password P] [--json] [--include-secrets]
+ *   auth-flow sandbox [--port N]
+ *   auth-flow decode TOKEN [--jwks URL]
+ *   auth-flow demo            (what `npm start` runs: the sandbox plus a full flow against it)
+ *
+ * Exit codes: 0 success, 1 a step failed (the timeline says which and why), 2 bad usage.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { Profile, Secrets } from '../core/profile';
+import { parseProfile, ProfileError } from '../core/profile';
+import { runFlow } from '../core/run';
+import { redactRun } from '../core/redact';
+import { FlowError } from '../core/errors';
+import { startSandbox } from '../sandbox/index';
+import { decodeCommand } from './decode';
+import { printRun } from './print';
+import { terminalAsk } from './prompt';
+
+const USAGE = `Usage:
+  auth-flow run --profile FILE [--username U] [--password P] [--client-secret S]
+                [--private-key-file F] [--timeout SECONDS] [--json] [--include-secrets]
+  auth-flow sandbox [--port N]
+  auth-flow decode TOKEN|- [--jwks URL]
+  auth-flow demo
+
+Secrets never come from the profile file. They come from flags or the environment:
+  AUTH_FLOW_CLIENT_SECRET, AUTH_FLOW_PRIVATE_KEY (PEM or JWK text), AUTH_FLOW_PRIVATE_KEY_FILE,
+  AUTH_FLOW_USERNAME, AUTH_FLOW_PASSWORD. Missing credentials are asked for on a terminal.
+
+Exit codes: 0 success, 1 a step failed, 2 bad usage.`;
+
+class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(rest);
+      case 'sandbox':
+        return await sandboxCommand(rest);
+      case 'decode':
+        return await decodeCommand(rest);
+      case 'demo':
+        return await demoCommand();
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`Unknown command "${command}".`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ProfileError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof FlowError) {
+      process.stderr.write(`${error.message}\n${error.hint}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+async function runCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      profile: { type: 'string' },
+      username: { type: 'string' },
+      password: { type: 'string' },
+      'client-secret': { type: 'string' },
+      'private-key-file': { type: 'string' },
+      timeout: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      'include-secrets': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (!values.profile) throw new UsageError('run needs --profile FILE.');
+  let text: string;
+  try {
+    text = readFileSync(values.profile, 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read the profile file ${values.profile}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`The profile file ${values.profile} is not JSON: ${(error as Error).message}`);
+  }
+  const profile = parseProfile({ id: 'cli', name: values.profile, ...(json as object) });
+  const env = process.env;
+  const privateKeyFile = values['private-key-file'] ?? env.AUTH_FLOW_PRIVATE_KEY_FILE;
+  const secrets: Secrets = {
+    clientSecret: values['client-secret'] ?? env.AUTH_FLOW_CLIENT_SECRET,
+    privateKey: privateKeyFile ? readFileSync(privateKeyFile, 'utf8') : env.AUTH_FLOW_PRIVATE_KEY,
+    username: values.username ?? env.AUTH_FLOW_USERNAME,
+    password: values.password ?? env.AUTH_FLOW_PASSWORD,
+  };
+  const timeoutSec = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutSec !== undefined && !(timeoutSec > 0)) throw new UsageError('--timeout takes a number of seconds.');
+  return execute(profile, secrets, { json: values.json, includeSecrets: values['include-secrets'], timeoutMs: timeoutSec && timeoutSec * 1000 });
+}
+
+async function execute(profile: Profile, secrets: Secrets, options: { json: boolean; includeSecrets: boolean; timeoutMs?: number }): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  try {
+    const run = await runFlow({
+      profile,
+      secrets,
+      signal: controller.signal,
+      timeoutMs: options.timeoutMs,
+      ask: process.stdin.isTTY ? terminalAsk : undefined,
+    });
+    const shown = options.includeSecrets ? run : redactRun(run);
+    if (options.json) process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+    else process.stdout.write(printRun(shown, { insecure: profile.insecureTls }));
+    return run.status === 'succeeded' ? 0 : 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
+
+async function sandboxCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { port: { type: 'string' } }, strict: true });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a port number (0 for any free port).');
+  const sandbox = await startSandbox({ port });
+  const [demo] = sandbox.profiles();
+  const { id: _id, name: _name, ...profileFile } = demo.profile;
+  process.stdout.write(
+    [
+      `PingOne sandbox listening at ${sandbox.url} (environment ${sandbox.envId})`,
+      `Issuer: ${sandbox.issuer}`,
+      `Demo user: ${sandbox.demoUser.username} / ${sandbox.demoUser.password}`,
+      '',
+      'Profile (save as profile.json):',
+      JSON.stringify(profileFile, null, 2),
+      '',
+      'Then:',
+      `  AUTH_FLOW_CLIENT_SECRET='${demo.secrets.clientSecret ?? ''}' auth-flow run --profile profile.json --username ${sandbox.demoUser.username} --password '${sandbox.demoUser.password}'`,
+      '',
+      'Press Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await sandbox.close();
+  return 0;
+}
+
+async function demoCommand(): Promise<number> {
+  const sandbox = await startSandbox();
+  try {
+    const [demo] = sandbox.profiles();
+    process.stdout.write(`Running "${demo.profile.name}" against the embedded PingOne sandbox at ${sandbox.url}\n\n`);
+    return await execute(demo.profile, { ...demo.secrets, ...sandbox.demoUser }, { json: false, includeSecrets: false });
+  } finally {
+    await sandbox.close();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

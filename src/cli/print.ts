@@ -1,0 +1,58 @@
+/** The timeline as terminal text: one block per step, its cURL, and the decoded ID token. */
+import { styleText } from 'node:util';
+import { toCurl } from '../core/curl';
+import type { DecodedToken, Run } from '../core/model';
+
+type Style = Parameters<typeof styleText>[0];
+
+export function printRun(run: Run, options: { insecure?: boolean; color?: boolean } = {}): string {
+  const color = options.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
+  const paint = (style: Style, text: string) => (color ? styleText(style, text) : text);
+  const out: string[] = [];
+  out.push(paint('bold', `${run.profile.name}`) + paint('dim', `  issuer ${run.profile.issuer}  client ${run.profile.clientId}`), '');
+
+  run.steps.forEach((step, index) => {
+    const mark = step.status === 'succeeded' ? paint('green', '✔') : step.status === 'failed' ? paint('red', '✘') : '…';
+    const request = step.exchange?.request;
+    const status = step.exchange?.response?.status;
+    out.push(
+      `${mark} ${index + 1}. ${paint('bold', step.title)}` +
+        (request ? `  ${request.method} ${request.url}` : '') +
+        (status === undefined ? '' : `  ${paint(status >= 400 ? 'red' : 'cyan', String(status))}`) +
+        (step.duration === undefined ? '' : paint('dim', `  ${step.duration} ms`)),
+    );
+    for (const [name, value] of Object.entries(step.facts)) out.push(paint('dim', `     ${name}: `) + value);
+    for (const check of step.checks) out.push(`     ${check.status === 'passed' ? '✔' : check.status === 'failed' ? paint('red', '✘') : '–'} ${check.name}: ${check.detail}`);
+    for (const warning of step.warnings) out.push(paint('yellow', `     ⚠ ${warning}`));
+    for (const token of step.tokens) out.push(...printToken(token, paint));
+    if (step.error) {
+      out.push(paint('red', `     ${step.error.message}`), `     What to check: ${step.error.hint}`);
+    }
+    if (request) out.push(indent(toCurl(request, { insecure: options.insecure }), '     ', paint));
+    out.push('');
+  });
+
+  const total = run.duration === undefined ? '' : ` in ${run.duration} ms`;
+  if (run.status === 'succeeded') out.push(paint('green', `Flow completed${total}.`));
+  else out.push(paint('red', `Flow ${run.status}${total}: ${run.error?.message ?? ''}`), run.error ? `What to check: ${run.error.hint}` : '');
+  return `${out.join('\n')}\n`;
+}
+
+function printToken(token: DecodedToken, paint: (style: Style, text: string) => string): string[] {
+  const verdict = token.verified === undefined ? 'decoded, not verified' : token.verified ? 'verified' : 'FAILED verification';
+  const lines = [`     ${paint('bold', token.kind)} (${String(token.header.alg)}, kid ${String(token.header.kid ?? '-')}) — ${verdict}`];
+  if (token.kind !== 'id_token' && token.verified !== false) return lines;
+  const times = new Map(token.times.map((t) => [t.claim, `${t.iso} (${t.relative})`]));
+  for (const [claim, value] of Object.entries(token.payload)) {
+    lines.push(paint('dim', `       ${claim}: `) + (times.get(claim) ?? (typeof value === 'string' ? value : JSON.stringify(value))));
+  }
+  for (const check of token.checks.filter((c) => c.status === 'failed')) lines.push(paint('red', `       ✘ ${check.name}: ${check.detail}`));
+  return lines;
+}
+
+function indent(text: string, prefix: string, paint: (style: Style, text: string) => string): string {
+  return text
+    .split('\n')
+    .map((line) => paint('dim', prefix + line))
+    .join('\n');
+}

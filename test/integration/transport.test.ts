@@ -1,0 +1,187 @@
+/**
+ * The transport and the response readers against misbehaving servers on loopback: each failure must be
+ * a coded FlowError with the request still recorded, never an uncaught exception.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { promisify } from 'node:util';
+import { CookieJar } from '../../src/core/cookies';
+import { toCurl } from '../../src/core/curl';
+import { FlowError } from '../../src/core/errors';
+import { Transport } from '../../src/core/http';
+import { readTokenResponse } from '../../src/core/token';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+
+async function serve(handler: Handler): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => handler(req, res, body));
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function expectFlowError(promise: Promise<unknown>, code: string): Promise<FlowError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof FlowError, `expected a FlowError, got ${String(error)}`);
+    assert.equal(error.code, code, error.message);
+    return error;
+  }
+  assert.fail(`expected ${code}`);
+}
+
+describe('transport', () => {
+  let transport: Transport;
+  afterEach(() => transport?.close());
+
+  it('records the request head as sent, response, cookies and timings, and never follows redirects', async () => {
+    const server = await serve((req, res, body) => {
+      res.writeHead(302, { location: '/elsewhere', 'set-cookie': 'ST=s1; Path=/; HttpOnly', 'x-echo': `${req.method} ${body}` });
+      res.end();
+    });
+    transport = new Transport({ jar: new CookieJar() });
+    try {
+      const exchange = await transport.send({ method: 'POST', url: `${server.url}/as/authorize`, headers: [['content-type', 'application/x-www-form-urlencoded']], body: 'a=1&b=2' });
+      assert.equal(exchange.response?.status, 302);
+      assert.match(exchange.request.rawHead ?? '', /^POST \/as\/authorize HTTP\/1\.1\r\nhost: 127\.0\.0\.1:\d+\r\n/);
+      assert.match(exchange.request.rawHead ?? '', /content-length: 7\r\n$/);
+      assert.deepEqual(exchange.request.headers.find(([n]) => n === 'content-type'), ['content-type', 'application/x-www-form-urlencoded']);
+      assert.equal(exchange.response?.headers.find(([n]) => n === 'x-echo')?.[1], 'POST a=1&b=2');
+      assert.deepEqual(exchange.cookies.set.map((c) => [c.name, c.value]), [['ST', 's1']]);
+      assert.ok(exchange.timing.total >= exchange.timing.ttfb && exchange.timing.ttfb > 0);
+      assert.ok(exchange.timing.connect > 0, 'first request opened a connection');
+      const second = await transport.send({ method: 'GET', url: `${server.url}/next` });
+      assert.deepEqual(second.cookies.sent.map((c) => c.value), ['s1']);
+      assert.match(second.request.rawHead ?? '', /cookie: ST=s1/);
+      const third = await transport.send({ method: 'GET', url: `${server.url}/next` });
+      assert.equal(third.timing.connect, 0, 'kept-alive connection reused');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('times out a server that never answers', async () => {
+    const server = await serve(() => undefined);
+    transport = new Transport({ jar: new CookieJar(), timeoutMs: 300 });
+    try {
+      const error = await expectFlowError(transport.send({ method: 'GET', url: `${server.url}/hang` }), 'HTTP_TIMEOUT');
+      assert.equal(error.exchange?.request.url, `${server.url}/hang`);
+      assert.equal(error.exchange?.response, undefined);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a body over the cap', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(1024 * 1024, 'a');
+      for (let i = 0; i < 10; i++) res.write(chunk);
+      res.end();
+    });
+    transport = new Transport({ jar: new CookieJar(), maxBodyBytes: 1024 * 1024 });
+    try {
+      await expectFlowError(transport.send({ method: 'GET', url: `${server.url}/big` }), 'BODY_TOO_LARGE');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reports a connection reset and a refused connection', async () => {
+    const server = await serve((req) => req.socket.destroy());
+    transport = new Transport({ jar: new CookieJar() });
+    try {
+      await expectFlowError(transport.send({ method: 'GET', url: `${server.url}/reset` }), 'ECONNRESET');
+    } finally {
+      await server.close();
+    }
+    await expectFlowError(transport.send({ method: 'GET', url: server.url }), 'ECONNREFUSED');
+  });
+
+  it('aborts on cancel with CANCELLED', async () => {
+    const server = await serve(() => undefined);
+    transport = new Transport({ jar: new CookieJar() });
+    const controller = new AbortController();
+    try {
+      const pending = transport.send({ method: 'GET', url: `${server.url}/hang` }, controller.signal);
+      setImmediate(() => controller.abort());
+      await expectFlowError(pending, 'CANCELLED');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('turns HTML, plain text and empty bodies into readable errors', async () => {
+    const bodies: [string, string, string][] = [
+      ['text/html', '<!doctype html><html><head><title>502 Bad Gateway</title></head></html>', 'UNEXPECTED_HTML'],
+      ['text/plain', 'upstream connect error', 'INVALID_JSON'],
+      ['application/json', '', 'EMPTY_RESPONSE'],
+      ['application/json', '{"access_token": 1', 'INVALID_JSON'],
+    ];
+    for (const [type, body, code] of bodies) {
+      const server = await serve((_req, res) => {
+        res.writeHead(200, { 'content-type': type });
+        res.end(body);
+      });
+      transport = new Transport({ jar: new CookieJar() });
+      try {
+        const exchange = await transport.send({ method: 'POST', url: `${server.url}/as/token`, body: 'x=1' });
+        const error = await expectFlowError(Promise.resolve().then(() => readTokenResponse(exchange)), code);
+        if (code === 'UNEXPECTED_HTML') assert.match(error.message, /502 Bad Gateway/);
+      } finally {
+        await transport.close();
+        await server.close();
+      }
+    }
+  });
+
+  it('prints cURL that real curl sends byte-for-byte the same, with secrets as variables', async function () {
+    const seen: string[] = [];
+    const server = await serve((req, res, body) => {
+      seen.push(JSON.stringify({ method: req.method, url: req.url, auth: req.headers.authorization, type: req.headers['content-type'], body }));
+      res.end('ok');
+    });
+    transport = new Transport({ jar: new CookieJar() });
+    try {
+      const secret = "s3cr'et $HOME `x`";
+      const exchange = await transport.send({
+        method: 'POST',
+        url: `${server.url}/as/token?x=it's`,
+        headers: [['content-type', 'application/x-www-form-urlencoded'], ['authorization', 'Basic YTpi']],
+        body: `grant_type=authorization_code&client_secret=${secret}`,
+        secrets: [{ variable: 'CLIENT_SECRET', value: secret }],
+      });
+      const run = promisify(execFile);
+      await run('sh', ['-c', toCurl(exchange.request, { includeSecrets: true })]);
+      await run('sh', ['-c', toCurl(exchange.request)], { env: { ...process.env, CLIENT_SECRET: secret } });
+      assert.equal(seen.length, 3);
+      assert.equal(seen[1], seen[0], 'with secrets included');
+      assert.equal(seen[2], seen[0], 'with secrets from the environment');
+      const redacted = toCurl(exchange.request);
+      assert.ok(!redacted.includes(secret));
+      assert.match(redacted, /^# Set first: CLIENT_SECRET\n/);
+    } finally {
+      await server.close();
+    }
+  });
+});
