@@ -1,0 +1,106 @@
+/**
+ * The sandbox's HTTP vocabulary: a request read in full (body capped), and a reply as a plain value
+ * that the server writes. Handlers take a {@link SandboxRequest} and return a {@link Reply}, so every
+ * endpoint reads like the protocol step it implements and none of them touches a socket.
+ */
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+
+/** Bodies above this are refused with 413; the sandbox never buffers more (brief: "bodies capped"). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** Past this much discarded input the socket is dropped instead of drained. */
+const MAX_DRAIN_BYTES = 16 * MAX_BODY_BYTES;
+
+export interface SandboxRequest {
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  /** Body as UTF-8 text; '' when there is none. */
+  body: string;
+  cookies: ReadonlyMap<string, string>;
+}
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string;
+}
+
+export class BodyTooLargeError extends Error {
+  constructor() {
+    super(`The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+/**
+ * Reads the body as text. Past {@link MAX_BODY_BYTES} it keeps draining without buffering so the client
+ * still gets its 413 (a client that is still writing would otherwise see a reset, not the answer).
+ */
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_DRAIN_BYTES) req.destroy();
+      else if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => (size > MAX_BODY_BYTES ? reject(new BodyTooLargeError()) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    req.on('error', reject);
+  });
+}
+
+/** The media type of a Content-Type or Accept item: lower case, parameters dropped. */
+export function mediaType(value: string | undefined): string {
+  return (value ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+export function parseCookies(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const pair of (header ?? '').split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) continue;
+    const name = pair.slice(0, eq).trim();
+    // First one wins: RFC 6265 §5.4 sends the most specific path first.
+    if (!cookies.has(name)) cookies.set(name, pair.slice(eq + 1).trim());
+  }
+  return cookies;
+}
+
+export type FormResult = { ok: true; params: Map<string, string> } | { ok: false; description: string };
+
+/**
+ * Parses an `application/x-www-form-urlencoded` body. A repeated parameter is an error:
+ * RFC 6749 §3.1 "Request and response parameters MUST NOT be included more than once."
+ */
+export function parseForm(req: SandboxRequest): FormResult {
+  if (mediaType(req.headers['content-type']) !== 'application/x-www-form-urlencoded') {
+    return { ok: false, description: 'The body must be application/x-www-form-urlencoded.' };
+  }
+  return parseParams(new URLSearchParams(req.body));
+}
+
+export function parseParams(search: URLSearchParams): FormResult {
+  const params = new Map<string, string>();
+  for (const [name, value] of search) {
+    if (params.has(name)) return { ok: false, description: `The parameter "${name}" is repeated.` };
+    params.set(name, value);
+  }
+  return { ok: true, params };
+}
+
+export function json(status: number, value: unknown, headers: Record<string, string | string[]> = {}): Reply {
+  return { status, headers: { 'Content-Type': 'application/json;charset=UTF-8', ...headers }, body: JSON.stringify(value) };
+}
+
+export function redirect(location: string, headers: Record<string, string | string[]> = {}): Reply {
+  return { status: 302, headers: { Location: location, 'Cache-Control': 'no-store', ...headers }, body: '' };
+}
+
+/** Appends Set-Cookie lines to a reply without dropping the ones already there. */
+export function withCookies(reply: Reply, cookies: readonly string[]): Reply {
+  if (!cookies.length) return reply;
+  const existing = reply.headers['Set-Cookie'];
+  const before = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+  return { ...reply, headers: { ...reply.headers, 'Set-Cookie': [...before, ...cookies] } };
+}

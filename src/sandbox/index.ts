@@ -1,0 +1,114 @@
+/**
+ * The embedded PingOne sandbox: a local, in-memory PingOne environment that behaves as
+ * /work/shared/PINGONE.md describes, so anyone can run a flow with no PingOne account and the engine's
+ * tests have a real server to talk to. See seed.ts for the users and their passwords.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Profile, Secrets } from '../core/profile';
+import { sandboxEndpoints, type SandboxContext, type SandboxState } from './context';
+import { generateClientKeyPair, generateSigningKey } from './keys';
+import { sandboxProfiles } from './profiles';
+import { DEMO_USER, seedApps, seedUsers, type SandboxApp, type SandboxUser } from './seed';
+import { requestListener } from './server';
+import { ExpiringMap } from './store';
+
+export type { SandboxApp, SandboxUser } from './seed';
+
+/** The sandbox's environment id; fixed so profiles stay valid across restarts. */
+export const SANDBOX_ENV_ID = '5a4db0f8-7c2e-4e43-9d6b-1f0a2c3e4b5d';
+/** The organization id in tokens' `org` claim. */
+export const SANDBOX_ORG_ID = '0c9f3e27-41d8-4b6a-a2f5-7e8d9c0b1a23';
+
+export interface SandboxOptions {
+  /** Default 0 (ephemeral). */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Milliseconds clock, injectable so tests can expire flows, codes and lockouts. Default Date.now. */
+  now?: () => number;
+  /** A flow expires this long after its last interaction. Default 15 minutes (PINGONE.md §2). */
+  flowTtlMs?: number;
+  /** Wrong passwords before PASSWORD_LOCKED_OUT. Default 5. */
+  lockoutThreshold?: number;
+}
+
+export interface Sandbox {
+  /** The authPath, e.g. http://127.0.0.1:41234 (no trailing slash). */
+  url: string;
+  envId: string;
+  /** `${url}/${envId}/as` */
+  issuer: string;
+  demoUser: { username: string; password: string };
+  users: readonly SandboxUser[];
+  apps: readonly SandboxApp[];
+  /** One ready-to-run profile per seeded app, with the secrets it needs. */
+  profiles(): Array<{ profile: Profile; secrets: Secrets }>;
+  /** Closes the server and all sockets promptly. */
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const now = options.now ?? Date.now;
+  const [signingKey, clientKeys] = await Promise.all([generateSigningKey(), generateClientKeyPair()]);
+
+  const server = createServer({ requestTimeout: 30_000 });
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  const endpoints = sandboxEndpoints(url, SANDBOX_ENV_ID);
+  const state: SandboxState = {
+    flows: new ExpiringMap(now),
+    sessions: new ExpiringMap(now),
+    codes: new ExpiringMap(now),
+    refreshTokens: new ExpiringMap(now),
+    accessTokens: new ExpiringMap(now),
+    revokedGrants: new ExpiringMap(now),
+    pushedRequests: new ExpiringMap(now),
+    assertionIds: new ExpiringMap(now),
+    lockouts: new ExpiringMap(now),
+  };
+  const ctx: SandboxContext = {
+    url,
+    envId: SANDBOX_ENV_ID,
+    orgId: SANDBOX_ORG_ID,
+    endpoints,
+    now,
+    flowTtlMs: options.flowTtlMs ?? 15 * 60 * 1000,
+    lockoutThreshold: options.lockoutThreshold ?? 5,
+    signingKey,
+    users: seedUsers(),
+    apps: seedApps(endpoints.callback, clientKeys),
+    state,
+  };
+  server.on('request', requestListener(ctx));
+
+  return {
+    url,
+    envId: SANDBOX_ENV_ID,
+    issuer: endpoints.issuer,
+    demoUser: { ...DEMO_USER },
+    users: ctx.users,
+    apps: ctx.apps,
+    profiles: () => sandboxProfiles(url, SANDBOX_ENV_ID, endpoints, ctx.apps),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Kept-alive sockets would hold close() open for seconds; end them now.
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Key material, generated once at start (never per request: the engine's benchmark runs thousands of
+ * flows against one sandbox). The signing key's `kid` is its RFC 7638 JWK thumbprint.
+ */
+import type { SandboxApp } from './seed';
+import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+
+export interface SigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+  /** The public JWK as /as/jwks serves it (PINGONE.md §5). */
+  publicJwk: JWK;
+}
+
+export async function generateSigningKey(): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const jwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(jwk);
+  return { kid, privateKey, publicKey, publicJwk: { ...jwk, kid, use: 'sig', alg: 'RS256' } };
+}
+
+export interface ClientKeyPair {
+  /** PKCS#8 PEM, what a profile's `secrets.privateKey` carries. */
+  privateKeyPem: string;
+  publicJwk: JWK;
+}
+
+/** The key pair of the private_key_jwt app: the client signs with the PEM, the sandbox keeps the public JWK. */
+export async function generateClientKeyPair(): Promise<ClientKeyPair> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const jwk = await exportJWK(publicKey);
+  return { privateKeyPem: await exportPKCS8(privateKey), publicJwk: { ...jwk, kid: await calculateJwkThumbprint(jwk) } };
+}
+
+/**
+ * Imports a public RSA JWK once per algorithm. WebCrypto binds a key to one algorithm and hash, so
+ * RS256, RS384 and PS256 each need their own import of the same JWK.
+ */
+function publicKeyResolver(jwk: JWK): (alg: string) => Promise<CryptoKey> {
+  const imported = new Map<string, Promise<CryptoKey>>();
+  return (alg) => {
+    let key = imported.get(alg);
+    if (!key) {
+      key = importJWK(jwk, alg) as Promise<CryptoKey>;
+      imported.set(alg, key);
+    }
+    return key;
+  };
+}
+
+const HS_ALGS = ['HS256', 'HS384', 'HS512'];
+const RSA_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
+const resolvers = new WeakMap<SandboxApp, (alg: string) => Promise<CryptoKey>>();
+
+/**
+ * Algorithms an app's own JWTs (client assertions, request objects) may use: HS with its secret,
+ * RS/PS with its registered public key (RFC 7523 §3, RFC 9101 §4). Never `none`.
+ */
+export function appAlgorithms(app: SandboxApp): string[] {
+  return [...(app.clientSecret ? HS_ALGS : []), ...(app.keyPair ? RSA_ALGS : [])];
+}
+
+/** The key that verifies an app's JWT signed with `alg`; throws when the app holds none for it. */
+export async function appVerificationKey(app: SandboxApp, alg: string | undefined): Promise<CryptoKey | Uint8Array> {
+  if (alg && HS_ALGS.includes(alg) && app.clientSecret) return new TextEncoder().encode(app.clientSecret);
+  if (alg && RSA_ALGS.includes(alg) && app.keyPair) {
+    let resolve = resolvers.get(app);
+    if (!resolve) {
+      resolve = publicKeyResolver(app.keyPair.publicJwk);
+      resolvers.set(app, resolve);
+    }
+    return resolve(alg);
+  }
+  throw new Error(`The application has no key for ${alg ?? 'an unsigned JWT'}; it accepts ${appAlgorithms(app).join(', ')}.`);
+}

@@ -1,0 +1,101 @@
+/**
+ * The two pages a person sees when running a flow from a browser: the sign-on page that authorize
+ * redirects to (`/{{envID}}/signon/?flowId=`), and the `/callback` page that shows what the client
+ * received. The sign-on page is plain HTML forms driving the same flow actions as the flows API.
+ */
+import type { Flow, SandboxContext } from './context';
+import { ACTIONS_BY_STATUS, resumeUrl, touchFlow, type FlowAction } from './flow';
+import { performAction, type ActionBody } from './flow-actions';
+import { carriesSessionCookie } from './flows-api';
+import { escapeHtml, hiddenInputs, htmlPage } from './html';
+import { parseForm, redirect, type Reply, type SandboxRequest } from './http';
+
+interface FormSpec {
+  action: FlowAction;
+  button: string;
+  fields: Array<{ name: string; label: string; type: 'text' | 'password' }>;
+}
+
+const PRIMARY_FORM: Partial<Record<Flow['status'], FormSpec>> = {
+  USERNAME_PASSWORD_REQUIRED: {
+    action: 'usernamePassword.check',
+    button: 'Sign on',
+    fields: [{ name: 'username', label: 'Username', type: 'text' }, { name: 'password', label: 'Password', type: 'password' }],
+  },
+  SIGN_ON_REQUIRED: { action: 'user.lookup', button: 'Next', fields: [{ name: 'username', label: 'Username', type: 'text' }] },
+  PASSWORD_REQUIRED: { action: 'usernamePassword.check', button: 'Sign on', fields: [{ name: 'password', label: 'Password', type: 'password' }] },
+  OTP_REQUIRED: { action: 'otp.check', button: 'Verify', fields: [{ name: 'otp', label: 'One-time code (the sandbox\'s is 123456)', type: 'text' }] },
+  MUST_CHANGE_PASSWORD: {
+    action: 'password.reset',
+    button: 'Change password',
+    fields: [{ name: 'currentPassword', label: 'Current password', type: 'password' }, { name: 'newPassword', label: 'New password', type: 'password' }],
+  },
+  RECOVERY_CODE_REQUIRED: {
+    action: 'password.recover',
+    button: 'Set password',
+    fields: [{ name: 'recoveryCode', label: 'Recovery code (123456)', type: 'text' }, { name: 'newPassword', label: 'New password', type: 'password' }],
+  },
+};
+
+export function handleSignOnPage(ctx: SandboxContext, req: SandboxRequest): Reply {
+  const flowId = req.url.searchParams.get('flowId') ?? '';
+  const flow = touchFlow(ctx, flowId);
+  if (!flow) return htmlPage(404, 'Sign-on expired', '<p>This sign-on flow does not exist or has expired. Start again from the application.</p>');
+  if (!carriesSessionCookie(req, flow)) {
+    return htmlPage(403, 'Cookies needed', '<p>This browser does not hold the session cookie of this flow. Start again from the application in this browser.</p>');
+  }
+  let error: string | undefined;
+  if (req.method === 'POST') {
+    error = submit(ctx, flow, req);
+    // Post/redirect/get, so a reload does not repeat the action.
+    if (!error) return redirect(flow.status === 'COMPLETED' ? resumeUrl(ctx, flow) : req.url.pathname + req.url.search);
+  } else if (flow.status === 'COMPLETED') {
+    return redirect(resumeUrl(ctx, flow));
+  }
+  return htmlPage(error ? 400 : 200, `Sign on to ${flow.request.app.name}`, renderForms(flow, error));
+}
+
+/** Runs the posted action; answers the error message to show, if any. */
+function submit(ctx: SandboxContext, flow: Flow, req: SandboxRequest): string | undefined {
+  const form = parseForm(req);
+  if (!form.ok) return form.description;
+  const action = form.params.get('action') as FlowAction | undefined;
+  if (!action || !ACTIONS_BY_STATUS[flow.status].includes(action)) return 'That step is no longer available; the form below is the current one.';
+  const body: ActionBody = Object.fromEntries([...form.params].filter(([name]) => name !== 'action'));
+  if (action === 'device.select') body.device = { id: form.params.get('device') };
+  const failure = performAction(ctx, flow, action, body);
+  if (!failure) return undefined;
+  const parsed = JSON.parse(failure.body) as { message?: string; details?: Array<{ message?: string }> };
+  return parsed.details?.[0]?.message ?? parsed.message ?? 'The step failed.';
+}
+
+function renderForms(flow: Flow, error: string | undefined): string {
+  const parts = [error ? `<p class="error">${escapeHtml(error)}</p>` : ''];
+  if (flow.identifier && flow.status !== 'SIGN_ON_REQUIRED') parts.push(`<p>Signing on as <b>${escapeHtml(flow.identifier)}</b>.</p>`);
+  const spec = PRIMARY_FORM[flow.status];
+  if (spec) {
+    const inputs = spec.fields
+      .map((field) => `<label>${escapeHtml(field.label)}<input name="${field.name}" type="${field.type}" autocomplete="${field.type === 'password' ? 'current-password' : 'username'}" required></label>`)
+      .join('');
+    parts.push(`<form method="post">${hiddenInputs({ action: spec.action })}${inputs}<button>${escapeHtml(spec.button)}</button></form>`);
+  }
+  if (flow.status === 'DEVICE_SELECTION_REQUIRED') {
+    const devices = flow.user!.devices
+      .map((device, index) => `<label><input type="radio" name="device" value="${escapeHtml(device.id)}"${index === 0 ? ' checked' : ''}> ${device.type} ${escapeHtml(device.display)}</label>`)
+      .join('');
+    parts.push(`<form method="post">${hiddenInputs({ action: 'device.select' })}${devices}<button>Send code</button></form>`);
+  }
+  if (ACTIONS_BY_STATUS[flow.status].includes('session.reset')) {
+    parts.push(`<form method="post">${hiddenInputs({ action: 'session.reset' })}<button>Start over</button></form>`);
+  }
+  return parts.join('');
+}
+
+/** `/callback`: shows the authorization response (query, form_post body, or the fragment via script). */
+export function handleCallbackPage(req: SandboxRequest): Reply {
+  const form = req.method === 'POST' ? parseForm(req) : undefined;
+  const params = form?.ok ? [...form.params] : [...req.url.searchParams];
+  const rows = params.map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd><code>${escapeHtml(value)}</code></dd>`).join('');
+  const body = (rows ? `<dl>${rows}</dl>` : '<p>No parameters in the query or body.</p>') + '<p>Fragment: <code id="fragment">(none)</code></p>';
+  return htmlPage(200, 'Authorization response', body, "if(location.hash.length>1)document.getElementById('fragment').textContent=location.hash.slice(1);");
+}
