@@ -156,10 +156,21 @@ async function stopProcess(child: ChildProcess, graceMs = 5_000): Promise<void> 
 // ---------------------------------------------------------------------------------------------------
 // code-server
 
-/** An extension to load: a packaged .vsix, or an unpacked folder (copied, plus optional extra files). */
+/**
+ * An extension to load: a packaged .vsix (installed with `code-server --install-extension`), or an
+ * unpacked folder, copied into the extensions dir as `<publisher>.<name>-<version>`. A folder copy
+ * leaves out the top-level entries in `exclude` (default DEFAULT_FOLDER_EXCLUDE: a bundled extension
+ * needs no node_modules) and adds `extraFiles` (name → content).
+ */
 export type ExtensionSource =
   | { readonly vsix: string }
-  | { readonly folder: string; readonly extraFiles?: Readonly<Record<string, string>> };
+  | {
+      readonly folder: string;
+      readonly exclude?: readonly string[];
+      readonly extraFiles?: Readonly<Record<string, string>>;
+    };
+
+export const DEFAULT_FOLDER_EXCLUDE: readonly string[] = ['.git', 'node_modules', '.test-artifacts', '.vscode-test'];
 
 export interface CodeServerOptions {
   readonly extensions?: readonly ExtensionSource[];
@@ -194,9 +205,14 @@ function extensionFolderName(folder: string): string {
     publisher?: string;
     name?: string;
     version?: string;
+    main?: string;
   };
   if (!manifest.publisher || !manifest.name || !manifest.version) {
     throw new Error(`${folder}/package.json needs publisher, name and version to be loaded as an extension`);
+  }
+  const main = manifest.main && path.resolve(folder, manifest.main);
+  if (main && !fs.existsSync(main) && !fs.existsSync(`${main}.js`)) {
+    throw new Error(`${folder}/package.json names main ${manifest.main}, which does not exist: build the extension first`);
   }
   // The folder name is how VS Code identifies an unpacked extension in an extensions dir.
   return `${manifest.publisher}.${manifest.name}-${manifest.version}`;
@@ -251,7 +267,8 @@ export class CodeServer {
         installVsix(tools, baseArgs, source.vsix);
       } else {
         const target = path.join(extensionsDir, extensionFolderName(source.folder));
-        fs.cpSync(source.folder, target, { recursive: true });
+        const excluded = new Set((source.exclude ?? DEFAULT_FOLDER_EXCLUDE).map((name) => path.join(source.folder, name)));
+        fs.cpSync(source.folder, target, { recursive: true, filter: (file) => !excluded.has(path.normalize(file)) });
         for (const [name, content] of Object.entries(source.extraFiles ?? {})) {
           fs.writeFileSync(path.join(target, name), content);
         }
