@@ -101,6 +101,7 @@ function tail(text: string, lines = 30): string {
 // Process cleanup, pass or fail
 
 const liveProcesses = new Set<ChildProcess>();
+const liveTempDirs = new Set<string>();
 let exitHooksInstalled = false;
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -117,9 +118,11 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 function installExitHooks(): void {
   if (exitHooksInstalled) return;
   exitHooksInstalled = true;
-  // 'exit' handlers must be synchronous: SIGKILL whatever is left.
+  // 'exit' handlers must be synchronous: SIGKILL whatever is left, remove temp folders.
   process.on('exit', () => {
     for (const child of liveProcesses) killGroup(child, 'SIGKILL');
+    if (process.env.AFE_E2E_KEEP === '1') return;
+    for (const dir of liveTempDirs) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   });
   for (const [signal, code] of [
     ['SIGINT', 130],
@@ -132,6 +135,29 @@ function installExitHooks(): void {
       process.exit(code);
     });
   }
+  // mocha runs tests in a child process when node-option is set, and does not pass SIGTERM on to
+  // it: a CI timeout that kills mocha would leave this process (and code-server) running. Orphaned
+  // means the run is over, so stop too.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid === parent) return;
+    console.error('[e2e] the parent process is gone; stopping code-server and Chromium');
+    process.exit(129);
+  }, 1_000).unref();
+}
+
+/** A temp folder that is removed at exit if nothing removed it before (e.g. on Ctrl+C). */
+export function makeTempDir(prefix: string): string {
+  installExitHooks();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  liveTempDirs.add(dir);
+  return dir;
+}
+
+/** Removes a folder made by makeTempDir (kept when AFE_E2E_KEEP=1, for debugging). */
+export function removeTempDir(dir: string): void {
+  liveTempDirs.delete(dir);
+  if (process.env.AFE_E2E_KEEP !== '1') fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 }
 
 function track(child: ChildProcess): void {
@@ -247,7 +273,7 @@ export class CodeServer {
 
   static async start(options: CodeServerOptions = {}): Promise<CodeServer> {
     const tools = options.tools ?? locateTools();
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'afe-e2e-'));
+    const root = makeTempDir('afe-e2e-');
     const userDataDir = path.join(root, 'user-data');
     const extensionsDir = path.join(root, 'extensions');
     const workspace = options.workspace ?? path.join(root, 'workspace');
@@ -328,7 +354,7 @@ export class CodeServer {
   /** Stops code-server and its children; removes the temp folders unless AFE_E2E_KEEP=1. */
   async stop(): Promise<void> {
     await stopProcess(this.child);
-    if (process.env.AFE_E2E_KEEP !== '1') fs.rmSync(this.root, { recursive: true, force: true });
+    removeTempDir(this.root);
   }
 
   /** Parsed <user-data-dir>/User/settings.json as it is now. */

@@ -1,6 +1,8 @@
 // Proves the harness on the throw-away fixture extension; scenarios for the real extension follow
 // the same shape: start a session with the extension, drive the palette, read the webview.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { FIXTURE_EXTENSION_DIR, startSession, type Session } from './harness';
 
 const FIXTURE_ID = 'afe-e2e.e2e-fixture';
@@ -37,12 +39,17 @@ describe('e2e harness smoke (fixture extension in code-server)', function () {
     await session.screenshot('smoke-webview');
   });
 
-  it('answers a quick pick and an input box, then reads the editor text', async function () {
+  it('answers a quick pick and an input box, reads the editor, opens a file', async function () {
     session = await startSession({ name: 'smoke-input', extensions: [{ folder: FIXTURE_EXTENSION_DIR }] });
     await session.runCommand('AFE Fixture: Ask Name');
     await session.pickItem('Client credentials');
     await session.answerInput('my-profile');
     assert.equal((await session.editorText()).trim(), 'my-profile: Client credentials');
     await session.screenshot('smoke-editor');
+
+    const notes = path.join(session.server.workspace, 'notes.txt');
+    fs.writeFileSync(notes, 'line one\nline two\n');
+    await session.openFile(notes);
+    assert.equal(await session.editorText(), 'line one\nline two\n');
   });
 });

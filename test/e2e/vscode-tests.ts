@@ -9,9 +9,17 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { ARTIFACTS_DIR, REPO_ROOT, startSession, waitFor, type ExtensionSource, type Session } from './harness';
+import {
+  ARTIFACTS_DIR,
+  makeTempDir,
+  removeTempDir,
+  REPO_ROOT,
+  startSession,
+  waitFor,
+  type ExtensionSource,
+  type Session,
+} from './harness';
 
 export const RUNNER_EXTENSION_DIR = path.join(__dirname, 'vscode-runner');
 const RUN_SUITE = path.join(RUNNER_EXTENSION_DIR, 'run-suite.js');
@@ -104,7 +112,7 @@ function runnerConfig(files: string[], resultsPath: string, options: VsCodeSuite
 export async function runVsCodeSuite(options: VsCodeSuiteOptions): Promise<SuiteResults> {
   const files = findTestFiles(options.tests);
   if (files.length === 0) throw new Error(`no *.test.ts / *.test.js files under ${options.tests.join(', ')}`);
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'afe-vscode-tests-'));
+  const workDir = makeTempDir('afe-vscode-tests-');
   try {
     const config = runnerConfig(files, path.join(workDir, 'results.json'), options);
     const results = options.vscodeExecutable
@@ -114,7 +122,7 @@ export async function runVsCodeSuite(options: VsCodeSuiteOptions): Promise<Suite
     fs.writeFileSync(path.join(ARTIFACTS_DIR, 'vscode-results.json'), JSON.stringify(results, null, 2));
     return results;
   } finally {
-    fs.rmSync(workDir, { recursive: true, force: true });
+    removeTempDir(workDir);
   }
 }
 

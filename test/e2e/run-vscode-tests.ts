@@ -1,0 +1,57 @@
+// CLI for `npm run test:vscode`: runs the in-extension-host mocha suite (default test/vscode/)
+// against the extension (default: this repository, built into dist/) and prints a mocha-like
+// report ending with the `N passed, N failed` line CI reads. Exit code 0 only if at least one
+// test ran and none failed.
+//
+//   node --import tsx test/e2e/run-vscode-tests.ts [--extension <folder|.vsix>]... [--tests <file|folder>]...
+//        [--vscode-executable <path>] [--grep <pattern>] [--test-timeout <ms>] [--timeout <ms>]
+//
+// Without --vscode-executable (or AFE_VSCODE_EXECUTABLE) it runs in code-server (install.sh first).
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT, type ExtensionSource } from './harness';
+import { formatResults, runVsCodeSuite } from './vscode-tests';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      extension: { type: 'string', multiple: true },
+      tests: { type: 'string', multiple: true },
+      'vscode-executable': { type: 'string' },
+      grep: { type: 'string' },
+      'test-timeout': { type: 'string' },
+      timeout: { type: 'string' },
+    },
+    strict: true,
+  });
+  const extensions: ExtensionSource[] = (values.extension ?? [process.env.AFE_VSCODE_EXTENSION ?? REPO_ROOT]).map((given) =>
+    given.endsWith('.vsix') ? { vsix: path.resolve(given) } : { folder: path.resolve(given) },
+  );
+  const tests = values.tests ?? [path.join(REPO_ROOT, 'test', 'vscode')];
+  const vscodeExecutable = values['vscode-executable'] ?? process.env.AFE_VSCODE_EXECUTABLE;
+  console.log(
+    `in-extension-host tests: ${tests.join(', ')} against ${extensions.map((e) => ('vsix' in e ? e.vsix : e.folder)).join(', ')}` +
+      ` in ${vscodeExecutable ? `VS Code (${vscodeExecutable})` : 'code-server'}`,
+  );
+  const results = await runVsCodeSuite({
+    extensions,
+    tests,
+    vscodeExecutable,
+    grep: values.grep,
+    testTimeoutMs: values['test-timeout'] ? Number(values['test-timeout']) : undefined,
+    timeoutMs: values.timeout ? Number(values.timeout) : undefined,
+    onProgress: (line) => console.log(`  … ${line}`),
+  });
+  console.log(`\n${formatResults(results)}`);
+  if (results.stats.tests === 0) console.log('no test ran');
+  return results.error || results.stats.failures > 0 || results.stats.tests === 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  },
+);
