@@ -11,7 +11,7 @@ import { performAction, type ActionBody } from './flow-actions';
 import { mediaType, withCookies, type Reply, type SandboxRequest } from './http';
 import { SESSION_COOKIE, SESSION_COOKIE_NO_SAMESITE, sessionCookies, sessionForToken } from './session';
 
-const ACTION_MEDIA_TYPE = /^application\/vnd\.pingidentity\.([A-Za-z.]+)\+json$/;
+const ACTION_MEDIA_TYPE = /^application\/vnd\.pingidentity\.([a-z.]+)\+json$/;
 
 export function handleFlow(ctx: SandboxContext, req: SandboxRequest, flowId: string): Reply {
   const flow = touchFlow(ctx, flowId);
@@ -25,7 +25,8 @@ export function handleFlow(ctx: SandboxContext, req: SandboxRequest, flowId: str
   }
   if (req.method === 'GET') return flowReply(ctx, flow);
 
-  const actionName = ACTION_MEDIA_TYPE.exec(mediaType(req.headers['content-type']))?.[1];
+  // Media types compare case-insensitively (RFC 9110 §8.3.1); action names are camelCase.
+  const actionName = FLOW_ACTIONS.find((a) => a.toLowerCase() === ACTION_MEDIA_TYPE.exec(mediaType(req.headers['content-type']))?.[1]);
   if (!isAction(actionName)) {
     return platformError(415, 'INVALID_REQUEST', 'Content-Type must be application/vnd.pingidentity.<action>+json naming a flow action.');
   }

@@ -1,0 +1,107 @@
+/**
+ * The engine's full flow against the same requests made by a minimal raw undici sequence, against one
+ * sandbox, interleaved in one process (alternating which goes first), so both see the same machine
+ * state. Prints medians and the engine/raw ratio.
+ */
+import { request } from 'undici';
+import { Agent } from 'undici';
+import { runFlow } from '../../src/core/run';
+import { endpointsOf } from '../../src/core/profile';
+import type { Profile, Secrets } from '../../src/core/profile';
+import { createPkce, randomValue } from '../../src/core/pkce';
+import { startSandbox } from '../../src/sandbox/index';
+
+/** The flow with nothing but undici: no recording, no checks, cookies and parameters by hand. */
+async function rawFlow(profile: Profile, secrets: Secrets, agent: Agent): Promise<void> {
+  const e = endpointsOf(profile);
+  const state = randomValue();
+  const pkce = createPkce();
+  const query = new URLSearchParams({
+    response_type: 'code', client_id: profile.clientId, redirect_uri: profile.redirectUri, scope: profile.scopes.join(' '),
+    state, nonce: randomValue(), code_challenge: pkce.challenge, code_challenge_method: 'S256',
+  });
+  const cookies = new Map<string, string>();
+  const keep = (headers: Record<string, string | string[] | undefined>) => {
+    for (const c of [headers['set-cookie'] ?? []].flat()) {
+      const [pair] = c.split(';');
+      const eq = pair.indexOf('=');
+      cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+  };
+  const cookie = () => [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+
+  const authorize = await request(`${e.authorize}?${query}`, { dispatcher: agent });
+  await authorize.body.dump();
+  keep(authorize.headers);
+  const flowId = new URL(String(authorize.headers.location)).searchParams.get('flowId') ?? '';
+  const status = await request(`${e.flows}/${flowId}`, { dispatcher: agent, headers: { cookie: cookie() } });
+  await status.body.json();
+  const check = await request(`${e.flows}/${flowId}`, {
+    dispatcher: agent, method: 'POST',
+    headers: { cookie: cookie(), 'content-type': 'application/vnd.pingidentity.usernamePassword.check+json' },
+    body: JSON.stringify({ username: secrets.username, password: secrets.password }),
+  });
+  await check.body.json();
+  keep(check.headers);
+  const resume = await request(`${e.resume}?flowId=${flowId}`, { dispatcher: agent, headers: { cookie: cookie() } });
+  await resume.body.dump();
+  const code = new URL(String(resume.headers.location)).searchParams.get('code') ?? '';
+  const token = await request(e.token, {
+    dispatcher: agent, method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${profile.clientId}:${secrets.clientSecret}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: profile.redirectUri, code_verifier: pkce.verifier }).toString(),
+  });
+  const tokens = (await token.body.json()) as { access_token: string };
+  const jwks = await request(e.jwks, { dispatcher: agent });
+  await jwks.body.json();
+  const userinfo = await request(e.userinfo, { dispatcher: agent, headers: { authorization: `Bearer ${tokens.access_token}` } });
+  const claims = (await userinfo.body.json()) as { sub?: string };
+  if (!claims.sub) throw new Error('raw flow did not complete');
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+export async function benchFlow(iterations = Number(process.env.BENCH_ITERATIONS ?? 150)): Promise<void> {
+  const sandbox = await startSandbox();
+  try {
+    const { profile, secrets: appSecrets } = sandbox.profiles()[0];
+    const secrets = { ...appSecrets, ...sandbox.demoUser };
+    const engine = async () => {
+      const run = await runFlow({ profile, secrets });
+      if (run.status !== 'succeeded') throw new Error(`engine run ${run.status}: ${run.error?.message}`);
+    };
+    // Each raw flow gets its own pool, as each engine run does: both pay for their connections.
+    const raw = async () => {
+      const agent = new Agent();
+      try {
+        await rawFlow(profile, secrets, agent);
+      } finally {
+        await agent.close();
+      }
+    };
+    for (let i = 0; i < 20; i++) {
+      await engine();
+      await raw();
+    }
+    const times = { engine: [] as number[], raw: [] as number[] };
+    for (let i = 0; i < iterations; i++) {
+      const order: ['engine' | 'raw', () => Promise<void>][] = i % 2 ? [['engine', engine], ['raw', raw]] : [['raw', raw], ['engine', engine]];
+      for (const [name, fn] of order) {
+        const start = performance.now();
+        await fn();
+        times[name].push(performance.now() - start);
+      }
+    }
+    const engineMs = median(times.engine);
+    const rawMs = median(times.raw);
+    console.log(`flow (authorize → flow → sign-on → resume → token → jwks → userinfo), ${iterations} interleaved pairs`);
+    console.log(`  engine  median ${engineMs.toFixed(2)} ms`);
+    console.log(`  raw     median ${rawMs.toFixed(2)} ms`);
+    console.log(`  ratio   engine/raw = ${(engineMs / rawMs).toFixed(3)}×  (target ≤ 1.05×)`);
+  } finally {
+    await sandbox.close();
+  }
+}
