@@ -1,6 +1,7 @@
 // Bundles the three programs this package ships:
 //   dist/cli.js        the headless CLI (Node)
 //   dist/extension.js  the VS Code extension host entry (Node, `vscode` external)
+//   dist/engine.js     what the extension loads on first use: runner, sandbox, redaction, cURL, JWT
 //   dist/webview/      the timeline webview (browser), loaded only when the panel opens
 // `node esbuild.mjs --watch` rebuilds on change; `--dev` keeps bundles unminified with source maps.
 import * as esbuild from 'esbuild';
@@ -30,7 +31,9 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts' },
+    // `engine` (runner, sandbox, jose, undici) is a separate bundle the extension `require`s on first
+    // use, so activation loads only the small `extension` entry.
+    entryPoints: { extension: 'src/extension.ts', engine: 'src/extension/engine.ts' },
     outdir: 'dist',
     platform: 'node',
     target: 'node20.18',

@@ -1,0 +1,222 @@
+import * as vscode from 'vscode';
+import type { Run, RunEvent, Step } from '../core/model';
+import type { Profile, Secrets } from '../core/profile';
+import type { WebviewMessages } from '../protocol';
+import { createAsk, type AskContext } from './ask';
+import type { ProfileTarget } from './commandTable';
+import { loadEngine } from './engineLoader';
+import type { Environments } from './environments';
+import { promptClientSecret, promptPrivateKey } from './secretPrompts';
+import { SETTINGS_SECTION, readSettings, type Settings } from './settings';
+import type { TimelinePanels } from './timelinePanel';
+import { secretNeeds } from './treeModel';
+
+/** Unredacted runs kept for "Copy with secrets"; older ones can only be copied after a new run. */
+const KEPT_RUNS = 20;
+
+export function currentSettings(): Settings {
+  const configuration = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  return readSettings((key) => configuration.get(key));
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Runs flows for the Run Auth Flow command and the timeline's "Run again": resolves the profile and
+ * its secrets, asks what the flow needs through quick inputs, shows progress (cancellable), and
+ * streams redacted events to the timeline. The unredacted runs stay here, in memory, for copying a
+ * request with its secrets.
+ */
+export class RunController implements vscode.Disposable {
+  private readonly runs = new Map<string, Run>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly environments: Environments,
+    private readonly panels: TimelinePanels,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscription = panels.onDidReceiveMessage((message) => {
+      if (message.method === 'timeline/run/again') void this.run(message.params.profileId);
+      else void this.copyCurl(message.params);
+    });
+  }
+
+  async run(target?: ProfileTarget): Promise<Run | undefined> {
+    const entry = await this.environments.pick(target, 'Environment to run');
+    if (!entry) return undefined;
+    const prepared = entry.source === 'sandbox' ? await this.prepareSandbox() : await this.prepareProfile(entry.profile);
+    if (!prepared) return undefined;
+    const settings = currentSettings();
+    if (prepared.profile.insecureTls && !settings.allowInsecureTls) {
+      const choice = await vscode.window.showErrorMessage(
+        `"${prepared.profile.name}" turns TLS certificate verification off, which the setting "Auth Flow: Allow Insecure TLS" does not allow. Enable the setting to run it anyway.`,
+        'Open Settings',
+      );
+      if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', `${SETTINGS_SECTION}.allowInsecureTls`);
+      return undefined;
+    }
+    return this.execute(prepared.profile, prepared.secrets, prepared.ask, settings);
+  }
+
+  private async prepareSandbox(): Promise<{ profile: Profile; secrets: Secrets; ask: AskContext } | undefined> {
+    try {
+      const { profile, secrets, demoUser } = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'Starting the local sandbox' },
+        () => this.environments.sandbox.defaultProfile(),
+      );
+      // The demo user is prefilled, not passed: the sign-on step is part of what the sandbox shows.
+      const { clientSecret, privateKey } = secrets;
+      return {
+        profile,
+        secrets: { clientSecret, privateKey },
+        ask: { profileName: 'Local sandbox', username: demoUser.username, passwordHint: `the demo password is "${demoUser.password}"` },
+      };
+    } catch (error) {
+      void vscode.window.showErrorMessage(`The local sandbox could not start: ${errorText(error)}`);
+      return undefined;
+    }
+  }
+
+  /** The profile's stored secrets, asking for a missing client secret or key first. */
+  private async prepareProfile(profile: Profile): Promise<{ profile: Profile; secrets: Secrets; ask: AskContext } | undefined> {
+    const store = this.environments.secrets;
+    let secrets = await store.secrets(profile);
+    const needs = secretNeeds(profile);
+    if (needs.clientSecret && !secrets.clientSecret) {
+      if (!(await promptClientSecret(store, profile))) return undefined;
+      secrets = await store.secrets(profile);
+    }
+    if (needs.privateKey && !secrets.privateKey) {
+      if (!(await promptPrivateKey(store, profile))) return undefined;
+      secrets = await store.secrets(profile);
+    }
+    const remember = async ({ username, password }: { username: string; password: string }) => {
+      await store.set(profile, 'username', username);
+      await store.set(profile, 'password', password);
+    };
+    return { profile, secrets, ask: { profileName: profile.name, username: secrets.username, remember } };
+  }
+
+  private async execute(profile: Profile, secrets: Secrets, askContext: AskContext, settings: Settings): Promise<Run | undefined> {
+    const engine = loadEngine();
+    this.log.info(`Running "${profile.name}" (${profile.clientAuthMethod}, ${profile.responseMode}).`);
+    let run: Run;
+    try {
+      run = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Auth Flow: ${profile.name}`, cancellable: true },
+        (progress, token) => {
+          const abort = new AbortController();
+          const cancellation = token.onCancellationRequested(() => abort.abort());
+          return engine.runFlow({
+            profile,
+            secrets,
+            signal: abort.signal,
+            ask: createAsk(askContext),
+            timeoutMs: settings.requestTimeoutMs,
+            clockSkewSec: settings.clockSkewSec,
+            log: (line) => this.log.info(line),
+            onEvent: (event) => this.onEvent(event, (step) => progress.report({ message: step.title })),
+          }).finally(() => cancellation.dispose());
+        },
+      );
+    } catch (error) {
+      this.log.error(`Run of "${profile.name}" stopped on an unexpected error: ${errorText(error)}`);
+      void vscode.window.showErrorMessage(`Auth Flow Explorer hit an unexpected error while running "${profile.name}": ${errorText(error)}`);
+      return undefined;
+    }
+    this.keep(run);
+    this.log.info(`Run of "${profile.name}" ${run.status}${run.duration === undefined ? '' : ` in ${Math.round(run.duration)} ms`}.`);
+    this.announce(profile, run);
+    return run;
+  }
+
+  /** Mirrors an engine event into the kept run and posts its redacted form to the timeline. */
+  private onEvent(event: RunEvent, onStep: (step: Step) => void): void {
+    const { redactRun } = loadEngine();
+    switch (event.type) {
+      case 'run/started':
+      case 'run/finished':
+        this.keep(event.run);
+        this.panels.post({ method: event.type === 'run/started' ? 'timeline/run/started' : 'timeline/run/finished', params: { run: redactRun(event.run) } });
+        return;
+      case 'step/started':
+      case 'step/finished':
+      case 'step/failed': {
+        const run = this.runs.get(event.runId);
+        if (!run) return;
+        const index = run.steps.findIndex((step) => step.id === event.step.id);
+        const updated = { ...run, steps: index === -1 ? [...run.steps, event.step] : run.steps.with(index, event.step) };
+        this.keep(updated);
+        // Redact the whole run: a secret marked on one step's request may appear in another's.
+        const step = redactRun(updated).steps.find((s) => s.id === event.step.id) ?? event.step;
+        onStep(step);
+        this.panels.post({ method: 'timeline/step/updated', params: { runId: event.runId, step } });
+      }
+    }
+  }
+
+  private keep(run: Run): void {
+    this.runs.delete(run.id);
+    this.runs.set(run.id, run);
+    for (const id of this.runs.keys()) {
+      if (this.runs.size <= KEPT_RUNS) break;
+      this.runs.delete(id);
+    }
+  }
+
+  private announce(profile: Profile, run: Run): void {
+    if (run.status === 'succeeded') {
+      vscode.window.setStatusBarMessage(`$(pass) Auth Flow: signed in to ${profile.name}`, 5000);
+    } else if (run.status === 'cancelled') {
+      vscode.window.setStatusBarMessage(`$(circle-slash) Auth Flow: run of ${profile.name} cancelled`, 5000);
+    } else {
+      const failed = run.steps.find((step) => step.status === 'failed');
+      const where = failed ? ` at "${failed.title}"` : '';
+      void vscode.window
+        .showErrorMessage(`"${profile.name}" failed${where}: ${run.error?.message ?? 'see the timeline for details.'}`, 'Show Timeline')
+        .then((choice) => choice && this.panels.show());
+    }
+  }
+
+  /** Copies a step's request as cURL; with secrets only after a modal confirmation. */
+  private async copyCurl({ runId, stepId, includeSecrets }: WebviewMessages['timeline/curl/copy']): Promise<void> {
+    const reply = (ok: boolean, withSecrets: boolean, message: string) =>
+      this.panels.post({ method: 'timeline/curl/copied', params: { stepId, includeSecrets: withSecrets, ok, message } });
+    const run = this.runs.get(runId);
+    const request = run?.steps.find((step) => step.id === stepId)?.exchange?.request;
+    if (!run || !request) {
+      reply(false, includeSecrets, 'This run is no longer held by the extension (it was restored after a reload or is too old). Run the flow again to copy its requests.');
+      return;
+    }
+    const { redactRun, toCurl } = loadEngine();
+    let withSecrets = (includeSecrets || currentSettings().curlIncludeSecretsByDefault) && request.secrets.length > 0;
+    if (withSecrets) {
+      const choice = await vscode.window.showWarningMessage(
+        'Copy this request with its secrets in clear text?',
+        { modal: true, detail: `The command will contain ${request.secrets.map((s) => `$${s.variable}`).join(', ')} as real values. Anyone who sees your clipboard, terminal history or a pasted snippet can use them.` },
+        'Copy with Secrets',
+        'Copy Redacted',
+      );
+      if (!choice) {
+        reply(false, true, 'Copy cancelled.');
+        return;
+      }
+      withSecrets = choice === 'Copy with Secrets';
+    }
+    const source = withSecrets ? request : redactRun(run).steps.find((step) => step.id === stepId)?.exchange?.request;
+    if (!source) {
+      reply(false, withSecrets, 'This step has no request to copy.');
+      return;
+    }
+    await vscode.env.clipboard.writeText(toCurl(source, { includeSecrets: withSecrets }));
+    reply(true, withSecrets, withSecrets ? 'Copied with secrets.' : 'Copied; secrets appear as shell variables such as $CLIENT_SECRET.');
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.runs.clear();
+  }
+}

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol';
+
+export const TIMELINE_VIEW_TYPE = 'authFlow.timeline';
+
+/** Messages the host acts on; `webview/ready` is handled by the panel itself. */
+export type TimelineRequest = Exclude<WebviewMessage, { method: 'webview/ready' }>;
+
+/**
+ * The one timeline panel of the window. Messages posted before the webview says `webview/ready` (or
+ * while it is hidden: with retainContextWhenHidden off a hidden webview is torn down and reloads
+ * when shown) are queued and flushed on the next ready. Incoming messages are checked with
+ * `parseWebviewMessage`; malformed ones are dropped and logged.
+ */
+export class TimelinePanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
+  private panel: vscode.WebviewPanel | undefined;
+  private panelDisposables: vscode.Disposable[] = [];
+  private ready = false;
+  private queue: HostMessage[] = [];
+  private readonly received = new vscode.EventEmitter<TimelineRequest>();
+  /** A well-formed request from the webview (copy as cURL, run again). */
+  readonly onDidReceiveMessage = this.received.event;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** Opens the panel (or brings it forward) beside the editor without taking focus. */
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal(undefined, true);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      TIMELINE_VIEW_TYPE,
+      'Auth Flow Timeline',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [this.webviewRoot] },
+    );
+    void this.attach(panel);
+  }
+
+  /** Shows the panel and delivers the message once the webview listens. */
+  post(message: HostMessage): void {
+    this.show();
+    if (this.ready) void this.panel?.webview.postMessage(message);
+    else this.queue.push(message);
+  }
+
+  /** Restores the panel after a window reload; the webview restores its runs from its own state. */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
+    if (this.panel) {
+      panel.dispose(); // A panel already opened during activation; keep one.
+      return;
+    }
+    panel.webview.options = { enableScripts: true, localResourceRoots: [this.webviewRoot] };
+    await this.attach(panel);
+  }
+
+  private get webviewRoot(): vscode.Uri {
+    return vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+  }
+
+  private async attach(panel: vscode.WebviewPanel): Promise<void> {
+    this.panel = panel;
+    this.ready = false;
+    this.panelDisposables = [
+      panel.webview.onDidReceiveMessage((value: unknown) => this.receive(value)),
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+      panel.onDidDispose(() => this.detach()),
+    ];
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'auth-flow.svg');
+    const { renderTimelineHtml } = await import('../panel/html');
+    const asset = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.webviewRoot, name)).toString();
+    panel.webview.html = renderTimelineHtml({
+      cspSource: panel.webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: asset('main.js'),
+      styleUri: asset('main.css'),
+      title: 'Auth Flow Timeline',
+    });
+  }
+
+  private receive(value: unknown): void {
+    const message = parseWebviewMessage(value);
+    if (!message) {
+      this.log.warn(`Dropped a malformed message from the timeline webview: ${JSON.stringify(value)?.slice(0, 200)}`);
+      return;
+    }
+    if (message.method !== 'webview/ready') {
+      this.received.fire(message);
+      return;
+    }
+    this.ready = true;
+    const queued = this.queue;
+    this.queue = [];
+    for (const queuedMessage of queued) void this.panel?.webview.postMessage(queuedMessage);
+  }
+
+  private detach(): void {
+    for (const disposable of this.panelDisposables) disposable.dispose();
+    this.panelDisposables = [];
+    this.panel = undefined;
+    this.ready = false;
+    this.queue = [];
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    this.received.dispose();
+  }
+}
