@@ -6,6 +6,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { Agent, buildConnector, request } from 'undici';
 import type { CookieJar } from './cookies';
@@ -119,8 +120,16 @@ export class Transport {
     };
     const exchange: Exchange = { request: recorded, timing: { connect: 0, ttfb: 0, total: 0 }, cookies: { sent: sentCookies, set: [] } };
 
-    const deadline = AbortSignal.timeout(this.#timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    // A plain timer and one controller: cheaper per request than AbortSignal.timeout + AbortSignal.any.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.#timeoutMs);
+    const cancel = () => controller.abort();
+    if (signal?.aborted) controller.abort();
+    signal?.addEventListener('abort', cancel, { once: true });
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
     try {
@@ -129,37 +138,27 @@ export class Transport {
         method: httpRequest.method,
         headers: headers.flat(),
         body: httpRequest.body,
-        signal: combined,
+        signal: controller.signal,
       });
       exchange.timing.ttfb = elapsed();
       this.#captureHead(recorded);
       exchange.timing.connect = Math.round(this.#connectMs * 10) / 10;
 
-      const chunks: Buffer[] = [];
-      let size = 0;
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        size += chunk.length;
-        if (size > this.#maxBodyBytes) {
-          response.body.destroy();
-          exchange.timing.total = elapsed();
-          throw new FlowError(
-            'BODY_TOO_LARGE',
-            `The response body passed ${formatBytes(this.#maxBodyBytes)} and was not read further.`,
-            'Check that the URL points at the authorization server, not a file or a proxy error page.',
-          );
-        }
-        chunks.push(chunk);
-      }
-      exchange.timing.total = elapsed();
+      const bytes = await readCapped(response.body, this.#maxBodyBytes).finally(() => {
+        exchange.timing.total = elapsed();
+      });
       const responseHeaders = flattenHeaders(response.headers);
-      exchange.response = readBody(response.statusCode, responseHeaders, Buffer.concat(chunks), size);
+      exchange.response = readBody(response.statusCode, responseHeaders, bytes);
       exchange.cookies.set = this.#jar.store(url, responseHeaders);
       exchange.response.secrets.push(...exchange.cookies.set.filter((c) => c.value).map((c) => cookieSecret(c.name, c.value)));
       return exchange;
     } catch (error) {
       exchange.timing.total ||= elapsed();
       this.#captureHead(recorded);
-      throw withExchange(networkError(error, url, this.#timeoutMs, signal, deadline), exchange);
+      throw withExchange(networkError(error, url, this.#timeoutMs, signal, timedOut), exchange);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
     }
   }
 
@@ -202,7 +201,32 @@ export function headerValue(headers: [string, string][], name: string): string |
   return headers.find(([n]) => n.toLowerCase() === lower)?.[1];
 }
 
-function readBody(status: number, headers: [string, string][], bytes: Buffer, size: number): RecordedResponse {
+/** Reads a body up to `max` bytes; past that it stops reading and fails (events, not async iteration: fewer ticks per chunk). */
+function readCapped(body: Readable, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) chunks.push(chunk);
+      else {
+        body.destroy();
+        reject(
+          new FlowError(
+            'BODY_TOO_LARGE',
+            `The response body passed ${formatBytes(max)} and was not read further.`,
+            'Check that the URL points at the authorization server, not a file or a proxy error page.',
+          ),
+        );
+      }
+    });
+    body.on('end', () => resolve(Buffer.concat(chunks, size)));
+    body.on('error', reject);
+  });
+}
+
+function readBody(status: number, headers: [string, string][], bytes: Buffer): RecordedResponse {
+  const size = bytes.length;
   const body = bytes.toString('utf8');
   const contentType = headerValue(headers, 'content-type') ?? '';
   const response: RecordedResponse = { status, statusText: STATUS_CODES[status] ?? '', headers, body, size, secrets: [] };
@@ -221,14 +245,14 @@ function withExchange(error: FlowError, exchange: Exchange): FlowError {
   return error;
 }
 
-function networkError(error: unknown, url: URL, timeoutMs: number, signal: AbortSignal | undefined, deadline: AbortSignal): FlowError {
+function networkError(error: unknown, url: URL, timeoutMs: number, signal: AbortSignal | undefined, timedOut: boolean): FlowError {
   if (error instanceof FlowError) return error;
   if (signal?.aborted) {
     return new FlowError('CANCELLED', 'The run was cancelled while waiting for this response.', 'Run the flow again when ready.', { cause: error });
   }
   const code = (error as { code?: string } | undefined)?.code ?? '';
   const host = url.host;
-  if (deadline.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new FlowError(
       'HTTP_TIMEOUT',
       `${host} did not answer within ${Math.round(timeoutMs / 1000)} s.`,

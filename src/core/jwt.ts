@@ -148,12 +148,20 @@ export async function verifyToken(token: DecodedToken, expect: VerifyExpectation
   return { ...token, times: timeClaims(claims, now), checks, verified: checks.every((c) => c.status !== 'failed') };
 }
 
+/** One key set per JWKS document, so its keys are imported once however many tokens it verifies. */
+const keySets = new WeakMap<JSONWebKeySet, ReturnType<typeof createLocalJWKSet>>();
+function keySet(jwks: JSONWebKeySet): ReturnType<typeof createLocalJWKSet> {
+  let set = keySets.get(jwks);
+  if (!set) keySets.set(jwks, (set = createLocalJWKSet(jwks)));
+  return set;
+}
+
 async function signatureCheck(token: DecodedToken, jwks: JSONWebKeySet): Promise<Check> {
   const name = 'Signature';
   const { alg, kid } = token.header;
   if (alg === 'none') return { name, status: 'failed', detail: 'alg is "none": the token is unsigned' };
   try {
-    await compactVerify(token.raw, createLocalJWKSet(jwks));
+    await compactVerify(token.raw, keySet(jwks));
     return { name, status: 'passed', detail: `${String(alg)} signature verified with key ${String(kid ?? '(no kid)')} from JWKS` };
   } catch (error) {
     if (error instanceof errors.JWKSNoMatchingKey) {

@@ -164,22 +164,16 @@ class RunContext {
         tryDecode(result.refresh_token ?? '', 'refresh_token'),
       ].filter((t): t is DecodedToken => t !== undefined);
       const jwks = await this.jwks();
-      for (const token of decoded) {
-        if (token.kind === 'refresh_token') {
-          step.tokens.push(token);
-          continue;
-        }
-        step.tokens.push(
-          await verifyToken(token, {
-            jwks,
-            issuer: endpoints.issuer,
-            clientId: profile.clientId,
-            skewSec: this.options.clockSkewSec ?? DEFAULT_CLOCK_SKEW_SEC,
-            nonce,
-            accessToken: result.access_token,
-          }),
-        );
-      }
+      const expectations = {
+        jwks,
+        issuer: endpoints.issuer,
+        clientId: profile.clientId,
+        skewSec: this.options.clockSkewSec ?? DEFAULT_CLOCK_SKEW_SEC,
+        nonce,
+        accessToken: result.access_token,
+      };
+      // Refresh tokens are the server's own business: decoded for display, never verified.
+      step.tokens.push(...(await Promise.all(decoded.map((t) => (t.kind === 'refresh_token' ? t : verifyToken(t, expectations))))));
       for (const token of step.tokens.filter((t) => t.verified === false)) {
         const failed = token.checks.filter((c) => c.status === 'failed');
         step.checks.push(...failed.map((c) => ({ ...c, name: `${token.kind}: ${c.name}` })));

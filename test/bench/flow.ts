@@ -1,15 +1,18 @@
 /**
  * The engine's full flow against the same requests made by a minimal raw undici sequence, against one
  * sandbox, interleaved in one process (alternating which goes first), so both see the same machine
- * state. Prints medians and the engine/raw ratio.
+ * state. The sandbox runs in a child process, as a real server would be elsewhere: otherwise its
+ * work and the client's share one thread and the comparison measures the sandbox as much as the client.
+ * Prints medians and the engine/raw ratio.
  */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import { request } from 'undici';
 import { Agent } from 'undici';
 import { runFlow } from '../../src/core/run';
 import { endpointsOf } from '../../src/core/profile';
 import type { Profile, Secrets } from '../../src/core/profile';
 import { createPkce, randomValue } from '../../src/core/pkce';
-import { startSandbox } from '../../src/sandbox/index';
 
 /** The flow with nothing but undici: no recording, no checks, cookies and parameters by hand. */
 async function rawFlow(profile: Profile, secrets: Secrets, agent: Agent): Promise<void> {
@@ -65,10 +68,9 @@ const median = (values: number[]) => {
 };
 
 export async function benchFlow(iterations = Number(process.env.BENCH_ITERATIONS ?? 150)): Promise<void> {
-  const sandbox = await startSandbox();
+  const child = fork(require.resolve('./sandbox-process.ts'), { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
   try {
-    const { profile, secrets: appSecrets } = sandbox.profiles()[0];
-    const secrets = { ...appSecrets, ...sandbox.demoUser };
+    const [{ profile, secrets }] = (await once(child, 'message')) as [{ profile: Profile; secrets: Secrets }];
     const engine = async () => {
       const run = await runFlow({ profile, secrets });
       if (run.status !== 'succeeded') throw new Error(`engine run ${run.status}: ${run.error?.message}`);
@@ -102,6 +104,7 @@ export async function benchFlow(iterations = Number(process.env.BENCH_ITERATIONS
     console.log(`  raw     median ${rawMs.toFixed(2)} ms`);
     console.log(`  ratio   engine/raw = ${(engineMs / rawMs).toFixed(3)}×  (target ≤ 1.05×)`);
   } finally {
-    await sandbox.close();
+    child.disconnect();
+    await once(child, 'exit');
   }
 }

@@ -276,7 +276,7 @@ describe('step-level failures', () => {
   });
 
   it('state mismatch, bad code_verifier, reused code, nonce mismatch and a tampered signature', async () => {
-    const { profile, secrets, endpoints, transport, state, nonce, pkce, flowId } = await signedOn();
+    const { profile, secrets, endpoints, transport, state, nonce, flowId } = await signedOn();
     try {
       const resumeExchange = await transport.send(buildResumeRequest(endpoints, flowId));
       assert.throws(() => readResumeResponse(resumeExchange, { state: 'another-state' }), (e: unknown) => e instanceof FlowError && e.code === 'STATE_MISMATCH');

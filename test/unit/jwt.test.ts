@@ -61,7 +61,7 @@ describe('jwt', () => {
   it('names the failed check: tampered signature, wrong issuer, audience, nonce, expiry, unknown key', async () => {
     const { jwks, sign } = await issuer();
     const raw = await sign(base);
-    const [h, p, s] = raw.split('.');
+    const [h, , s] = raw.split('.');
     const tamperedPayload = Buffer.from(JSON.stringify({ ...base, sub: 'admin' })).toString('base64url');
     const failures: [string, Record<string, unknown>, string][] = [
       [`${h}.${tamperedPayload}.${s}`, {}, 'Signature'],
