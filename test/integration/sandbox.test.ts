@@ -172,15 +172,29 @@ async function redeem(sb: Sandbox, app: SandboxApp, signedIn: { code: string; ve
 }
 
 describe('sandbox (PingOne protocol over loopback)', () => {
+  // Key generation makes a start cost a few hundred ms, so tests share one sandbox; a test that moves
+  // the clock or changes a user calls isolate() and gets its own.
+  let shared: Sandbox;
+  let isolated: Sandbox | undefined;
   let sb: Sandbox;
-  let clock: number;
+  let clock = Date.now();
   const options: SandboxOptions = { now: () => clock, lockoutThreshold: 3 };
+  const isolate = async () => {
+    isolated = sb = await startSandbox(options);
+  };
 
-  beforeEach(async () => {
-    clock = Date.now();
-    sb = await startSandbox(options);
+  before(async () => {
+    shared = await startSandbox(options);
   });
-  afterEach(() => sb.close());
+  after(() => shared.close());
+  beforeEach(() => {
+    clock = Date.now();
+    sb = shared;
+  });
+  afterEach(async () => {
+    await isolated?.close();
+    isolated = undefined;
+  });
 
   describe('discovery, keys and profiles', () => {
     it('publishes every endpoint under the issuer, with the documented modes and methods', async () => {
@@ -332,6 +346,7 @@ describe('sandbox (PingOne protocol over loopback)', () => {
     });
 
     it('reuses a signed-on session unless prompt=login or max_age says otherwise', async () => {
+      await isolate();
       const app = appFor(sb, 'client_secret_basic');
       const first = await signIn(sb, app);
       const jar = first.jar;
@@ -419,6 +434,7 @@ describe('sandbox (PingOne protocol over loopback)', () => {
     });
 
     it('counts wrong passwords, locks the account at the threshold, and unlocks with time', async () => {
+      await isolate();
       const app = appFor(sb, 'client_secret_basic');
       const started = await authorize(sb, app);
       const wrong = { username: 'demo', password: 'wrong' };
@@ -443,6 +459,7 @@ describe('sandbox (PingOne protocol over loopback)', () => {
     });
 
     it('expires a flow flowTtlMs after the last interaction, then answers 404 NOT_FOUND', async () => {
+      await isolate();
       const started = await authorize(sb, appFor(sb, 'client_secret_basic'));
       const ttl = 15 * 60 * 1000;
       clock += ttl - 1000;
@@ -480,6 +497,7 @@ describe('sandbox (PingOne protocol over loopback)', () => {
     });
 
     it('changeme user must change the password, and only the new one works afterwards', async () => {
+      await isolate();
       const app = appFor(sb, 'client_secret_basic');
       const started = await authorize(sb, app);
       let { json } = await flowCall(sb, started, 'usernamePassword.check', { username: 'changeme', password: 'Change-Me-1!' });
@@ -497,6 +515,7 @@ describe('sandbox (PingOne protocol over loopback)', () => {
     });
 
     it('session.reset goes back to the start; user.register creates a user who is then signed on', async () => {
+      await isolate();
       const started = await authorize(sb, appFor(sb, 'client_secret_basic'), { acr_values: 'Identifier_First' });
       await flowCall(sb, started, 'user.lookup', { username: 'demo' });
       assert.equal((await flowCall(sb, started, 'session.reset', {})).json.status, 'SIGN_ON_REQUIRED');
@@ -509,6 +528,7 @@ describe('sandbox (PingOne protocol over loopback)', () => {
     });
 
     it('password.forgot then password.recover with the recovery code sets a new password', async () => {
+      await isolate();
       const started = await authorize(sb, appFor(sb, 'client_secret_basic'));
       let { json } = await flowCall(sb, started, 'password.forgot', { username: 'demo' });
       assert.equal(json.status, 'RECOVERY_CODE_REQUIRED');
@@ -686,6 +706,7 @@ describe('sandbox (PingOne protocol over loopback)', () => {
     });
 
     it('codes expire after 60 s and belong to the client they were issued to', async () => {
+      await isolate();
       const app = appFor(sb, 'client_secret_basic');
       const late = await signIn(sb, app);
       clock += 61_000;
@@ -791,6 +812,7 @@ describe('sandbox (PingOne protocol over loopback)', () => {
 
   describe('userinfo, introspection, revocation, signoff', () => {
     it('userinfo answers claims for the scopes, and 401 invalid_token for bad or expired tokens', async () => {
+      await isolate();
       const app = appFor(sb, 'client_secret_basic');
       const { json } = await redeem(sb, app, await signIn(sb, app, { scope: 'openid profile' }));
       const get = (token: string) => fetch(`${sb.issuer}/userinfo`, { headers: { Authorization: `Bearer ${token}` } });
@@ -904,6 +926,7 @@ describe('sandbox (PingOne protocol over loopback)', () => {
     });
 
     it('close() returns promptly even with a kept-alive connection open', async () => {
+      await isolate();
       await new Promise<void>((resolve, reject) => {
         const req = rawRequest(`${sb.issuer}/jwks`, { agent: new Agent({ keepAlive: true }) }, (res) => {
           res.resume();
@@ -915,7 +938,7 @@ describe('sandbox (PingOne protocol over loopback)', () => {
       const started = performance.now();
       await sb.close();
       assert.ok(performance.now() - started < 1000);
-      sb = await startSandbox(options);
+      isolated = undefined;
     });
   });
 });
