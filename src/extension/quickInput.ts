@@ -66,7 +66,8 @@ export function input(options: InputOptions): Promise<string | Back | undefined>
     box.placeholder = options.placeholder;
     box.password = options.password ?? false;
     const validate = () => (box.validationMessage = options.validate?.(box.value));
-    validate();
+    // A prefilled value is checked at once; an empty box only once the user types or accepts.
+    if (box.value) validate();
     return [
       backButton(box, options, done),
       box.onDidChangeValue(validate),
