@@ -123,9 +123,8 @@ async function execute(profile: Profile, secrets: Secrets, options: { json: bool
       timeoutMs: options.timeoutMs,
       ask: process.stdin.isTTY ? terminalAsk : undefined,
     });
-    const shown = options.includeSecrets ? run : redactRun(run);
-    if (options.json) process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
-    else process.stdout.write(printRun(shown, { insecure: profile.insecureTls }));
+    if (options.json) process.stdout.write(`${JSON.stringify(options.includeSecrets ? run : redactRun(run), null, 2)}\n`);
+    else process.stdout.write(printRun(run, { insecure: profile.insecureTls, includeSecrets: options.includeSecrets }));
     return run.status === 'succeeded' ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);

@@ -1,11 +1,16 @@
-/** The timeline as terminal text: one block per step, its cURL, and the decoded ID token. */
+/**
+ * The timeline as terminal text: one block per step, its cURL, and the decoded ID token. Takes the
+ * unredacted run: secrets are replaced here, as cURL variables (`"$CLIENT_SECRET"`) that a shell expands,
+ * unless `includeSecrets` is set.
+ */
 import { styleText } from 'node:util';
 import { toCurl } from '../core/curl';
 import type { DecodedToken, Run } from '../core/model';
+import { secretReplacer } from '../core/redact';
 
 type Style = Parameters<typeof styleText>[0];
 
-export function printRun(run: Run, options: { insecure?: boolean; color?: boolean } = {}): string {
+export function printRun(run: Run, options: { insecure?: boolean; color?: boolean; includeSecrets?: boolean } = {}): string {
   const color = options.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
   const paint = (style: Style, text: string) => (color ? styleText(style, text) : text);
   const out: string[] = [];
@@ -14,10 +19,11 @@ export function printRun(run: Run, options: { insecure?: boolean; color?: boolea
   run.steps.forEach((step, index) => {
     const mark = step.status === 'succeeded' ? paint('green', '✔') : step.status === 'failed' ? paint('red', '✘') : '…';
     const request = step.exchange?.request;
+    const redact = options.includeSecrets ? (text: string) => text : secretReplacer(request?.secrets ?? []);
     const status = step.exchange?.response?.status;
     out.push(
       `${mark} ${index + 1}. ${paint('bold', step.title)}` +
-        (request ? `  ${request.method} ${request.url}` : '') +
+        (request ? `  ${request.method} ${redact(request.url)}` : '') +
         (status === undefined ? '' : `  ${paint(status >= 400 ? 'red' : 'cyan', String(status))}`) +
         (step.duration === undefined ? '' : paint('dim', `  ${step.duration} ms`)),
     );
@@ -28,7 +34,7 @@ export function printRun(run: Run, options: { insecure?: boolean; color?: boolea
     if (step.error) {
       out.push(paint('red', `     ${step.error.message}`), `     What to check: ${step.error.hint}`);
     }
-    if (request) out.push(indent(toCurl(request, { insecure: options.insecure }), '     ', paint));
+    if (request) out.push(indent(toCurl(request, { insecure: options.insecure, includeSecrets: options.includeSecrets }), '     ', paint));
     out.push('');
   });
 

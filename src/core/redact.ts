@@ -25,8 +25,9 @@ export function redactRun(run: Run): Run {
 
 /** A function replacing every marked value in a text by `$VARIABLE`, longest values first. */
 export function secretReplacer(marks: SecretMark[]): (text: string) => string {
-  const ordered = [...new Map(marks.filter((m) => m.value).map((m) => [m.value, m])).values()].sort(
-    (a, b) => b.value.length - a.value.length,
-  );
+  // The first mark of a value names it (ST before ST-NO-SS when the server gives both one value).
+  const byValue = new Map<string, SecretMark>();
+  for (const mark of marks) if (mark.value && !byValue.has(mark.value)) byValue.set(mark.value, mark);
+  const ordered = [...byValue.values()].sort((a, b) => b.value.length - a.value.length);
   return (text) => ordered.reduce((out, m) => out.split(m.value).join(`$${m.variable}`), text);
 }
