@@ -10,16 +10,20 @@ export interface AskContext {
   passwordHint?: string;
   /** When set, the user is offered to remember the credentials; called only if they opt in. */
   remember?: (credentials: Answers['credentials']) => Promise<void>;
+  /** The run's signal: cancelling the run closes the open input. */
+  signal?: AbortSignal;
 }
 
 const required = (what: string) => (value: string) => (value ? undefined : `Enter the ${what}.`);
 
 async function credentials(context: AskContext, question: Extract<Question, { kind: 'credentials' }>): Promise<Answers['credentials'] | undefined> {
   const title = `Sign in to ${context.profileName}`;
-  const username = await askInput({ title, prompt: question.message ?? 'Username', value: question.username ?? context.username, validate: required('username') });
+  const { signal } = context;
+  const username = await askInput({ title, signal, prompt: question.message ?? 'Username', value: question.username ?? context.username, validate: required('username') });
   if (username === undefined) return undefined;
   const password = await askInput({
     title,
+    signal,
     prompt: [`Password for ${username}`, context.passwordHint].filter(Boolean).join(' — '),
     password: true,
     validate: required('password'),
@@ -28,6 +32,7 @@ async function credentials(context: AskContext, question: Extract<Question, { ki
   if (context.remember) {
     const remember = await choose({
       title,
+      signal,
       placeholder: `Remember these credentials for ${context.profileName}?`,
       items: [
         { label: 'Don\'t remember', description: 'ask again next run', value: false },
@@ -42,26 +47,29 @@ async function credentials(context: AskContext, question: Extract<Question, { ki
 
 async function answer(context: AskContext, question: Question): Promise<Answers[Question['kind']] | undefined> {
   const title = `Sign in to ${context.profileName}`;
+  const { signal } = context;
   switch (question.kind) {
     case 'credentials':
       return credentials(context, question);
     case 'otp': {
-      const otp = await askInput({ title, prompt: question.message ?? 'One-time passcode sent to your device', validate: required('passcode') });
+      const otp = await askInput({ title, signal, prompt: question.message ?? 'One-time passcode sent to your device', validate: required('passcode') });
       return otp === undefined ? undefined : { otp: otp.trim() };
     }
     case 'device': {
       const deviceId = await choose({
         title,
+        signal,
         placeholder: 'Which device should receive the one-time passcode?',
         items: question.devices.map((device) => ({ label: device.label, value: device.id })),
       });
       return deviceId === undefined ? undefined : { deviceId };
     }
     case 'newPassword': {
-      const newPassword = await askInput({ title, prompt: question.message ?? 'The password has expired: choose a new one', password: true, validate: required('new password') });
+      const newPassword = await askInput({ title, signal, prompt: question.message ?? 'The password has expired: choose a new one', password: true, validate: required('new password') });
       if (newPassword === undefined) return undefined;
       const confirmed = await askInput({
         title,
+        signal,
         prompt: 'Type the new password again',
         password: true,
         validate: (value) => (value === newPassword ? undefined : 'The two passwords differ.'),

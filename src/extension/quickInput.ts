@@ -9,6 +9,8 @@ interface Common {
   /** Position in a multi-step input; the Back button shows from step 2. */
   step?: number;
   totalSteps?: number;
+  /** Closes the input (as if dismissed) when aborted, e.g. when the run asking is cancelled. */
+  signal?: AbortSignal;
 }
 
 export interface InputOptions extends Common {
@@ -47,8 +49,11 @@ function run<Q extends vscode.QuickInput, R>(input: Q, options: Common, wire: (i
       input.dispose();
       resolve(result);
     };
-    disposables.push(...wire(input, done), input.onDidHide(() => done(undefined)));
-    input.show();
+    const abort = () => done(undefined);
+    options.signal?.addEventListener('abort', abort);
+    disposables.push(...wire(input, done), input.onDidHide(abort), { dispose: () => options.signal?.removeEventListener('abort', abort) });
+    if (options.signal?.aborted) abort();
+    else input.show();
   });
 }
 

@@ -114,7 +114,7 @@ export class RunController implements vscode.Disposable {
             profile,
             secrets,
             signal: abort.signal,
-            ask: createAsk(askContext),
+            ask: createAsk({ ...askContext, signal: abort.signal }),
             timeoutMs: settings.requestTimeoutMs,
             clockSkewSec: settings.clockSkewSec,
             log: (line) => this.log.info(line),

@@ -6,7 +6,7 @@
 import type { Flow, SandboxContext } from './context';
 import { constantTimeEqual } from './compare';
 import { platformError } from './errors';
-import { ACTIONS_BY_STATUS, FLOW_ACTIONS, flowResource, touchFlow, type FlowAction } from './flow';
+import { ACTIONS_BY_STATUS, FLOW_ACTIONS, flowResource, touchFlow } from './flow';
 import { performAction, type ActionBody } from './flow-actions';
 import { mediaType, withCookies, type Reply, type SandboxRequest } from './http';
 import { SESSION_COOKIE, SESSION_COOKIE_NO_SAMESITE, sessionCookies, sessionForToken } from './session';
@@ -14,7 +14,7 @@ import { SESSION_COOKIE, SESSION_COOKIE_NO_SAMESITE, sessionCookies, sessionForT
 const ACTION_MEDIA_TYPE = /^application\/vnd\.pingidentity\.([a-z.]+)\+json$/;
 
 export function handleFlow(ctx: SandboxContext, req: SandboxRequest, flowId: string): Reply {
-  const flow = touchFlow(ctx, flowId);
+  const flow = ctx.state.flows.get(flowId);
   if (!flow) return platformError(404, 'NOT_FOUND', 'The flow does not exist or has expired.');
   // Mirrors the documented PingOne quirk: "Accept: application/json" on /flows can answer 406.
   if (mediaType(req.headers.accept) === 'application/json' && !req.headers.accept!.includes(',')) {
@@ -23,11 +23,14 @@ export function handleFlow(ctx: SandboxContext, req: SandboxRequest, flowId: str
   if (!carriesSessionCookie(req, flow)) {
     return platformError(403, 'ACCESS_FAILED', 'The request does not carry the ST cookie of the session this flow was started in.');
   }
+  // Only a call its own browser makes counts as an interaction that keeps the flow alive.
+  touchFlow(ctx, flow.id);
   if (req.method === 'GET') return flowReply(ctx, flow);
 
   // Media types compare case-insensitively (RFC 9110 §8.3.1); action names are camelCase.
-  const actionName = FLOW_ACTIONS.find((a) => a.toLowerCase() === ACTION_MEDIA_TYPE.exec(mediaType(req.headers['content-type']))?.[1]);
-  if (!isAction(actionName)) {
+  const requested = ACTION_MEDIA_TYPE.exec(mediaType(req.headers['content-type']))?.[1];
+  const actionName = FLOW_ACTIONS.find((action) => action.toLowerCase() === requested);
+  if (!actionName) {
     return platformError(415, 'INVALID_REQUEST', 'Content-Type must be application/vnd.pingidentity.<action>+json naming a flow action.');
   }
   if (!ACTIONS_BY_STATUS[flow.status].includes(actionName)) {
@@ -54,10 +57,6 @@ export function flowReply(ctx: SandboxContext, flow: Flow): Reply {
 export function carriesSessionCookie(req: SandboxRequest, flow: Flow): boolean {
   const tokens = [req.cookies.get(SESSION_COOKIE), req.cookies.get(SESSION_COOKIE_NO_SAMESITE)];
   return tokens.some((token) => token !== undefined && constantTimeEqual(token, flow.sessionToken));
-}
-
-function isAction(name: string | undefined): name is FlowAction {
-  return (FLOW_ACTIONS as readonly string[]).includes(name ?? '');
 }
 
 /** An empty body counts as `{}`: session.reset has nothing to send. */

@@ -47,6 +47,8 @@ export function readBody(req: IncomingMessage): Promise<string> {
     });
     req.on('end', () => (size > MAX_BODY_BYTES ? reject(new BodyTooLargeError()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
+    // A destroyed request never ends; without this the handler would wait forever (no-op after 'end').
+    req.on('close', () => reject(new Error('The request was aborted before its body ended.')));
   });
 }
 

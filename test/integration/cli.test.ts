@@ -98,7 +98,7 @@ describe('CLI', function () {
     const { stdout } = await cli(['run', '--profile', profileFile, '--json', '--include-secrets', '--client-secret', clientSecret, '--username', demo.username, '--password', demo.password]);
     const run = JSON.parse(stdout) as Run;
     const idToken = run.steps.find((s) => s.kind === 'token')?.tokens.find((t) => t.kind === 'id_token');
-    assert.ok(idToken?.raw.startsWith('eyJ'), '--include-secrets keeps the raw token');
+    assert.ok(idToken && idToken.raw.startsWith('eyJ'), '--include-secrets keeps the raw token');
     const jwks = run.steps.find((s) => s.kind === 'jwks')?.exchange?.request.url ?? '';
     const decoded = await cli(['decode', `Bearer ${idToken.raw}`, '--jwks', jwks]);
     assert.equal(decoded.code, 0, decoded.stderr);

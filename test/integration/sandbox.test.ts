@@ -407,6 +407,9 @@ describe('sandbox (PingOne protocol over loopback)', () => {
       const wrongType = await send({ 'Content-Type': 'application/json' });
       assert.equal(wrongType.status, 415);
       assert.equal(((await wrongType.json()) as Json).code, 'INVALID_REQUEST');
+      const upperCase = await send({ 'Content-Type': 'APPLICATION/VND.PINGIDENTITY.USERNAMEPASSWORD.CHECK+JSON' }, '{}');
+      assert.equal(upperCase.status, 400, 'media types compare case-insensitively (RFC 9110 §8.3.1)');
+      assert.equal(((await upperCase.json()) as Json).details[0].target, 'username');
       const unknownAction = await send({ 'Content-Type': FLOW_ACTION('nope.nope') });
       assert.equal(unknownAction.status, 415);
 
