@@ -30,7 +30,8 @@ function errorText(error: unknown): string {
  * request with its secrets.
  */
 export class RunController implements vscode.Disposable {
-  private readonly runs = new Map<string, Run>();
+  /** Unredacted runs by id, with whether their profile skips TLS verification (for `curl --insecure`). */
+  private readonly runs = new Map<string, { run: Run; insecure: boolean }>();
   private readonly subscription: vscode.Disposable;
 
   constructor(
@@ -102,6 +103,7 @@ export class RunController implements vscode.Disposable {
 
   private async execute(profile: Profile, secrets: Secrets, askContext: AskContext, settings: Settings): Promise<Run | undefined> {
     const engine = loadEngine();
+    const insecure = profile.insecureTls === true;
     this.log.info(`Running "${profile.name}" (${profile.clientAuthMethod}, ${profile.responseMode}).`);
     let run: Run;
     try {
@@ -118,7 +120,7 @@ export class RunController implements vscode.Disposable {
             timeoutMs: settings.requestTimeoutMs,
             clockSkewSec: settings.clockSkewSec,
             log: (line) => this.log.info(line),
-            onEvent: (event) => this.onEvent(event, (step) => progress.report({ message: step.title })),
+            onEvent: (event) => this.onEvent(event, insecure, (step) => progress.report({ message: step.title })),
           }).finally(() => cancellation.dispose());
         },
       );
@@ -127,29 +129,29 @@ export class RunController implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Auth Flow Explorer hit an unexpected error while running "${profile.name}": ${errorText(error)}`);
       return undefined;
     }
-    this.keep(run);
+    this.keep(run, insecure);
     this.log.info(`Run of "${profile.name}" ${run.status}${run.duration === undefined ? '' : ` in ${Math.round(run.duration)} ms`}.`);
     this.announce(profile, run);
     return run;
   }
 
   /** Mirrors an engine event into the kept run and posts its redacted form to the timeline. */
-  private onEvent(event: RunEvent, onStep: (step: Step) => void): void {
+  private onEvent(event: RunEvent, insecure: boolean, onStep: (step: Step) => void): void {
     const { redactRun } = loadEngine();
     switch (event.type) {
       case 'run/started':
       case 'run/finished':
-        this.keep(event.run);
+        this.keep(event.run, insecure);
         this.panels.post({ method: event.type === 'run/started' ? 'timeline/run/started' : 'timeline/run/finished', params: { run: redactRun(event.run) } });
         return;
       case 'step/started':
       case 'step/finished':
       case 'step/failed': {
-        const run = this.runs.get(event.runId);
+        const run = this.runs.get(event.runId)?.run;
         if (!run) return;
         const index = run.steps.findIndex((step) => step.id === event.step.id);
         const updated = { ...run, steps: index === -1 ? [...run.steps, event.step] : run.steps.with(index, event.step) };
-        this.keep(updated);
+        this.keep(updated, insecure);
         // Redact the whole run: a secret marked on one step's request may appear in another's.
         const step = redactRun(updated).steps.find((s) => s.id === event.step.id) ?? event.step;
         onStep(step);
@@ -158,9 +160,9 @@ export class RunController implements vscode.Disposable {
     }
   }
 
-  private keep(run: Run): void {
+  private keep(run: Run, insecure: boolean): void {
     this.runs.delete(run.id);
-    this.runs.set(run.id, run);
+    this.runs.set(run.id, { run, insecure });
     for (const id of this.runs.keys()) {
       if (this.runs.size <= KEPT_RUNS) break;
       this.runs.delete(id);
@@ -185,13 +187,12 @@ export class RunController implements vscode.Disposable {
   private async copyCurl({ runId, stepId, includeSecrets }: WebviewMessages['timeline/curl/copy']): Promise<void> {
     const reply = (ok: boolean, withSecrets: boolean, message: string) =>
       this.panels.post({ method: 'timeline/curl/copied', params: { stepId, includeSecrets: withSecrets, ok, message } });
-    const run = this.runs.get(runId);
-    const request = run?.steps.find((step) => step.id === stepId)?.exchange?.request;
-    if (!run || !request) {
+    const kept = this.runs.get(runId);
+    const request = kept?.run.steps.find((step) => step.id === stepId)?.exchange?.request;
+    if (!kept || !request) {
       reply(false, includeSecrets, 'This run is no longer held by the extension (it was restored after a reload or is too old). Run the flow again to copy its requests.');
       return;
     }
-    const { redactRun, toCurl } = loadEngine();
     let withSecrets = (includeSecrets || currentSettings().curlIncludeSecretsByDefault) && request.secrets.length > 0;
     if (withSecrets) {
       const choice = await vscode.window.showWarningMessage(
@@ -206,12 +207,9 @@ export class RunController implements vscode.Disposable {
       }
       withSecrets = choice === 'Copy with Secrets';
     }
-    const source = withSecrets ? request : redactRun(run).steps.find((step) => step.id === stepId)?.exchange?.request;
-    if (!source) {
-      reply(false, withSecrets, 'This step has no request to copy.');
-      return;
-    }
-    await vscode.env.clipboard.writeText(toCurl(source, { includeSecrets: withSecrets }));
+    // Without secrets, toCurl prints each marked value as a "$VARIABLE" reference the shell expands.
+    const curl = loadEngine().toCurl(request, { includeSecrets: withSecrets, insecure: kept.insecure });
+    await vscode.env.clipboard.writeText(curl);
     reply(true, withSecrets, withSecrets ? 'Copied with secrets.' : 'Copied; secrets appear as shell variables such as $CLIENT_SECRET.');
   }
 
