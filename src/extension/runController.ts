@@ -48,17 +48,18 @@ export class RunController implements vscode.Disposable {
   async run(target?: ProfileTarget): Promise<Run | undefined> {
     const entry = await this.environments.pick(target, 'Environment to run');
     if (!entry) return undefined;
-    const prepared = entry.source === 'sandbox' ? await this.prepareSandbox() : await this.prepareProfile(entry.profile);
-    if (!prepared) return undefined;
     const settings = currentSettings();
-    if (prepared.profile.insecureTls && !settings.allowInsecureTls) {
+    // Refused before asking for secrets: nothing should be typed for a run that will not start.
+    if (entry.source !== 'sandbox' && entry.profile.insecureTls && !settings.allowInsecureTls) {
       const choice = await vscode.window.showErrorMessage(
-        `"${prepared.profile.name}" turns TLS certificate verification off, which the setting "Auth Flow: Allow Insecure TLS" does not allow. Enable the setting to run it anyway.`,
+        `"${entry.profile.name}" turns TLS certificate verification off, which the setting "Auth Flow: Allow Insecure TLS" does not allow. Enable the setting to run it anyway.`,
         'Open Settings',
       );
       if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', `${SETTINGS_SECTION}.allowInsecureTls`);
       return undefined;
     }
+    const prepared = entry.source === 'sandbox' ? await this.prepareSandbox() : await this.prepareProfile(entry.profile);
+    if (!prepared) return undefined;
     return this.execute(prepared.profile, prepared.secrets, prepared.ask, settings);
   }
 
