@@ -1,0 +1,565 @@
+/**
+ * The timeline webview, built as it ships and rendered in headless Chromium under the exact CSP of
+ * renderTimelineHtml, with a fake acquireVsCodeApi. Runs are posted like the host posts them; the
+ * assertions read the DOM a person would see and compare it with values taken from the fixtures.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as esbuild from 'esbuild';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Run, Step } from '../../src/core/model';
+import { renderTimelineHtml } from '../../src/panel/html';
+import type { HostMessage, WebviewMessage } from '../../src/protocol';
+import { CLIENT_ID, CODE, CODE_VERIFIER, ENV_ID, IAT, ISSUER, KID, STATE, failedRun, succeededRun, tamperedToken } from '../fixtures/runs';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(ROOT, '.test-artifacts/webview');
+
+/** The theme variables VS Code injects, for the few colours the assertions and screenshots depend on. */
+const THEMES = {
+  dark: {
+    kind: 'vscode-dark',
+    vars: {
+      '--vscode-font-family': 'system-ui, "Segoe UI", sans-serif',
+      '--vscode-font-size': '13px',
+      '--vscode-editor-font-family': '"DejaVu Sans Mono", monospace',
+      '--vscode-editor-font-size': '12px',
+      '--vscode-foreground': '#cccccc',
+      '--vscode-descriptionForeground': '#9d9d9d',
+      '--vscode-editor-background': '#1f1f1f',
+      '--vscode-sideBar-background': '#181818',
+      '--vscode-panel-border': '#2b2b2b',
+      '--vscode-focusBorder': '#0078d4',
+      '--vscode-errorForeground': '#f85149',
+      '--vscode-inputValidation-errorBorder': '#be1100',
+      '--vscode-inputValidation-errorBackground': '#5a1d1d',
+      '--vscode-inputValidation-warningBorder': '#b89500',
+      '--vscode-inputValidation-warningBackground': '#352a05',
+      '--vscode-editorWarning-foreground': '#cca700',
+      '--vscode-testing-iconPassed': '#73c991',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-textLink-foreground': '#4daafc',
+      '--vscode-textCodeBlock-background': '#2b2b2b',
+      '--vscode-badge-background': '#616161',
+      '--vscode-badge-foreground': '#f8f8f8',
+      '--vscode-button-background': '#0078d4',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-hoverBackground': '#026ec1',
+      '--vscode-button-secondaryBackground': '#313131',
+      '--vscode-button-secondaryForeground': '#cccccc',
+      '--vscode-button-secondaryHoverBackground': '#3c3c3c',
+      '--vscode-dropdown-background': '#313131',
+      '--vscode-dropdown-foreground': '#cccccc',
+      '--vscode-dropdown-border': '#3c3c3c',
+      '--vscode-panelTitle-activeForeground': '#cccccc',
+      '--vscode-panelTitle-activeBorder': '#0078d4',
+      '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
+      '--vscode-list-hoverBackground': '#2a2d2e',
+      '--vscode-debugTokenExpression-name': '#c586c0',
+      '--vscode-debugTokenExpression-string': '#ce9178',
+      '--vscode-debugTokenExpression-number': '#b5cea8',
+      '--vscode-debugTokenExpression-boolean': '#4e94ce',
+    },
+  },
+  light: {
+    kind: 'vscode-light',
+    vars: {
+      '--vscode-font-family': 'system-ui, "Segoe UI", sans-serif',
+      '--vscode-font-size': '13px',
+      '--vscode-editor-font-family': '"DejaVu Sans Mono", monospace',
+      '--vscode-editor-font-size': '12px',
+      '--vscode-foreground': '#3b3b3b',
+      '--vscode-descriptionForeground': '#717171',
+      '--vscode-editor-background': '#ffffff',
+      '--vscode-sideBar-background': '#f8f8f8',
+      '--vscode-panel-border': '#e5e5e5',
+      '--vscode-focusBorder': '#005fb8',
+      '--vscode-errorForeground': '#a1260d',
+      '--vscode-inputValidation-errorBorder': '#be1100',
+      '--vscode-inputValidation-errorBackground': '#f2dede',
+      '--vscode-inputValidation-warningBorder': '#b89500',
+      '--vscode-inputValidation-warningBackground': '#f6f5d2',
+      '--vscode-editorWarning-foreground': '#bf8803',
+      '--vscode-testing-iconPassed': '#388a34',
+      '--vscode-charts-blue': '#1a85ff',
+      '--vscode-textLink-foreground': '#005fb8',
+      '--vscode-textCodeBlock-background': '#f0f0f0',
+      '--vscode-badge-background': '#cccccc',
+      '--vscode-badge-foreground': '#3b3b3b',
+      '--vscode-button-background': '#005fb8',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-hoverBackground': '#0258a8',
+      '--vscode-button-secondaryBackground': '#e5e5e5',
+      '--vscode-button-secondaryForeground': '#3b3b3b',
+      '--vscode-button-secondaryHoverBackground': '#cccccc',
+      '--vscode-dropdown-background': '#ffffff',
+      '--vscode-dropdown-foreground': '#3b3b3b',
+      '--vscode-dropdown-border': '#cecece',
+      '--vscode-panelTitle-activeForeground': '#3b3b3b',
+      '--vscode-panelTitle-activeBorder': '#005fb8',
+      '--vscode-panelTitle-inactiveForeground': '#3b3b3b',
+      '--vscode-list-hoverBackground': '#f2f2f2',
+      '--vscode-debugTokenExpression-name': '#9b46b0',
+      '--vscode-debugTokenExpression-string': '#a31515',
+      '--vscode-debugTokenExpression-number': '#098658',
+      '--vscode-debugTokenExpression-boolean': '#0000ff',
+    },
+  },
+} as const;
+type ThemeName = keyof typeof THEMES;
+
+/**
+ * Installed before the page's own script: the VS Code API double (state kept in sessionStorage so it
+ * survives a reload, like VS Code keeps it across a window reload), theme variables, CSP listener.
+ * A string, not a function: tsx would wrap a function with helpers that do not exist in the page.
+ */
+function pageSetup(theme: { kind: string; vars: Record<string, string> }): string {
+  return `(() => {
+  const theme = ${JSON.stringify(theme)};
+  const posted = [];
+  window.__posted = posted;
+  window.__csp = [];
+  window.__setStateCalls = 0;
+  let acquired = false;
+  window.acquireVsCodeApi = () => {
+    if (acquired) throw new Error('acquireVsCodeApi may only be called once');
+    acquired = true;
+    return {
+      postMessage: (message) => posted.push(JSON.parse(JSON.stringify(message))),
+      getState: () => {
+        const saved = sessionStorage.getItem('vscode-state');
+        return saved === null ? undefined : JSON.parse(saved);
+      },
+      setState: (state) => {
+        window.__setStateCalls += 1;
+        sessionStorage.setItem('vscode-state', JSON.stringify(state));
+      },
+    };
+  };
+  document.addEventListener('securitypolicyviolation', (event) => window.__csp.push(event.violatedDirective + ' ' + event.blockedURI + ' ' + event.sourceFile + ':' + event.lineNumber + ':' + event.columnNumber));
+  document.addEventListener('DOMContentLoaded', () => {
+    for (const [name, value] of Object.entries(theme.vars)) document.documentElement.style.setProperty(name, value);
+    document.body.classList.add(theme.kind);
+    document.body.setAttribute('data-vscode-theme-kind', theme.kind);
+  });
+})();`;
+}
+
+describe('timeline webview (Chromium, production bundle, strict CSP)', function () {
+  this.timeout(60_000);
+
+  let outdir: string;
+  let server: Server;
+  let origin: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let consoleLines: string[];
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) this.skip();
+    outdir = mkdtempSync(join(tmpdir(), 'afe-webview-'));
+    // Same options as the webview entry in esbuild.mjs (minified, browser IIFE, CSS emitted beside).
+    await esbuild.build({
+      entryPoints: { main: join(ROOT, 'webview/main.ts') },
+      outdir,
+      bundle: true,
+      minify: true,
+      legalComments: 'none',
+      platform: 'browser',
+      target: 'chrome120',
+      format: 'iife',
+      loader: { '.css': 'css' },
+      logLevel: 'silent',
+    });
+    server = createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path === '/' || path === '/index.html') {
+        const nonce = randomBytes(16).toString('base64');
+        const html = renderTimelineHtml({ cspSource: origin, nonce, scriptUri: `${origin}/main.js`, styleUri: `${origin}/main.css`, title: 'Timeline test' });
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+      } else if (path === '/main.js' || path === '/main.css') {
+        res.writeHead(200, { 'content-type': path.endsWith('.js') ? 'text/javascript' : 'text/css' }).end(readFileSync(join(outdir, path.slice(1))));
+      } else if (path === '/favicon.ico') {
+        res.writeHead(204).end();
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    if (outdir) rmSync(outdir, { recursive: true, force: true });
+  });
+
+  async function open(options: { theme?: ThemeName; width?: number } = {}): Promise<void> {
+    await context?.close();
+    context = await browser.newContext({ viewport: { width: options.width ?? 900, height: 900 }, deviceScaleFactor: 1 });
+    page = await context.newPage();
+    consoleLines = [];
+    page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
+    // Tokens in the fixtures were issued at IAT; look at them 2 s later.
+    await page.clock.setFixedTime(new Date((IAT + 2) * 1000));
+    await page.addInitScript(pageSetup(THEMES[options.theme ?? 'dark']));
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0, undefined, { timeout: 10_000 }).catch((error: Error) => {
+      throw new Error(`webview did not post ready: ${error.message}\n${consoleLines.join("\n")}`);
+    });
+  }
+
+  const post = (message: unknown): Promise<void> => page.evaluate((m) => window.postMessage(m, '*'), message);
+  const send = (message: HostMessage): Promise<void> => post(message);
+  const posted = (): Promise<WebviewMessage[]> => page.evaluate(() => (window as unknown as { __posted: WebviewMessage[] }).__posted);
+  const card = (stepId: string) => page.locator(`.timeline .card[data-step-id="${stepId}"]`);
+  const text = async (selector: string): Promise<string> => (await page.locator(selector).first().innerText()).replace(/\s+/g, ' ').trim();
+  /** Rows of a key/value table in the visible panel: name cell → value cell text. */
+  async function rows(scope: ReturnType<typeof card>, table: string): Promise<Map<string, string>> {
+    const pairs = await scope.locator(`.tabpanel:not([hidden]) table.${table} tbody tr`).evaluateAll((trs) =>
+      trs.map((tr) => [(tr as HTMLElement).dataset.name ?? '', (tr.querySelector('td') as HTMLElement).innerText.trim()] as [string, string]),
+    );
+    return new Map(pairs);
+  }
+  async function showTab(stepId: string, tab: string): Promise<void> {
+    await card(stepId).locator(`[role="tab"][data-tab="${tab}"]`).click();
+    assert.equal(await card(stepId).locator(`[role="tabpanel"][data-panel="${tab}"]`).isVisible(), true, `${tab} panel of ${stepId} visible`);
+  }
+  async function loadRun(run: Run): Promise<void> {
+    await send({ method: 'timeline/run/started', params: { run: { ...run, status: 'running', steps: [] } } });
+    for (const step of run.steps) await send({ method: 'timeline/step/updated', params: { runId: run.id, step } });
+    await send({ method: 'timeline/run/finished', params: { run } });
+    await page.locator(`.timeline .card`).nth(run.steps.length - 1).waitFor();
+  }
+
+  it('says ready first, shows the empty state, and runs under the CSP with the toolkit upgraded', async () => {
+    await open();
+    const messages = await posted();
+    assert.deepEqual(messages[0], { method: 'webview/ready', params: {} });
+    const empty = await text('.empty');
+    assert.match(empty, /Run a flow: Auth Flow: Run Auth Flow, or try the local sandbox/);
+    await loadRun(succeededRun);
+    // FAST components render into shadow roots styled through adoptedStyleSheets: proof the CSP allows them.
+    const upgraded = await page.locator('vscode-button').first().evaluate((el) => el.shadowRoot !== null && (el.shadowRoot.adoptedStyleSheets.length > 0));
+    assert.equal(upgraded, true, 'vscode-button upgraded and styled');
+    const buttonBg = await page.locator('.run-again').evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert.equal(buttonBg, 'rgb(0, 120, 212)', 'toolkit button takes --vscode-button-background');
+    const cssApplied = await page.locator('.timeline').evaluate((el) => getComputedStyle(el).display);
+    assert.equal(cssApplied, 'grid', 'main.css loaded under style-src');
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
+    assert.deepEqual(consoleLines.filter((l) => /^(error|pageerror)/.test(l)), []);
+  });
+
+  it('shows the run header and one card per step with status code and duration', async () => {
+    await open();
+    await loadRun(succeededRun);
+    const header = await text('.run-header');
+    assert.ok(header.includes(succeededRun.profile.name), header);
+    assert.ok(header.includes(ISSUER));
+    assert.ok(header.includes(CLIENT_ID));
+    assert.ok(header.includes('Succeeded'));
+    assert.ok(header.includes('1.87 s'), 'total run time');
+    const ids = await page.locator('.timeline .card').evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.stepId));
+    assert.deepEqual(ids, succeededRun.steps.map((s) => s.id));
+    for (const step of succeededRun.steps) {
+      const c = card(step.id);
+      assert.equal((await c.locator('.card-title').innerText()).trim(), step.title);
+      const response = step.exchange!.response!;
+      assert.equal((await c.locator('.card-head .code-badge').innerText()).trim(), `${response.status} ${response.statusText}`);
+      assert.equal((await c.locator('.card-head .duration').innerText()).trim(), `${step.duration} ms`);
+      const timing = (await c.locator('.timing').innerText()).replace(/\s+/g, ' ');
+      assert.ok(timing.includes(`TTFB ${step.exchange!.timing.ttfb} ms`), timing);
+      assert.ok(timing.includes(`total ${step.exchange!.timing.total} ms`), timing);
+      const url = new URL(step.exchange!.request.url);
+      assert.equal((await c.locator('.url-path').innerText()).trim(), url.pathname);
+      assert.equal((await c.locator('.request-line .method').innerText()).trim(), step.exchange!.request.method);
+    }
+    assert.equal(await card('s1').locator('.card-head .code-badge').getAttribute('class'), 'code-badge code-redirect');
+    assert.equal(await card('s2').locator('.card-head .code-badge').getAttribute('class'), 'code-badge code-ok');
+  });
+
+  it('decodes query parameters, form bodies and headers into tables', async () => {
+    await open();
+    await loadRun(succeededRun);
+    await showTab('s1', 'request');
+    const authorize = succeededRun.steps[0].exchange!.request;
+    const query = await rows(card('s1'), 'kv-query');
+    assert.deepEqual([...query.entries()], [...new URL(authorize.url).searchParams.entries()]);
+    assert.equal(query.get('redirect_uri'), 'http://localhost:8765/callback', 'shown decoded');
+    const headers = await rows(card('s1'), 'kv-headers');
+    assert.deepEqual([...headers.entries()], authorize.headers);
+
+    await showTab('s5', 'request');
+    const form = await rows(card('s5'), 'kv-form');
+    assert.deepEqual([...form.entries()], [...new URLSearchParams(succeededRun.steps[4].exchange!.request.body).entries()]);
+    assert.equal(form.get('client_secret'), '$CLIENT_SECRET');
+    assert.equal(form.get('code_verifier'), CODE_VERIFIER);
+
+    await showTab('s3', 'request');
+    const jsonBody = await card('s3').locator('.tabpanel:not([hidden]) [data-section="json body"] pre').innerText();
+    assert.deepEqual(JSON.parse(jsonBody), JSON.parse(succeededRun.steps[2].exchange!.request.body!));
+  });
+
+  it('pretty-prints JSON responses and splits a 302 Location into its parameters', async () => {
+    await open();
+    await loadRun(succeededRun);
+    await showTab('s2', 'response');
+    const body = await card('s2').locator('.tabpanel:not([hidden]) pre.json').first().innerText();
+    assert.deepEqual(JSON.parse(body), succeededRun.steps[1].exchange!.response!.json);
+    assert.ok(body.includes('\n  "status": "USERNAME_PASSWORD_REQUIRED"'), 'indented');
+    assert.ok((await card('s2').locator('.tabpanel:not([hidden]) .status-line').innerText()).includes('HTTP 200 OK'));
+
+    await showTab('s4', 'response');
+    const location = await rows(card('s4'), 'kv-location');
+    assert.equal(location.get('code'), CODE);
+    assert.equal(location.get('state'), STATE);
+    const responseHeaders = await rows(card('s4'), 'kv-headers');
+    assert.equal(responseHeaders.get('Location'), `http://localhost:8765/callback?code=${CODE}&state=${STATE}`);
+  });
+
+  it('lists cookies sent and set with their attributes, and the step facts', async () => {
+    await open();
+    await loadRun(succeededRun);
+    await showTab('s3', 'cookies');
+    const sent = await card('s3').locator('.tabpanel:not([hidden]) [data-section="cookies-sent"] tbody tr').allInnerTexts();
+    const signOn = succeededRun.steps[2].exchange!.cookies;
+    assert.equal(sent.length, signOn.sent.length);
+    assert.ok(sent[0].includes(signOn.sent[0].name) && sent[0].includes(signOn.sent[0].value));
+    const set = (await card('s3').locator('.tabpanel:not([hidden]) [data-section="cookies-set"] tbody tr').allInnerTexts()).join(' ');
+    const st = signOn.set[0];
+    for (const part of [st.name, st.value, `Path=/${ENV_ID}`, 'Secure', 'HttpOnly', 'SameSite=None']) assert.ok(set.includes(part), `${part} in ${set}`);
+
+    await showTab('s1', 'facts');
+    const facts = await rows(card('s1'), 'kv-facts');
+    assert.deepEqual(Object.fromEntries(facts), succeededRun.steps[0].facts);
+    const note = await card('s1').locator('.tabpanel:not([hidden]) tr[data-name="code_verifier"] .note').innerText();
+    assert.match(note, /PKCE/);
+  });
+
+  it('decodes the ID token: claims explained, times as ISO and relative, signature verified with the kid', async () => {
+    await open();
+    await loadRun(succeededRun);
+    const tokens = card('s5').locator('.tabpanel:not([hidden]) .token');
+    assert.equal(await tokens.count(), succeededRun.steps[4].tokens.length, 'token step opens on its tokens');
+    const id = card('s5').locator('.token[data-token-kind="id_token"]');
+    assert.equal(await id.locator('.signature').getAttribute('data-signature'), 'verified');
+    assert.equal((await id.locator('.signature').textContent())!.replace('✓', '').trim(), `Verified with key ${KID} from JWKS (RS256)`);
+    const claims = await id.locator('table.kv-claims tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => ({ name: (tr as HTMLElement).dataset.name, note: tr.querySelector('.note')?.textContent ?? '', value: (tr.querySelector('td') as HTMLElement).innerText })),
+    );
+    const payload = succeededRun.steps[4].tokens[0].payload;
+    assert.deepEqual(claims.map((c) => c.name), Object.keys(payload));
+    for (const name of ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'acr', 'amr', 'sid', 'at_hash', 'env', 'org', 'p1.region', 'given_name']) {
+      assert.ok(claims.find((c) => c.name === name)!.note.length > 5, `explanation for ${name}`);
+    }
+    assert.equal(claims.find((c) => c.name === 'iss')!.value, ISSUER);
+    assert.equal(claims.find((c) => c.name === 'amr')!.value, '["pwd"]');
+    const exp = claims.find((c) => c.name === 'exp')!.value;
+    assert.ok(exp.includes(new Date((IAT + 3600) * 1000).toISOString().replace('.000Z', 'Z')), exp);
+    assert.ok(exp.includes('expires in 59 min'), exp);
+    assert.ok(claims.find((c) => c.name === 'iat')!.value.includes('issued 2 s ago'));
+    const summary = await id.locator('.token-times').innerText();
+    assert.ok(summary.includes('issued 2 s ago') && summary.includes('expires in 59 min') && summary.includes('lifetime 1 h'), summary);
+    const checks = await id.locator('.checks li').evaluateAll((lis) => lis.map((li) => [(li as HTMLElement).dataset.check, (li as HTMLElement).dataset.checkStatus]));
+    assert.deepEqual(checks, succeededRun.steps[4].tokens[0].checks.map((c) => [c.name, c.status]));
+  });
+
+  it('shows a failed step in red with its message, hint and error detail, and warnings', async () => {
+    await open();
+    await loadRun(failedRun);
+    const failed = failedRun.steps[1];
+    const c = card(failed.id);
+    assert.equal(await c.getAttribute('data-step-status'), 'failed');
+    const message = await c.locator('.error-box .error-message').innerText();
+    assert.ok(message.includes(failed.error!.message), message);
+    const hint = (await c.locator('.error-box .error-hint').innerText()).replace(/\s+/g, ' ');
+    assert.equal(hint, `What to check: ${failed.error!.hint}`);
+    const errorColor = await c.locator('.error-box .error-message').evaluate((el) => getComputedStyle(el).color);
+    assert.equal(errorColor, 'rgb(248, 81, 73)', 'uses --vscode-errorForeground');
+    const border = await c.evaluate((el) => getComputedStyle(el).borderTopColor);
+    assert.equal(border, 'rgb(190, 17, 0)', 'uses --vscode-inputValidation-errorBorder');
+    assert.equal((await c.locator('.card-head .code-badge').innerText()).trim(), '400 Bad Request');
+    // The detail is collapsed until asked for.
+    const detail = c.locator('.error-detail pre');
+    assert.equal(await detail.isVisible(), false);
+    await c.locator('.error-detail summary').click();
+    assert.deepEqual(JSON.parse(await detail.innerText()), failed.error!.detail);
+    // Warnings are on the card itself, not hidden in a tab.
+    assert.ok((await c.locator('.warnings').innerText()).includes(failed.warnings[0]));
+    assert.ok((await card('s1').locator('.warnings').isVisible()));
+    const header = await text('.run-header');
+    assert.ok(header.includes('Failed') && header.includes(failedRun.error!.message), header);
+    await showTab(failed.id, 'response');
+    assert.ok((await c.locator('.tabpanel:not([hidden]) pre.json').first().innerText()).includes('"INVALID_CREDENTIALS"'));
+  });
+
+  it('posts timeline/curl/copy with the right ids and shows the confirmation', async () => {
+    await open();
+    await loadRun(succeededRun);
+    await card('s5').locator('vscode-button[data-copy="plain"]').click();
+    await card('s5').locator('vscode-button[data-copy="secrets"]').click();
+    await card('s1').locator('vscode-button[data-copy="plain"]').press('Enter');
+    const copies = (await posted()).filter((m) => m.method === 'timeline/curl/copy');
+    assert.deepEqual(copies, [
+      { method: 'timeline/curl/copy', params: { runId: succeededRun.id, stepId: 's5', includeSecrets: false } },
+      { method: 'timeline/curl/copy', params: { runId: succeededRun.id, stepId: 's5', includeSecrets: true } },
+      { method: 'timeline/curl/copy', params: { runId: succeededRun.id, stepId: 's1', includeSecrets: false } },
+    ]);
+    assert.equal(await page.locator('.timeline vscode-button[data-copy="plain"]').count(), succeededRun.steps.length, 'every step with a request');
+    await send({ method: 'timeline/curl/copied', params: { stepId: 's5', includeSecrets: true, ok: true, message: 'Copied cURL with secrets (5 variables filled).' } });
+    assert.equal(await card('s5').locator('.copy-status').innerText(), 'Copied cURL with secrets (5 variables filled).');
+    await send({ method: 'timeline/curl/copied', params: { stepId: 's1', includeSecrets: false, ok: false, message: 'Clipboard unavailable.' } });
+    assert.equal(await card('s1').locator('.copy-status').getAttribute('class'), 'copy-status copy-failed');
+  });
+
+  it('posts timeline/run/again with the profile id', async () => {
+    await open();
+    await loadRun(failedRun);
+    await page.locator('.run-again').click();
+    const last = (await posted()).at(-1);
+    assert.deepEqual(last, { method: 'timeline/run/again', params: { profileId: failedRun.profile.id } });
+  });
+
+  it('streams steps in: running spinner, then the result', async () => {
+    await open();
+    await send({ method: 'timeline/run/started', params: { run: { ...succeededRun, status: 'running', duration: undefined, steps: [] } } });
+    assert.ok((await text('.run-header')).includes('Running'));
+    const running: Step = { ...succeededRun.steps[0], status: 'running', duration: undefined, exchange: { ...succeededRun.steps[0].exchange!, response: undefined } };
+    await send({ method: 'timeline/step/updated', params: { runId: succeededRun.id, step: running } });
+    assert.equal(await card('s1').getAttribute('data-step-status'), 'running');
+    assert.equal(await card('s1').locator('vscode-progress-ring').count(), 1);
+    await send({ method: 'timeline/step/updated', params: { runId: succeededRun.id, step: succeededRun.steps[0] } });
+    assert.equal(await card('s1').getAttribute('data-step-status'), 'succeeded');
+    assert.equal(await card('s1').locator('vscode-progress-ring').count(), 0);
+    assert.equal((await card('s1').locator('.card-head .code-badge').innerText()).trim(), '302 Found');
+    assert.equal(await page.locator('.timeline .card').count(), 1);
+  });
+
+  it('drops malformed messages and keeps rendering', async () => {
+    await open();
+    await loadRun(failedRun);
+    const before = await page.locator('#app').innerHTML();
+    const bad: unknown[] = [
+      'timeline/run/started',
+      null,
+      { method: 'timeline/run/started' },
+      { method: 'timeline/run/started', params: { run: { id: 'x' } } },
+      { method: 'timeline/step/updated', params: { runId: failedRun.id, step: { id: 's9' } } },
+      { method: 'timeline/nope', params: {} },
+      { method: 'toString', params: {} },
+      { method: 'timeline/curl/copied', params: { stepId: 's1', ok: 'yes', includeSecrets: false, message: 'x' } },
+    ];
+    for (const message of bad) await post(message);
+    // A well-formed step for a run the webview never saw is dropped too.
+    await send({ method: 'timeline/step/updated', params: { runId: 'unknown-run', step: succeededRun.steps[0] } });
+    assert.equal(await page.locator('#app').innerHTML(), before);
+    assert.equal(consoleLines.filter((l) => l.startsWith('warning') && l.includes('[timeline]')).length, bad.length + 1);
+    assert.deepEqual(consoleLines.filter((l) => /^(error|pageerror)/.test(l)), []);
+  });
+
+  it('renders attacker-controlled bodies and headers as text', async () => {
+    await open();
+    const payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    const step: Step = {
+      ...failedRun.steps[1],
+      title: `Sign on ${payload}`,
+      exchange: {
+        ...failedRun.steps[1].exchange!,
+        response: { ...failedRun.steps[1].exchange!.response!, headers: [['X-Evil', payload]], body: payload, json: undefined },
+      },
+      error: { code: 'X', message: payload, hint: payload, detail: { html: payload } },
+    };
+    await loadRun({ ...failedRun, steps: [step] });
+    await showTab(step.id, 'response');
+    assert.equal(await page.locator('#app img, #app script').count(), 0);
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.ok((await card(step.id).locator('.tabpanel:not([hidden]) .raw-body').innerText()).includes(payload));
+  });
+
+  it('keeps a run list (latest first), switches runs, and restores everything after a reload', async () => {
+    await open();
+    await loadRun(succeededRun);
+    await loadRun(failedRun);
+    await send({ method: 'timeline/token/show', params: tamperedToken });
+    const options = await page.locator('.run-select option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.deepEqual(options, [failedRun.id, succeededRun.id]);
+    await page.locator('.run-select').selectOption(succeededRun.id);
+    assert.equal(await page.locator('.timeline .card').count(), succeededRun.steps.length);
+    const setStateCalls = await page.evaluate(() => (window as unknown as { __setStateCalls: number }).__setStateCalls);
+    assert.ok(setStateCalls > succeededRun.steps.length + failedRun.steps.length);
+
+    await page.reload();
+    await page.locator('.timeline .card').first().waitFor();
+    assert.equal(await page.locator('.run-title').innerText(), succeededRun.profile.name, 'the run chosen before the reload');
+    assert.equal(await page.locator('.timeline .card').count(), succeededRun.steps.length);
+    assert.equal(await page.locator('.run-select option').count(), 2);
+    const tokenCard = page.locator('.token-card');
+    assert.ok((await tokenCard.innerText()).includes(tamperedToken.source));
+    assert.equal(await tokenCard.locator('.signature').getAttribute('data-signature'), 'failed');
+    assert.ok((await tokenCard.locator('.signature').innerText()).includes('Signature check failed'));
+    await tokenCard.getByRole('button', { name: 'Dismiss decoded token' }).click();
+    assert.equal(await page.locator('.token-card').count(), 0);
+    const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state')!));
+    assert.equal(saved.tokens.length, 0);
+    assert.equal(saved.currentRunId, succeededRun.id);
+  });
+
+  it('is keyboard navigable: tabs move with arrow keys, focus stays visible', async () => {
+    await open();
+    await loadRun(succeededRun);
+    const first = card('s2').locator('[role="tab"]').first();
+    await first.focus();
+    await page.keyboard.press('ArrowRight');
+    const selected = await card('s2').locator('[role="tab"][aria-selected="true"]').getAttribute('data-tab');
+    const focused = await page.evaluate(() => (document.activeElement as HTMLElement).dataset.tab);
+    assert.equal(selected, focused);
+    assert.notEqual(selected, 'request');
+    await page.keyboard.press('Home');
+    assert.equal(await card('s2').locator('[role="tab"][aria-selected="true"]').getAttribute('data-tab'), 'request');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    assert.equal(outline, 'solid');
+    // Only the selected tab is a tab stop.
+    assert.deepEqual(await card('s2').locator('[role="tab"]').evaluateAll((ts) => ts.map((t) => (t as HTMLElement).tabIndex).filter((i) => i === 0).length), 1);
+  });
+
+  it('fits a 320 px wide panel without horizontal scrolling', async () => {
+    await open({ width: 320 });
+    await loadRun(succeededRun);
+    await send({ method: 'timeline/token/show', params: tamperedToken });
+    for (const [id, tab] of [['s1', 'request'], ['s3', 'cookies'], ['s4', 'response']] as const) await showTab(id, tab);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `page overflows by ${overflow}px`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'narrow-320.png'), fullPage: true });
+  });
+
+  for (const theme of Object.keys(THEMES) as ThemeName[]) {
+    it(`screenshots the timeline (${theme})`, async () => {
+      await open({ theme, width: 900 });
+      await loadRun(succeededRun);
+      await loadRun(failedRun);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, `failed-${theme}.png`), fullPage: true });
+      await page.locator('.run-select').selectOption(succeededRun.id);
+      await page.screenshot({ path: join(ARTIFACTS, `succeeded-${theme}.png`), fullPage: true });
+      await card('s5').screenshot({ path: join(ARTIFACTS, `token-${theme}.png`) });
+      await showTab('s4', 'response');
+      await card('s4').screenshot({ path: join(ARTIFACTS, `resume-${theme}.png`) });
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.notEqual(bg, 'rgba(0, 0, 0, 0)');
+    });
+  }
+});

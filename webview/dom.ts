@@ -1,0 +1,45 @@
+/**
+ * The only way the timeline builds DOM. Everything shown comes from the network (bodies, headers,
+ * cookies are attacker-controlled), so text goes in through `textContent`/text nodes and never
+ * through `innerHTML`; attributes are set one by one and event-handler attributes are refused.
+ */
+
+export type Child = Node | string | number | null | undefined | false;
+
+export interface Props {
+  class?: string;
+  /** Attributes (aria-*, role, title, data-*…). `on*` names are refused. */
+  attrs?: Record<string, string | undefined>;
+  on?: Partial<{ [K in keyof HTMLElementEventMap]: (event: HTMLElementEventMap[K]) => void }>;
+}
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props | null, ...children: Child[]): HTMLElementTagNameMap[K];
+export function h(tag: string, props?: Props | null, ...children: Child[]): HTMLElement;
+export function h(tag: string, props?: Props | null, ...children: Child[]): HTMLElement {
+  const element = document.createElement(tag);
+  if (props?.class) element.className = props.class;
+  for (const [name, value] of Object.entries(props?.attrs ?? {})) {
+    if (value === undefined) continue;
+    if (/^on/i.test(name)) throw new Error(`refusing event-handler attribute ${name}`);
+    element.setAttribute(name, value);
+  }
+  for (const [type, listener] of Object.entries(props?.on ?? {})) {
+    element.addEventListener(type, listener as EventListener);
+  }
+  append(element, ...children);
+  return element;
+}
+
+export function append(parent: Node, ...children: Child[]): void {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+  }
+}
+
+/** Unique element ids for aria-controls / aria-labelledby; never derived from data. */
+let nextId = 0;
+export function uid(prefix: string): string {
+  nextId += 1;
+  return `${prefix}-${nextId}`;
+}

@@ -1,0 +1,90 @@
+/**
+ * Timeline webview entry. Waits for nothing: restores the saved state, renders, then tells the host it
+ * is ready. Every message from the host is checked with parseHostMessage; anything else is dropped.
+ */
+import { provideVSCodeDesignSystem, vsCodeButton, vsCodeProgressRing } from '@vscode/webview-ui-toolkit';
+import { parseHostMessage, type HostMessage, type WebviewMessage, type WebviewState } from '../src/protocol';
+import { refreshTimes, renderApp, type Ui } from './render';
+import { applyHostMessage, restoreState } from './store';
+import './main.css';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): unknown;
+  setState(state: WebviewState): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeProgressRing());
+
+const vscode = acquireVsCodeApi();
+const root = document.getElementById('app') ?? document.body;
+let state = restoreState(vscode.getState());
+
+/** View-only state, not persisted: which tab each card shows, where copy confirmations go. */
+const selectedTabs = new Map<string, string>();
+const copyStatus = new Map<string, HTMLElement>();
+const copyKey = (runId: string, stepId: string): string => `${runId}\n${stepId}`;
+/** The copied message names only the step; the run is the one the copy was asked for. */
+const pendingCopies = new Map<string, string>();
+
+const ui: Ui = {
+  post(message) {
+    if (message.method === 'timeline/curl/copy') pendingCopies.set(message.params.stepId, message.params.runId);
+    vscode.postMessage(message);
+  },
+  selectRun(runId) {
+    update({ ...state, currentRunId: runId });
+  },
+  dismissToken(index) {
+    update({ ...state, tokens: state.tokens.filter((_, i) => i !== index) });
+  },
+  tabFor: (key) => selectedTabs.get(key),
+  setTab: (key, tab) => void selectedTabs.set(key, tab),
+  registerCopyStatus(runId, stepId, element) {
+    copyStatus.set(copyKey(runId, stepId), element);
+  },
+};
+
+function update(next: WebviewState): void {
+  if (next === state) return;
+  state = next;
+  vscode.setState(state);
+  render();
+}
+
+function render(): void {
+  // Keep keyboard focus where it was when the focused element survives the render.
+  const focused = document.activeElement;
+  renderApp(root, state, ui);
+  if (focused instanceof HTMLElement && focused !== document.body && document.contains(focused)) focused.focus({ preventScroll: true });
+}
+
+function onHostMessage(message: HostMessage): void {
+  if (message.method === 'timeline/curl/copied') {
+    const { stepId, ok, message: text } = message.params;
+    const runId = pendingCopies.get(stepId) ?? state.currentRunId ?? state.runs[0]?.id ?? '';
+    const element = copyStatus.get(copyKey(runId, stepId));
+    if (element) {
+      element.textContent = text;
+      element.className = ok ? 'copy-status copy-ok' : 'copy-status copy-failed';
+    }
+    return;
+  }
+  update(applyHostMessage(state, message));
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const message = parseHostMessage(event.data);
+  if (!message) {
+    console.warn('[timeline] dropped a malformed message', event.data);
+    return;
+  }
+  onHostMessage(message);
+});
+
+render();
+// Relative times ("expires in 59 min") drift while the panel stays open.
+setInterval(() => refreshTimes(root), 15_000);
+vscode.postMessage({ method: 'webview/ready', params: {} });
