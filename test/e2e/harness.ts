@@ -369,6 +369,25 @@ export class CodeServer {
   }
 }
 
+/**
+ * Packages an extension folder into a .vsix with the repo's @vscode/vsce (dependencies are not
+ * bundled: extensions here are esbuild bundles) and returns its path in a temp folder.
+ */
+export function packageExtension(folder: string): string {
+  const outDir = makeTempDir('afe-vsix-');
+  const vsix = path.join(outDir, `${path.basename(path.resolve(folder))}.vsix`);
+  const vsce = path.join(REPO_ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const result = spawnSync(
+    process.execPath,
+    [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix],
+    { cwd: folder, encoding: 'utf8', input: '', timeout: 300_000 },
+  );
+  if (result.status !== 0 || !fs.existsSync(vsix)) {
+    throw new Error(`vsce package in ${folder} failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stdout}\n${result.stderr}`);
+  }
+  return vsix;
+}
+
 function installVsix(tools: E2eTools, baseArgs: readonly string[], vsix: string): void {
   if (!fs.existsSync(vsix)) throw new Error(`no .vsix at ${vsix}: package the extension first`);
   const result = spawnSync(tools.node, [tools.codeServer, ...baseArgs, '--install-extension', vsix], {

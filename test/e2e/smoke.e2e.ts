@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FIXTURE_EXTENSION_DIR, startSession, type Session } from './harness';
+import { FIXTURE_EXTENSION_DIR, packageExtension, removeTempDir, startSession, type Session } from './harness';
 
 const FIXTURE_ID = 'afe-e2e.e2e-fixture';
 
@@ -37,6 +37,22 @@ describe('e2e harness smoke (fixture extension in code-server)', function () {
     assert.equal(session.server.readSettings()['afeFixture.greeting'], 'Hello from settings');
     assert.ok(await session.page.locator('.monaco-workbench.vs-dark').isVisible(), 'the dark theme from settings is applied');
     await session.screenshot('smoke-webview');
+
+    // A wait that cannot succeed fails with what it waited for, not a bare timeout.
+    await assert.rejects(session.webview('text that is nowhere', { timeoutMs: 1_000 }), {
+      message: /^timed out after 1 s waiting for a webview showing "text that is nowhere"; last seen: \d+ frames/,
+    });
+  });
+
+  it('installs a packaged .vsix', async function () {
+    const vsix = packageExtension(FIXTURE_EXTENSION_DIR);
+    try {
+      session = await startSession({ name: 'smoke-vsix', extensions: [{ vsix }] });
+      await session.runCommand('AFE Fixture: Show Hello');
+      await session.webview('Hello from the fixture webview');
+    } finally {
+      removeTempDir(path.dirname(vsix));
+    }
   });
 
   it('answers a quick pick and an input box, reads the editor, opens a file', async function () {
