@@ -24,6 +24,7 @@ let state = restoreState(vscode.getState());
 
 /** View-only state, not persisted: which tab each card shows, where copy confirmations go. */
 const selectedTabs = new Map<string, string>();
+const expanded = new Map<string, boolean>();
 const copyStatus = new Map<string, HTMLElement>();
 const copyKey = (runId: string, stepId: string): string => `${runId}\n${stepId}`;
 /** The copied message names only the step; the run is the one the copy was asked for. */
@@ -42,6 +43,8 @@ const ui: Ui = {
   },
   tabFor: (key) => selectedTabs.get(key),
   setTab: (key, tab) => void selectedTabs.set(key, tab),
+  expandedFor: (key) => expanded.get(key),
+  setExpanded: (key, open) => void expanded.set(key, open),
   registerCopyStatus(runId, stepId, element) {
     copyStatus.set(copyKey(runId, stepId), element);
   },

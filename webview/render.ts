@@ -4,7 +4,7 @@
  */
 import type { Check, CookieRecord, DecodedToken, Exchange, RecordedRequest, RecordedResponse, Run, Step, StepError } from '../src/core/model';
 import type { WebviewMessage, WebviewState } from '../src/protocol';
-import { h, type Child } from './dom';
+import { h, uid, type Child } from './dom';
 import { CLAIMS, FACTS, JOSE_HEADER, PARAMETERS } from './explain';
 import { clockTime, describeTime, display, formatBytes, formatMs, headerValue, isFormBody, splitUrl, statusClass, tryJson } from './format';
 import { currentRun } from './store';
@@ -16,6 +16,9 @@ export interface Ui {
   dismissToken(index: number): void;
   tabFor(key: string): string | undefined;
   setTab(key: string, tab: string): void;
+  /** Whether a card's details are open; undefined until the user toggles it. */
+  expandedFor(key: string): boolean | undefined;
+  setExpanded(key: string, open: boolean): void;
   /** Where the confirmation for a copy request is shown; main.ts writes into it. */
   registerCopyStatus(runId: string, stepId: string, element: HTMLElement): void;
 }
@@ -75,7 +78,19 @@ function renderHeader(run: Run, state: WebviewState, ui: Ui): HTMLElement {
       state.runs.length > 1 ? renderRunSelector(run, state, ui) : null,
       runAgain,
     ),
-    meta,
+    h(
+      'div',
+      { class: 'run-sub-row' },
+      meta,
+      run.steps.length > 1
+        ? h(
+            'div',
+            { class: 'expand-all' },
+            h('button', { class: 'link-button', attrs: { type: 'button' }, on: { click: () => setAllExpanded(run, ui, true) } }, 'Expand all'),
+            h('button', { class: 'link-button', attrs: { type: 'button' }, on: { click: () => setAllExpanded(run, ui, false) } }, 'Collapse all'),
+          )
+        : null,
+    ),
     run.error ? renderRunError(run, run.error) : null,
     run.steps.length > 0 ? renderWaterfall(run) : null,
   );
@@ -115,10 +130,24 @@ function renderRunError(run: Run, error: StepError): HTMLElement {
   );
 }
 
+function cardElement(stepId: string): HTMLElement | undefined {
+  return [...document.querySelectorAll<HTMLElement>('.timeline .card[data-step-id]')].find((c) => c.dataset.stepId === stepId);
+}
+
 function focusCard(stepId: string): void {
-  const card = [...document.querySelectorAll<HTMLElement>('.card[data-step-id]')].find((c) => c.dataset.stepId === stepId);
-  card?.scrollIntoView({ block: 'start' });
-  card?.focus();
+  const card = cardElement(stepId);
+  if (!card) return;
+  card.querySelector<HTMLButtonElement>('.card-toggle[aria-expanded="false"]')?.click();
+  card.scrollIntoView({ block: 'start' });
+  card.focus();
+}
+
+function setAllExpanded(run: Run, ui: Ui, open: boolean): void {
+  for (const step of run.steps) {
+    ui.setExpanded(`${run.id}\n${step.id}`, open);
+    const toggle = cardElement(step.id)?.querySelector<HTMLButtonElement>('.card-toggle');
+    if (toggle && (toggle.getAttribute('aria-expanded') === 'true') !== open) toggle.click();
+  }
 }
 
 /** When each step ran relative to the run, so slow or serial calls stand out. */
@@ -218,11 +247,30 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): HTMLElemen
   const status = response?.status;
   const failed = step.status === 'failed';
 
+  const key = `${run.id}\n${step.id}`;
+  const specs = stepTabs(step);
+  const expanded = ui.expandedFor(key) ?? defaultExpanded(step);
+  const bodyId = uid('card-body');
+  const toggle = specs.length
+    ? h('button', {
+        class: 'card-toggle',
+        attrs: { type: 'button', 'aria-expanded': String(expanded), 'aria-controls': bodyId },
+        on: {
+          click: () => {
+            const open = toggle?.getAttribute('aria-expanded') !== 'true';
+            toggle?.setAttribute('aria-expanded', String(open));
+            const body = document.getElementById(bodyId);
+            if (body) body.hidden = !open;
+            ui.setExpanded(key, open);
+          },
+        },
+      }, h('span', { class: 'chevron', attrs: { 'aria-hidden': 'true' } }), step.title)
+    : null;
   const head = h(
     'div',
     { class: 'card-head' },
     h('span', { class: `step-index dot-${step.status}`, attrs: { 'aria-hidden': 'true' } }, String(index + 1)),
-    h('h2', { class: 'card-title' }, step.title),
+    h('h2', { class: 'card-title' }, toggle ?? step.title),
     h('span', { class: 'spacer' }),
     step.status === 'running'
       ? h('span', { class: 'pill pill-running' }, spinner(`${step.title} running`), 'Running')
@@ -257,13 +305,18 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): HTMLElemen
     exchange ? renderCopyActions(run, step, ui) : null,
   );
 
-  const specs = stepTabs(step);
   if (specs.length > 0) {
-    const key = `${run.id}\n${step.id}`;
-    card.appendChild(tabs(`${step.title} details`, specs, ui.tabFor(key) ?? defaultTab(step), (id) => ui.setTab(key, id)));
+    const body = h('div', { class: 'card-body', attrs: { id: bodyId } }, tabs(`${step.title} details`, specs, ui.tabFor(key) ?? defaultTab(step), (id) => ui.setTab(key, id)));
+    body.hidden = !expanded;
+    card.appendChild(body);
   }
   if (failed) card.setAttribute('aria-invalid', 'true');
   return card;
+}
+
+/** Open what needs reading: a failure, a step still running, tokens. The rest is one click away. */
+function defaultExpanded(step: Step): boolean {
+  return step.status !== 'succeeded' || (step.tokens?.length ?? 0) > 0;
 }
 
 function defaultTab(step: Step): string {
@@ -427,6 +480,13 @@ function renderResponse(exchange: Exchange, step: Step): HTMLElement {
   );
   const location = headerValue(response.headers, 'location');
   if (location) out.appendChild(renderLocation(location));
+  // pi.flow: the resume answers 200 JSON with the redirect's parameters in authorizeResponse.
+  const json = response.json ?? tryJson(response.body);
+  const authorizeResponse = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).authorizeResponse : undefined;
+  if (typeof authorizeResponse === 'object' && authorizeResponse !== null) {
+    const params = Object.entries(authorizeResponse).map(([k, v]): [string, string, string | undefined] => [k, display(v), PARAMETERS[k]]);
+    out.appendChild(section('Authorize response (pi.flow)', kvTable(params, 'Parameter', 'location')));
+  }
   out.appendChild(renderBody(response));
   out.appendChild(section(`Headers (${response.headers?.length ?? 0})`, headersTable(response.headers)));
   return out;
@@ -477,7 +537,7 @@ function renderCookies(cookies: Exchange['cookies']): HTMLElement {
 }
 
 function cookieTable(cookies: CookieRecord[], withAttributes: boolean): HTMLElement {
-  const head = h('tr', null, h('th', { attrs: { scope: 'col' } }, 'Name'), h('th', { attrs: { scope: 'col' } }, 'Value'), withAttributes ? h('th', { attrs: { scope: 'col' } }, 'Attributes') : null);
+  const head = h('tr', null, h('th', { attrs: { scope: 'col' } }, 'Name'), h('th', { attrs: { scope: 'col' } }, withAttributes ? 'Value and attributes' : 'Value'));
   const rows = cookies.map((c) => {
     const attributes: string[] = [];
     if (c.domain) attributes.push(`Domain=${c.domain}`);
@@ -486,12 +546,17 @@ function cookieTable(cookies: CookieRecord[], withAttributes: boolean): HTMLElem
     if (c.secure) attributes.push('Secure');
     if (c.httpOnly) attributes.push('HttpOnly');
     if (c.sameSite) attributes.push(`SameSite=${c.sameSite}`);
+    if (!c.expires) attributes.push('session cookie');
     return h(
       'tr',
       { attrs: { 'data-name': c.name } },
-      h('th', { attrs: { scope: 'row' }, class: 'mono' }, c.name),
-      h('td', { class: 'mono' }, c.value),
-      withAttributes ? h('td', null, h('span', { class: 'chips' }, ...(attributes.length ? attributes : ['session']).map((a) => h('span', { class: 'chip' }, a)))) : null,
+      h('th', { attrs: { scope: 'row' } }, h('span', { class: 'mono name' }, c.name)),
+      h(
+        'td',
+        null,
+        valueText(c.value),
+        withAttributes ? h('span', { class: 'chips', attrs: { 'aria-label': 'Attributes' } }, ...attributes.map((a) => h('span', { class: 'chip' }, a))) : null,
+      ),
     );
   });
   return h('div', { class: 'table-wrap' }, h('table', { class: 'kv cookies' }, h('thead', null, head), h('tbody', null, ...rows)));
@@ -627,7 +692,15 @@ function disclosure(title: string, content: Node): HTMLElement {
 }
 
 function kvTable(rows: [string, string, string | undefined][], nameHeader: string, name: string): HTMLElement {
-  return richTable(rows.map(([k, v, note]) => ({ name: k, value: h('span', { class: 'mono' }, v), note })), nameHeader, name);
+  return richTable(rows.map(([k, v, note]) => ({ name: k, value: valueText(v), note })), nameHeader, name);
+}
+
+/** A value; a redacted secret (`$CLIENT_SECRET`) is marked so nobody mistakes it for the real one. */
+function valueText(value: string): HTMLElement {
+  if (/^(Bearer |Basic )?\$[A-Z][A-Z0-9_]*$/.test(value)) {
+    return h('span', { class: 'mono secret-var', attrs: { title: 'Redacted secret: "Copy with secrets" fills it in' } }, value);
+  }
+  return h('span', { class: 'mono' }, value);
 }
 
 function richTable(rows: { name: string; value: Child; note?: string }[], nameHeader: string, name: string): HTMLElement {

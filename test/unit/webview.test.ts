@@ -235,6 +235,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     return new Map(pairs);
   }
   async function showTab(stepId: string, tab: string): Promise<void> {
+    const toggle = card(stepId).locator('.card-toggle');
+    if ((await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
     await card(stepId).locator(`[role="tab"][data-tab="${tab}"]`).click();
     assert.equal(await card(stepId).locator(`[role="tabpanel"][data-panel="${tab}"]`).isVisible(), true, `${tab} panel of ${stepId} visible`);
   }
@@ -277,6 +279,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     for (const step of succeededRun.steps) {
       const c = card(step.id);
       assert.equal((await c.locator('.card-title').innerText()).trim(), step.title);
+      assert.equal(await c.locator('.card-toggle').getAttribute('aria-expanded'), String(step.tokens.length > 0), 'only the token step opens by default');
       const response = step.exchange!.response!;
       assert.equal((await c.locator('.card-head .code-badge').innerText()).trim(), `${response.status} ${response.statusText}`);
       assert.equal((await c.locator('.card-head .duration').innerText()).trim(), `${step.duration} ms`);
@@ -306,6 +309,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     const form = await rows(card('s5'), 'kv-form');
     assert.deepEqual([...form.entries()], [...new URLSearchParams(succeededRun.steps[4].exchange!.request.body).entries()]);
     assert.equal(form.get('client_secret'), '$CLIENT_SECRET');
+    assert.equal(await card('s5').locator('.tabpanel:not([hidden]) tr[data-name="client_secret"] td .secret-var').count(), 1, 'redacted secret marked');
     assert.equal(form.get('code_verifier'), CODE_VERIFIER);
 
     await showTab('s3', 'request');
@@ -328,6 +332,23 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.equal(location.get('state'), STATE);
     const responseHeaders = await rows(card('s4'), 'kv-headers');
     assert.equal(responseHeaders.get('Location'), `http://localhost:8765/callback?code=${CODE}&state=${STATE}`);
+  });
+
+  it('shows a pi.flow resume answer (200 JSON) split like a redirect', async () => {
+    await open();
+    const resume = succeededRun.steps[3];
+    const body = { id: 'flow', status: 'COMPLETED', authorizeResponse: { code: CODE, state: STATE } };
+    const step: Step = {
+      ...resume,
+      exchange: {
+        ...resume.exchange!,
+        response: { status: 200, statusText: 'OK', headers: [['Content-Type', 'application/json']], body: JSON.stringify(body), json: body, size: 90, secrets: [] },
+      },
+    };
+    await loadRun({ ...succeededRun, steps: [step] });
+    await showTab(step.id, 'response');
+    const params = await rows(card(step.id), 'kv-location');
+    assert.deepEqual(Object.fromEntries(params), body.authorizeResponse);
   });
 
   it('lists cookies sent and set with their attributes, and the step facts', async () => {
@@ -520,6 +541,13 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
   it('is keyboard navigable: tabs move with arrow keys, focus stays visible', async () => {
     await open();
     await loadRun(succeededRun);
+    // Succeeded steps without tokens start collapsed; the title is the disclosure button.
+    const toggle = card('s2').locator('.card-toggle');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    assert.equal(await card('s2').locator('.card-body').isVisible(), false);
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
     const first = card('s2').locator('[role="tab"]').first();
     await first.focus();
     await page.keyboard.press('ArrowRight');
@@ -544,6 +572,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.ok(overflow <= 0, `page overflows by ${overflow}px`);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'narrow-320.png'), fullPage: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'narrow-320-top.png') });
   });
 
   for (const theme of Object.keys(THEMES) as ThemeName[]) {
@@ -553,8 +582,10 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
       await loadRun(failedRun);
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, `failed-${theme}.png`), fullPage: true });
+      await page.screenshot({ path: join(ARTIFACTS, `failed-top-${theme}.png`) });
       await page.locator('.run-select').selectOption(succeededRun.id);
       await page.screenshot({ path: join(ARTIFACTS, `succeeded-${theme}.png`), fullPage: true });
+      await page.screenshot({ path: join(ARTIFACTS, `succeeded-top-${theme}.png`) });
       await card('s5').screenshot({ path: join(ARTIFACTS, `token-${theme}.png`) });
       await showTab('s4', 'response');
       await card('s4').screenshot({ path: join(ARTIFACTS, `resume-${theme}.png`) });
