@@ -283,6 +283,7 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): HTMLElemen
         )
       : null,
     step.duration !== undefined ? h('span', { class: 'duration', attrs: { 'data-duration': String(step.duration) } }, formatMs(step.duration)) : null,
+    startOffset(run, step),
   );
 
   const card = h(
@@ -312,6 +313,13 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): HTMLElemen
   }
   if (failed) card.setAttribute('aria-invalid', 'true');
   return card;
+}
+
+/** "at +0.42 s": when the step began, counted from the start of the run. */
+function startOffset(run: Run, step: Step): HTMLElement | null {
+  const offset = Date.parse(step.startedAt) - Date.parse(run.startedAt);
+  if (!Number.isFinite(offset) || offset < 0) return null;
+  return h('span', { class: 'offset muted', attrs: { title: `Started ${step.startedAt}` } }, `at +${formatMs(offset)}`);
 }
 
 /** Open what needs reading: a failure, a step still running, tokens. The rest is one click away. */

@@ -111,6 +111,43 @@ const THEMES = {
       '--vscode-debugTokenExpression-boolean': '#0000ff',
     },
   },
+  'high-contrast': {
+    kind: 'vscode-high-contrast',
+    vars: {
+      '--vscode-font-family': 'system-ui, "Segoe UI", sans-serif',
+      '--vscode-font-size': '13px',
+      '--vscode-editor-font-family': '"DejaVu Sans Mono", monospace',
+      '--vscode-editor-font-size': '12px',
+      '--vscode-foreground': '#ffffff',
+      '--vscode-descriptionForeground': '#ffffff',
+      '--vscode-editor-background': '#000000',
+      '--vscode-sideBar-background': '#000000',
+      '--vscode-contrastBorder': '#6fc3df',
+      '--vscode-contrastActiveBorder': '#f38518',
+      '--vscode-focusBorder': '#f38518',
+      '--vscode-errorForeground': '#f48771',
+      '--vscode-inputValidation-errorBorder': '#be1100',
+      '--vscode-inputValidation-errorBackground': '#5a1d1d',
+      '--vscode-inputValidation-warningBorder': '#b89500',
+      '--vscode-inputValidation-warningBackground': '#352a05',
+      '--vscode-editorWarning-foreground': '#ff0000',
+      '--vscode-testing-iconPassed': '#73c991',
+      '--vscode-charts-blue': '#3794ff',
+      '--vscode-textLink-foreground': '#21a6ff',
+      '--vscode-badge-background': '#000000',
+      '--vscode-badge-foreground': '#ffffff',
+      '--vscode-button-background': '#000000',
+      '--vscode-button-foreground': '#ffffff',
+      '--vscode-button-border': '#6fc3df',
+      '--vscode-button-secondaryForeground': '#ffffff',
+      '--vscode-dropdown-background': '#000000',
+      '--vscode-dropdown-foreground': '#ffffff',
+      '--vscode-dropdown-border': '#6fc3df',
+      '--vscode-panelTitle-activeForeground': '#ffffff',
+      '--vscode-panelTitle-activeBorder': '#f38518',
+      '--vscode-panelTitle-inactiveForeground': '#ffffff',
+    },
+  },
 } as const;
 type ThemeName = keyof typeof THEMES;
 
@@ -283,6 +320,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
       const response = step.exchange!.response!;
       assert.equal((await c.locator('.card-head .code-badge').innerText()).trim(), `${response.status} ${response.statusText}`);
       assert.equal((await c.locator('.card-head .duration').innerText()).trim(), `${step.duration} ms`);
+      const offset = Date.parse(step.startedAt) - Date.parse(succeededRun.startedAt);
+      assert.equal((await c.locator('.card-head .offset').innerText()).trim(), `at +${offset < 1000 ? `${offset} ms` : `${(offset / 1000).toFixed(2)} s`}`);
       const timing = (await c.locator('.timing').innerText()).replace(/\s+/g, ' ');
       assert.ok(timing.includes(`TTFB ${step.exchange!.timing.ttfb} ms`), timing);
       assert.ok(timing.includes(`total ${step.exchange!.timing.total} ms`), timing);
@@ -423,6 +462,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.ok((await card('s1').locator('.warnings').isVisible()));
     const header = await text('.run-header');
     assert.ok(header.includes('Failed') && header.includes(failedRun.error!.message), header);
+    await page.getByRole('button', { name: 'Go to the failed step' }).click();
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.stepId), failed.id);
     await showTab(failed.id, 'response');
     assert.ok((await c.locator('.tabpanel:not([hidden]) pre.json').first().innerText()).includes('"INVALID_CREDENTIALS"'));
   });
@@ -591,6 +632,9 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
       await card('s4').screenshot({ path: join(ARTIFACTS, `resume-${theme}.png`) });
       const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       assert.notEqual(bg, 'rgba(0, 0, 0, 0)');
+      if (theme === 'high-contrast') {
+        assert.equal(await card('s1').evaluate((el) => getComputedStyle(el).borderTopColor), 'rgb(111, 195, 223)', 'cards outlined with --vscode-contrastBorder');
+      }
     });
   }
 });
