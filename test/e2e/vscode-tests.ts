@@ -232,8 +232,12 @@ export function formatResults(results: SuiteResults): string {
     if (test.error) lines.push(`      ${test.error.message.split('\n').join('\n      ')}`);
   }
   if (results.error) lines.push(`  suite did not load: ${results.error.stack ?? results.error.message}`);
-  const { passes, failures, pending } = results.stats;
-  lines.push('', `extension host: Node ${results.node}, ${results.stats.durationMs} ms`);
-  lines.push(`${passes} passed, ${failures + (results.error ? 1 : 0)} failed${pending ? `, ${pending} skipped` : ''}`);
+  const { passes, pending } = results.stats;
+  const failures = results.stats.failures + (results.error ? 1 : 0);
+  // mocha's own summary lines too, so a script that sums mocha runs (like .ci/run) counts these.
+  lines.push('', `  ${passes} passing (${results.stats.durationMs} ms, extension host Node ${results.node})`);
+  if (pending) lines.push(`  ${pending} pending`);
+  if (failures) lines.push(`  ${failures} failing`);
+  lines.push('', `${passes} passed, ${failures} failed${pending ? `, ${pending} skipped` : ''}`);
   return lines.join('\n');
 }
