@@ -29,12 +29,25 @@ const cardCache = new WeakMap<object, { key: string; element: HTMLElement }>();
 export function renderApp(root: HTMLElement, state: WebviewState, ui: Ui): void {
   const run = currentRun(state);
   const children: Child[] = [];
-  if (run) children.push(renderHeader(run, state, ui));
-  if (state.tokens.length > 0) children.push(renderTokenCards(state, ui));
-  if (run) children.push(renderTimeline(run, ui));
+  if (run) children.push(guard('run header', () => renderHeader(run, state, ui)));
+  if (state.tokens.length > 0) children.push(guard('decoded tokens', () => renderTokenCards(state, ui)));
+  if (run) children.push(guard('timeline', () => renderTimeline(run, ui)));
   if (!run && state.tokens.length === 0) children.push(renderEmpty());
   root.replaceChildren(...children.filter((c): c is Node => c instanceof Node));
   refreshTimes(root);
+}
+
+/**
+ * Messages are shape-checked only at the top level, so a host bug can still send a run with holes in
+ * it. A part that cannot be drawn says so and the rest of the timeline still renders.
+ */
+function guard(what: string, build: () => HTMLElement): HTMLElement {
+  try {
+    return build();
+  } catch (error) {
+    console.error(`[timeline] could not render the ${what}`, error);
+    return h('p', { class: 'error-message render-error' }, `The ${what} could not be displayed (malformed data).`);
+  }
 }
 
 function renderEmpty(): HTMLElement {
@@ -125,8 +138,10 @@ function renderRunError(run: Run, error: StepError): HTMLElement {
   return h(
     'div',
     { class: 'run-error' },
-    h('p', { class: 'error-message' }, failed ? `Failed at ${failed.title}: ` : 'Failed: ', error.message),
-    failed ? h('button', { class: 'link-button', attrs: { type: 'button' }, on: { click: () => focusCard(failed.id) } }, 'Go to the failed step') : null,
+    h('p', { class: 'error-message' }, failed ? `Failed at ${failed.title}: ` : run.status === 'cancelled' ? 'Cancelled: ' : 'Failed: ', error.message),
+    failed
+      ? h('button', { class: 'link-button', attrs: { type: 'button' }, on: { click: () => focusCard(failed.id) } }, 'Go to the failed step')
+      : h('p', { class: 'error-hint' }, h('strong', null, 'What to check: '), error.hint.replace(/^what to check:\s*/i, '')),
   );
 }
 
@@ -155,7 +170,7 @@ function renderWaterfall(run: Run): HTMLElement {
   const start = Date.parse(run.startedAt);
   const spans = run.steps.map((step) => {
     const offset = Math.max(0, Date.parse(step.startedAt) - start) || 0;
-    return { step, offset, duration: step.duration ?? step.exchange?.timing.total ?? 0 };
+    return { step, offset, duration: step.duration ?? step.exchange?.timing?.total ?? 0 };
   });
   const total = Math.max(run.duration ?? 0, ...spans.map((s) => s.offset + s.duration), 1);
   const list = h('ol', { class: 'waterfall', attrs: { 'aria-label': 'Steps over time' } });

@@ -532,6 +532,16 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.deepEqual(consoleLines.filter((l) => /^(error|pageerror)/.test(l)), []);
   });
 
+  it('renders what it can of a run with holes in it', async () => {
+    await open();
+    const broken = { id: 's2', kind: 'flow', title: 'Broken step', status: 'succeeded', startedAt: 'not a date', exchange: {} } as unknown as Step;
+    await loadRun({ ...succeededRun, steps: [succeededRun.steps[0], broken, succeededRun.steps[2]] });
+    assert.equal(await page.locator('.timeline > li').count(), 3);
+    assert.ok((await card('s2').innerText()).includes('could not be displayed'));
+    assert.equal((await card('s3').locator('.card-title').innerText()).trim(), succeededRun.steps[2].title);
+    assert.deepEqual(consoleLines.filter((l) => l.startsWith('pageerror')), []);
+  });
+
   it('renders attacker-controlled bodies and headers as text', async () => {
     await open();
     const payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
