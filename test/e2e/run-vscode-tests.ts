@@ -40,7 +40,9 @@ async function main(): Promise<number> {
     grep: values.grep,
     testTimeoutMs: values['test-timeout'] ? Number(values['test-timeout']) : undefined,
     timeoutMs: values.timeout ? Number(values.timeout) : undefined,
-    onProgress: (line) => console.log(`  … ${line}`),
+    onProgress: (line) => {
+      if (!line.startsWith('start: ')) console.log(`  … ${line}`);
+    },
   });
   console.log(`\n${formatResults(results)}`);
   if (results.stats.tests === 0) console.log('no test ran');

@@ -157,7 +157,7 @@ async function runInCodeServer(config: RunnerConfig, options: VsCodeSuiteOptions
         intervalMs: 250,
         describe: () => {
           const progress = fs.existsSync(logPath) ? fs.readFileSync(logPath, 'utf8') : '(the runner never started: was the extension host up?)';
-          const hostLogs = server.logFiles().filter((file) => /exthost/i.test(file));
+          const hostLogs = server.logFiles().filter((file) => /exthost\.log$/i.test(file));
           const hostLog = hostLogs.map((file) => fs.readFileSync(file, 'utf8')).join('\n').split('\n').slice(-20).join('\n');
           return `runner log:\n${progress}\nextension host log (tail):\n${hostLog}`;
         },

@@ -55,6 +55,8 @@ async function runSuite(config) {
         });
         log(`${state}: ${test.fullTitle()}${err ? ` — ${err.message ?? err}` : ''}`);
       };
+      // 'start:' lines tell which test a hung run is stuck in.
+      runner.on('test', (test) => log(`start: ${test.fullTitle()}`));
       runner.on('pass', (test) => record(test, 'passed'));
       runner.on('fail', (test, err) => record(test, 'failed', err));
       runner.on('pending', (test) => record(test, 'pending'));
