@@ -9,6 +9,7 @@ import { CLAIMS, FACTS, JOSE_HEADER, PARAMETERS } from './explain';
 import { clockTime, describeTime, display, formatBytes, formatMs, headerValue, isFormBody, splitUrl, statusClass, tryJson } from './format';
 import { currentRun } from './store';
 import { tabs, type TabSpec } from './tabs';
+import { cookieSetBy, cookieSentBy, whereSeen } from './trace';
 
 export interface Ui {
   post(message: WebviewMessage): void;
@@ -231,7 +232,8 @@ function renderTokenCards(state: WebviewState, ui: Ui): HTMLElement {
 function renderTimeline(run: Run, ui: Ui): HTMLElement {
   const list = h('ol', { class: 'timeline', attrs: { 'aria-label': `Steps of ${run.profile.name}` } });
   run.steps.forEach((step, index) => {
-    const key = `${run.id}\n${index}`;
+    // Cookie and value tracing look at the other steps, so a new step refreshes every card.
+    const key = `${run.id}\n${index}\n${run.steps.length}`;
     const cached = cardCache.get(step);
     let element = cached?.key === key ? cached.element : undefined;
     if (!element) {
@@ -263,7 +265,7 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): HTMLElemen
   const failed = step.status === 'failed';
 
   const key = `${run.id}\n${step.id}`;
-  const specs = stepTabs(step);
+  const specs = stepTabs(run, index, step);
   const expanded = ui.expandedFor(key) ?? defaultExpanded(step);
   const bodyId = uid('card-body');
   const toggle = specs.length
@@ -348,7 +350,7 @@ function defaultTab(step: Step): string {
   return step.exchange?.response ? 'response' : 'request';
 }
 
-function stepTabs(step: Step): TabSpec[] {
+function stepTabs(run: Run, index: number, step: Step): TabSpec[] {
   const specs: TabSpec[] = [];
   const exchange = step.exchange;
   if (exchange) {
@@ -361,10 +363,10 @@ function stepTabs(step: Step): TabSpec[] {
       content: renderResponse(exchange, step),
     });
     const cookies = (exchange.cookies?.sent?.length ?? 0) + (exchange.cookies?.set?.length ?? 0);
-    if (cookies > 0) specs.push({ id: 'cookies', label: 'Cookies', badge: String(cookies), content: renderCookies(exchange.cookies) });
+    if (cookies > 0) specs.push({ id: 'cookies', label: 'Cookies', badge: String(cookies), content: renderCookies(run, index, exchange.cookies) });
   }
   const facts = Object.entries(step.facts ?? {});
-  if (facts.length > 0) specs.push({ id: 'facts', label: 'Facts', badge: String(facts.length), content: renderFacts(facts) });
+  if (facts.length > 0) specs.push({ id: 'facts', label: 'Facts', badge: String(facts.length), content: renderFacts(run, step, facts) });
   const checks = step.checks ?? [];
   if (checks.length > 0) {
     const passed = checks.filter((c) => c.status === 'passed').length;
@@ -550,16 +552,24 @@ function headersTable(headers: [string, string][] | undefined): HTMLElement {
 
 // ── Cookies / facts / checks ────────────────────────────────────────────────────────────────────
 
-function renderCookies(cookies: Exchange['cookies']): HTMLElement {
+function renderCookies(run: Run, index: number, cookies: Exchange['cookies']): HTMLElement {
   const out = h('div', { class: 'section-stack' });
   const sent = cookies.sent ?? [];
   const set = cookies.set ?? [];
-  out.appendChild(section(`Sent (${sent.length})`, sent.length ? cookieTable(sent, false) : h('p', { class: 'muted' }, 'No cookies were sent.'), 'cookies-sent'));
-  out.appendChild(section(`Set by the response (${set.length})`, set.length ? cookieTable(set, true) : h('p', { class: 'muted' }, 'The response set no cookies.'), 'cookies-set'));
+  const origin = (c: CookieRecord): string => {
+    const by = cookieSetBy(run, index, c.name);
+    return by ? `set by ${by.title}` : 'not set during this run (from the cookie jar)';
+  };
+  const later = (c: CookieRecord): string => {
+    const by = cookieSentBy(run, index, c.name).map((s) => s.title);
+    return by.length ? `sent back by ${by.join(', ')}` : index === run.steps.length - 1 ? '' : 'not sent back by any later step';
+  };
+  out.appendChild(section(`Sent (${sent.length})`, sent.length ? cookieTable(sent, false, origin) : h('p', { class: 'muted' }, 'No cookies were sent.'), 'cookies-sent'));
+  out.appendChild(section(`Set by the response (${set.length})`, set.length ? cookieTable(set, true, later) : h('p', { class: 'muted' }, 'The response set no cookies.'), 'cookies-set'));
   return out;
 }
 
-function cookieTable(cookies: CookieRecord[], withAttributes: boolean): HTMLElement {
+function cookieTable(cookies: CookieRecord[], withAttributes: boolean, note: (c: CookieRecord) => string): HTMLElement {
   const head = h('tr', null, h('th', { attrs: { scope: 'col' } }, 'Name'), h('th', { attrs: { scope: 'col' } }, withAttributes ? 'Value and attributes' : 'Value'));
   const rows = cookies.map((c) => {
     const attributes: string[] = [];
@@ -573,7 +583,7 @@ function cookieTable(cookies: CookieRecord[], withAttributes: boolean): HTMLElem
     return h(
       'tr',
       { attrs: { 'data-name': c.name } },
-      h('th', { attrs: { scope: 'row' } }, h('span', { class: 'mono name' }, c.name)),
+      h('th', { attrs: { scope: 'row' } }, h('span', { class: 'mono name' }, c.name), note(c) ? h('span', { class: 'note provenance' }, note(c)) : null),
       h(
         'td',
         null,
@@ -585,8 +595,21 @@ function cookieTable(cookies: CookieRecord[], withAttributes: boolean): HTMLElem
   return h('div', { class: 'table-wrap' }, h('table', { class: 'kv cookies' }, h('thead', null, head), h('tbody', null, ...rows)));
 }
 
-function renderFacts(facts: [string, string][]): HTMLElement {
-  return kvTable(facts.map(([k, v]) => [k, v, FACTS[k] ?? PARAMETERS[k]]), 'Fact', 'facts');
+function renderFacts(run: Run, step: Step, facts: [string, string][]): HTMLElement {
+  const rows = facts.map(([k, v]) => {
+    const seen = whereSeen(run, step, v);
+    return {
+      name: k,
+      note: FACTS[k] ?? PARAMETERS[k],
+      value: h(
+        'span',
+        null,
+        valueText(v),
+        seen.length ? h('span', { class: 'seen', attrs: { 'aria-label': 'Also in' } }, h('span', { class: 'seen-label' }, 'also in'), ...seen.map((s) => h('span', { class: 'seen-item' }, s))) : null,
+      ),
+    };
+  });
+  return richTable(rows, 'Fact', 'facts');
 }
 
 function renderChecks(checks: Check[]): HTMLElement {
@@ -775,7 +798,7 @@ function write(out: HTMLElement, value: unknown, depth: number): void {
     });
     out.append(`${close}}`);
   } else if (typeof value === 'string') {
-    out.append(h('span', { class: 'j-str' }, JSON.stringify(value)));
+    out.append(h('span', { class: /^\$[A-Z][A-Z0-9_]*$/.test(value) ? 'j-str secret-var' : 'j-str' }, JSON.stringify(value)));
   } else if (typeof value === 'number') {
     out.append(h('span', { class: 'j-num' }, String(value)));
   } else {

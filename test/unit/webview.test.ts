@@ -267,7 +267,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
   /** Rows of a key/value table in the visible panel: name cell → value cell text. */
   async function rows(scope: ReturnType<typeof card>, table: string): Promise<Map<string, string>> {
     const pairs = await scope.locator(`.tabpanel:not([hidden]) table.${table} tbody tr`).evaluateAll((trs) =>
-      trs.map((tr) => [(tr as HTMLElement).dataset.name ?? '', (tr.querySelector('td') as HTMLElement).innerText.trim()] as [string, string]),
+      trs.map((tr) => [(tr as HTMLElement).dataset.name ?? '', ((tr.querySelector('td .mono') ?? tr.querySelector('td')) as HTMLElement).innerText.trim()] as [string, string]),
     );
     return new Map(pairs);
   }
@@ -407,6 +407,19 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.deepEqual(Object.fromEntries(facts), succeededRun.steps[0].facts);
     const note = await card('s1').locator('.tabpanel:not([hidden]) tr[data-name="code_verifier"] .note').innerText();
     assert.match(note, /PKCE/);
+    // Where each value went next: the hand-offs a sign-on depends on.
+    const seen = async (fact: string) => card('s1').locator(`.tabpanel:not([hidden]) tr[data-name="${fact}"] .seen-item`).allInnerTexts();
+    const [, flowStep, , resume, token] = succeededRun.steps;
+    assert.deepEqual(await seen('state'), [`${resume.title}: state in the Location`]);
+    assert.deepEqual(await seen('code_verifier'), [`${token.title}: code_verifier in the form body`]);
+    assert.deepEqual(await seen('nonce'), [`${token.title}: id_token claim nonce`]);
+    assert.ok((await seen('flowId')).includes(`${flowStep.title}: URL path`));
+    assert.ok((await seen('flowId')).includes(`${resume.title}: flowId in the query`));
+    // Cookies: who set the one sent, who sent back the one set.
+    const provenance = (section: string, name: string) => card('s3').locator(`.tabpanel:not([hidden]) [data-section="${section}"] tr[data-name="${name}"] .provenance`).innerText();
+    await showTab('s3', 'cookies');
+    assert.equal(await provenance('cookies-sent', 'ST-NO-SS'), `set by ${succeededRun.steps[0].title}`);
+    assert.equal(await provenance('cookies-set', 'ST'), `sent back by ${resume.title}`);
   });
 
   it('decodes the ID token: claims explained, times as ISO and relative, signature verified with the kid', async () => {
@@ -640,6 +653,10 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
       await card('s5').screenshot({ path: join(ARTIFACTS, `token-${theme}.png`) });
       await showTab('s4', 'response');
       await card('s4').screenshot({ path: join(ARTIFACTS, `resume-${theme}.png`) });
+      await showTab('s1', 'facts');
+      await card('s1').screenshot({ path: join(ARTIFACTS, `facts-${theme}.png`) });
+      await showTab('s3', 'cookies');
+      await card('s3').screenshot({ path: join(ARTIFACTS, `cookies-${theme}.png`) });
       const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       assert.notEqual(bg, 'rgba(0, 0, 0, 0)');
       if (theme === 'high-contrast') {
