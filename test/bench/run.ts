@@ -1,7 +1,10 @@
 /** `npm run bench`: every benchmark, each reporting ratios against a baseline measured in the same run. */
+import { benchActivation } from './activation';
 import { benchFlow } from './flow';
 
 async function main(): Promise<void> {
+  benchActivation();
+  console.log('');
   await benchFlow();
 }
 
