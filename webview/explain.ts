@@ -109,3 +109,16 @@ export const FACTS: Record<string, string> = {
   keys: 'Keys the JWKS published (kid, type, alg).',
   user: 'User the flow signed on.',
 };
+
+export const HEADERS: Record<string, string> = {
+  location: 'Where the server redirects; never followed automatically here.',
+  'set-cookie': 'A cookie the server asks the client to keep (see Cookies).',
+  cookie: 'Cookies sent with the request (see Cookies).',
+  authorization: 'Client or bearer credentials.',
+  'www-authenticate': 'Why the server refused the credentials (RFC 6750 §3).',
+  'correlation-id': 'PingOne request id: quote it to Ping support.',
+  'content-type': 'Media type of the body; the flows API reads the action from it.',
+  'cache-control': 'Token responses must not be cached (RFC 6749 §5.1).',
+  'retry-after': 'How long to wait before retrying (rate limited).',
+  'dpop-nonce': 'Nonce to put in the next DPoP proof.',
+};

@@ -4,7 +4,8 @@
  */
 import { provideVSCodeDesignSystem, vsCodeButton, vsCodeProgressRing } from '@vscode/webview-ui-toolkit';
 import { parseHostMessage, type HostMessage, type WebviewMessage, type WebviewState } from '../src/protocol';
-import { refreshTimes, renderApp, type Ui } from './render';
+import { renderApp, type Ui } from './render';
+import { refreshTimes } from './token';
 import { applyHostMessage, restoreState } from './store';
 import './main.css';
 

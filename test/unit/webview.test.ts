@@ -369,6 +369,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     const location = await rows(card('s4'), 'kv-location');
     assert.equal(location.get('code'), CODE);
     assert.equal(location.get('state'), STATE);
+    assert.match(await card('s4').locator('.tabpanel:not([hidden]) table.kv-headers tr[data-name="Correlation-Id"] .note').innerText(), /Ping support/);
     const responseHeaders = await rows(card('s4'), 'kv-headers');
     assert.equal(responseHeaders.get('Location'), `http://localhost:8765/callback?code=${CODE}&state=${STATE}`);
   });
