@@ -221,7 +221,7 @@ function renderTokenCards(state: WebviewState, ui: Ui): HTMLElement {
           h('button', { class: 'icon-button', attrs: { type: 'button', 'aria-label': 'Dismiss decoded token', title: 'Dismiss' }, on: { click: () => ui.dismissToken(index) } }, '✕'),
         ),
         h('p', { class: 'token-source muted' }, 'Source: ', h('span', { class: 'mono' }, source)),
-        renderToken(token, false),
+        renderToken(token, { collapsible: false }),
       ),
     );
   });
@@ -380,7 +380,7 @@ function stepTabs(run: Run, index: number, step: Step): TabSpec[] {
       label: 'Tokens',
       badge: String(tokens.length),
       alert: tokens.some((t) => t.verified === false),
-      content: h('div', { class: 'tokens' }, ...tokens.map((t) => renderToken(t, true))),
+      content: h('div', { class: 'tokens' }, ...tokens.map((t, i) => renderToken(t, { collapsible: true, open: i === 0 || t.verified === false }))),
     });
   }
   return specs;

@@ -29,7 +29,7 @@ export function signatureSummary(token: DecodedToken): { state: 'verified' | 'fa
 
 const TIME_CLAIMS = ['exp', 'iat', 'nbf', 'auth_time', 'updated_at'];
 
-export function renderToken(token: DecodedToken, withTitle: boolean): HTMLElement {
+export function renderToken(token: DecodedToken, options: { collapsible: boolean; open?: boolean }): HTMLElement {
   const summary = signatureSummary(token);
   const times = new Map<string, number>();
   for (const t of token.times ?? []) if (typeof t.value === 'number') times.set(t.claim, t.value);
@@ -51,27 +51,38 @@ export function renderToken(token: DecodedToken, withTitle: boolean): HTMLElemen
   const iat = times.get('iat');
   const lifetime = exp !== undefined && iat !== undefined ? `lifetime ${formatLifetime(exp - iat)}` : undefined;
 
-  const element = h(
-    'section',
-    { class: `token token-${summary.state}`, attrs: { 'data-token-kind': token.kind } },
-    withTitle ? h('h3', { class: 'token-title' }, tokenLabel(token.kind)) : null,
-    h('p', { class: `signature sig-${summary.state}`, attrs: { 'data-signature': summary.state } }, h('span', { class: 'check-icon', attrs: { 'aria-hidden': 'true' } }, summary.state === 'verified' ? '✓' : summary.state === 'failed' ? '✕' : '–'), summary.text),
+  const signature = h('span', { class: `signature sig-${summary.state}`, attrs: { 'data-signature': summary.state } }, h('span', { class: 'check-icon', attrs: { 'aria-hidden': 'true' } }, summary.state === 'verified' ? '✓' : summary.state === 'failed' ? '✕' : '–'), summary.text);
+  const timeLine =
     times.size > 0
       ? h(
-          'p',
+          'span',
           { class: 'token-times' },
           iat !== undefined ? relTime('iat', iat, token) : null,
           iat !== undefined && exp !== undefined ? ' · ' : null,
           exp !== undefined ? relTime('exp', exp, token) : null,
           lifetime ? h('span', { class: 'muted' }, ` · ${lifetime}`) : null,
         )
-      : null,
+      : null;
+  const details: Node[] = [
     section('Payload', richTable(payloadRows, 'Claim', 'claims')),
     section('Header', kvTable(Object.entries(token.header).map(([k, v]) => [k, display(v), JOSE_HEADER[k]]), 'Parameter', 'jose-header')),
-  );
-  if (token.checks?.length) element.appendChild(section('Checks', renderChecks(token.checks)));
-  element.appendChild(disclosure('Signature part', h('pre', { class: 'code-block' }, token.signature)));
-  return element;
+  ];
+  if (token.checks?.length) details.push(section('Checks', renderChecks(token.checks)));
+  details.push(disclosure('Signature part', h('pre', { class: 'code-block' }, token.signature)));
+
+  const attrs = { 'data-token-kind': token.kind };
+  if (options.collapsible) {
+    // Several tokens in one step: each is a disclosure whose summary already says whether it verified.
+    const element = h(
+      'details',
+      { class: `token token-${summary.state}`, attrs },
+      h('summary', { class: 'token-summary' }, h('h3', { class: 'token-title' }, tokenLabel(token.kind)), signature, timeLine),
+      h('div', { class: 'token-body' }, ...details),
+    );
+    element.open = options.open ?? true;
+    return element;
+  }
+  return h('section', { class: `token token-${summary.state}`, attrs }, signature, timeLine, ...details);
 }
 
 function isoOf(epochSeconds: number): string {

@@ -12,8 +12,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { Run, Step } from '../../src/core/model';
+import type { Run, RunEvent, Step } from '../../src/core/model';
+import { redactRun } from '../../src/core/redact';
+import { runFlow } from '../../src/core/run';
 import { renderTimelineHtml } from '../../src/panel/html';
+import { startSandbox } from '../../src/sandbox/index';
 import type { HostMessage, WebviewMessage } from '../../src/protocol';
 import { CLIENT_ID, CODE, CODE_VERIFIER, ENV_ID, IAT, ISSUER, KID, STATE, failedRun, succeededRun, tamperedToken } from '../fixtures/runs';
 
@@ -447,6 +450,12 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.ok(claims.find((c) => c.name === 'iat')!.value.includes('issued 2 s ago'));
     const summary = await id.locator('.token-times').innerText();
     assert.ok(summary.includes('issued 2 s ago') && summary.includes('expires in 59 min') && summary.includes('lifetime 1 h'), summary);
+    // The second token starts folded, its summary still saying whether it verified.
+    const access = card('s5').locator('.token[data-token-kind="access_token"]');
+    assert.equal(await access.evaluate((el) => (el as HTMLDetailsElement).open), false);
+    assert.ok((await access.locator('summary.token-summary').innerText()).includes(`Verified with key ${KID} from JWKS`));
+    await access.locator('summary.token-summary').click();
+    assert.equal(await access.locator('table.kv-claims tr[data-name="client_id"] td').innerText(), CLIENT_ID);
     const checks = await id.locator('.checks li').evaluateAll((lis) => lis.map((li) => [(li as HTMLElement).dataset.check, (li as HTMLElement).dataset.checkStatus]));
     assert.deepEqual(checks, succeededRun.steps[4].tokens[0].checks.map((c) => [c.name, c.status]));
   });
@@ -522,6 +531,57 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.equal(await card('s1').locator('vscode-progress-ring').count(), 0);
     assert.equal((await card('s1').locator('.card-head .code-badge').innerText()).trim(), '302 Found');
     assert.equal(await page.locator('.timeline .card').count(), 1);
+  });
+
+  it('renders a real engine run against the local sandbox, streamed and redacted as the host does', async () => {
+    const sandbox = await startSandbox({});
+    let run: Run;
+    const messages: HostMessage[] = [];
+    try {
+      const entry = sandbox.profiles().find((p) => p.profile.clientAuthMethod === 'client_secret_post');
+      assert.ok(entry, 'the sandbox seeds a client_secret_post app');
+      // Mirror of the host's RunController: keep the run, redact all of it, post the changed step.
+      let kept: Run | undefined;
+      const onEvent = (event: RunEvent): void => {
+        if (event.type === 'run/started' || event.type === 'run/finished') {
+          kept = event.run;
+          messages.push({ method: event.type === 'run/started' ? 'timeline/run/started' : 'timeline/run/finished', params: { run: redactRun(event.run) } });
+          return;
+        }
+        if (!kept) return;
+        const index = kept.steps.findIndex((st) => st.id === event.step.id);
+        kept = { ...kept, steps: index === -1 ? [...kept.steps, event.step] : kept.steps.with(index, event.step) };
+        const step = redactRun(kept).steps.find((st) => st.id === event.step.id)!;
+        messages.push({ method: 'timeline/step/updated', params: { runId: event.runId, step } });
+      };
+      run = redactRun(await runFlow({ profile: entry.profile, secrets: { ...entry.secrets, ...sandbox.demoUser }, onEvent }));
+    } finally {
+      await sandbox.close();
+    }
+    await open();
+    await page.clock.setFixedTime(new Date(Date.parse(run.startedAt) + 2000));
+    for (const message of messages) await send(message);
+    const ids = await page.locator('.timeline .card').evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.stepId));
+    assert.deepEqual(ids, run.steps.map((st) => st.id));
+    for (const step of run.steps) {
+      assert.equal((await card(step.id).locator('.card-title').innerText()).trim(), step.title);
+      assert.equal(await card(step.id).getAttribute('data-step-status'), step.status);
+      const status = step.exchange?.response?.status;
+      if (status !== undefined) assert.equal(await card(step.id).locator('.card-head .code-badge').getAttribute('data-status'), String(status));
+      if (step.error) assert.ok((await card(step.id).locator('.error-box').innerText()).includes(step.error.message));
+      for (const token of step.tokens) {
+        const shown = await card(step.id).locator(`.token[data-token-kind="${token.kind}"] .signature`).first().getAttribute('data-signature');
+        assert.equal(shown, token.verified === true ? 'verified' : token.verified === false ? 'failed' : 'unchecked');
+      }
+    }
+    assert.equal(await page.locator('.run-header [data-run-status]').getAttribute('data-run-status'), run.status);
+    // Redaction reached the webview: no raw token or client secret in the DOM.
+    const dom = await page.locator('#app').textContent();
+    for (const step of run.steps) for (const token of step.tokens) assert.ok(token.raw.startsWith('$'), 'token raw is redacted');
+    assert.ok(!/eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]{10,}/.test(dom ?? ''), 'no compact JWT in the DOM');
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
+    assert.deepEqual(consoleLines.filter((l) => /^(error|pageerror)/.test(l)), []);
+    await page.screenshot({ path: join(ARTIFACTS, 'sandbox-run.png'), fullPage: true });
   });
 
   it('drops malformed messages and keeps rendering', async () => {
