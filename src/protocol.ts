@@ -82,4 +82,9 @@ export interface WebviewState {
   runs: Run[];
   tokens: Array<{ token: DecodedToken; source: string }>;
   currentRunId?: string;
+  /**
+   * How the timeline was being looked at, so a reload shows the same view: which step cards are open
+   * and which tab each shows, keyed by `${runId}\n${stepId}`. Webview-only; the host never reads it.
+   */
+  view?: { expanded: Record<string, boolean>; tabs: Record<string, string> };
 }

@@ -23,9 +23,7 @@ const vscode = acquireVsCodeApi();
 const root = document.getElementById('app') ?? document.body;
 let state = restoreState(vscode.getState());
 
-/** View-only state, not persisted: which tab each card shows, where copy confirmations go. */
-const selectedTabs = new Map<string, string>();
-const expanded = new Map<string, boolean>();
+/** Not persisted: where copy confirmations go. */
 const copyStatus = new Map<string, HTMLElement>();
 const copyKey = (runId: string, stepId: string): string => `${runId}\n${stepId}`;
 /** The copied message names only the step; the run is the one the copy was asked for. */
@@ -42,14 +40,20 @@ const ui: Ui = {
   dismissToken(index) {
     update({ ...state, tokens: state.tokens.filter((_, i) => i !== index) });
   },
-  tabFor: (key) => selectedTabs.get(key),
-  setTab: (key, tab) => void selectedTabs.set(key, tab),
-  expandedFor: (key) => expanded.get(key),
-  setExpanded: (key, open) => void expanded.set(key, open),
+  tabFor: (key) => state.view?.tabs[key],
+  setTab: (key, tab) => persistView({ tabs: { ...state.view?.tabs, [key]: tab } }),
+  expandedFor: (key) => state.view?.expanded[key],
+  setExpanded: (key, open) => persistView({ expanded: { ...state.view?.expanded, [key]: open } }),
   registerCopyStatus(runId, stepId, element) {
     copyStatus.set(copyKey(runId, stepId), element);
   },
 };
+
+/** Tab and disclosure choices are already on screen; they only need saving, not a re-render. */
+function persistView(change: Partial<NonNullable<WebviewState['view']>>): void {
+  state = { ...state, view: { expanded: {}, tabs: {}, ...state.view, ...change } };
+  vscode.setState(state);
+}
 
 function update(next: WebviewState): void {
   if (next === state) return;

@@ -28,7 +28,23 @@ export function restoreState(saved: unknown): WebviewState {
     : [];
   const state: WebviewState = { runs: okRuns.slice(0, MAX_RUNS), tokens: okTokens.slice(0, MAX_TOKENS) };
   if (typeof currentRunId === 'string' && okRuns.some((run) => run.id === currentRunId)) state.currentRunId = currentRunId;
+  const view = restoreView((saved as Record<string, unknown>).view, new Set(state.runs.map((r) => r.id)));
+  if (view) state.view = view;
   return state;
+}
+
+/** Keeps only well-typed entries for runs still present. */
+function restoreView(saved: unknown, runIds: Set<string>): WebviewState['view'] {
+  if (typeof saved !== 'object' || saved === null) return undefined;
+  const { expanded, tabs } = saved as Record<string, unknown>;
+  const keep = <T>(record: unknown, ok: (v: unknown) => v is T): Record<string, T> => {
+    if (typeof record !== 'object' || record === null) return {};
+    return Object.fromEntries(Object.entries(record).filter(([key, value]) => runIds.has(key.split('\n')[0]) && ok(value))) as Record<string, T>;
+  };
+  return {
+    expanded: keep(expanded, (v): v is boolean => typeof v === 'boolean'),
+    tabs: keep(tabs, (v): v is string => typeof v === 'string'),
+  };
 }
 
 /** The state after a host message; the same object when the message changes nothing. */

@@ -644,6 +644,9 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.deepEqual(options, [failedRun.id, succeededRun.id]);
     await page.locator('.run-select').selectOption(succeededRun.id);
     assert.equal(await page.locator('.timeline .card').count(), succeededRun.steps.length);
+    // View choices survive the reload too: an opened card on a chosen tab, a folded token step.
+    await showTab('s2', 'response');
+    await card('s5').locator('.card-toggle').click();
     const setStateCalls = await page.evaluate(() => (window as unknown as { __setStateCalls: number }).__setStateCalls);
     assert.ok(setStateCalls > succeededRun.steps.length + failedRun.steps.length);
 
@@ -652,6 +655,9 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.equal(await page.locator('.run-title').innerText(), succeededRun.profile.name, 'the run chosen before the reload');
     assert.equal(await page.locator('.timeline .card').count(), succeededRun.steps.length);
     assert.equal(await page.locator('.run-select option').count(), 2);
+    assert.equal(await card('s2').locator('.card-toggle').getAttribute('aria-expanded'), 'true');
+    assert.equal(await card('s2').locator('[role="tab"][aria-selected="true"]').getAttribute('data-tab'), 'response');
+    assert.equal(await card('s5').locator('.card-toggle').getAttribute('aria-expanded'), 'false');
     const tokenCard = page.locator('.token-card');
     assert.ok((await tokenCard.innerText()).includes(tamperedToken.source));
     assert.equal(await tokenCard.locator('.signature').getAttribute('data-signature'), 'failed');
