@@ -43,6 +43,8 @@ export function locateTools(): E2eTools {
       throw new Error(`e2e ${what} not found at ${file}: run \`bash test/e2e/install.sh\` first (cache: ${cache})`);
     }
   }
+  // A code-server named explicitly is the caller's choice; the cached one must be the pinned version.
+  if (!process.env.AFE_E2E_CODE_SERVER) codeServerVersion(tools);
   return tools;
 }
 
@@ -104,8 +106,10 @@ const liveProcesses = new Set<ChildProcess>();
 const liveTempDirs = new Set<string>();
 let exitHooksInstalled = false;
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+/** `evenIfLeaderExited`: the group may outlive its leader (an extension host that ignored SIGTERM). */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals, evenIfLeaderExited = false): void {
+  if (child.pid === undefined) return;
+  if (!evenIfLeaderExited && (child.exitCode !== null || child.signalCode !== null)) return;
   try {
     // Detached children lead their own process group; code-server's extension host, pty host and
     // file watcher are in it too, and must not outlive the run.
@@ -167,7 +171,10 @@ function track(child: ChildProcess): void {
 }
 
 async function stopProcess(child: ChildProcess, graceMs = 5_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) {
+    killGroup(child, 'SIGKILL', true);
+    return;
+  }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   killGroup(child, 'SIGTERM');
   const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
@@ -176,7 +183,7 @@ async function stopProcess(child: ChildProcess, graceMs = 5_000): Promise<void> 
     await exited;
   }
   // The group may hold children that ignored SIGTERM after the leader left.
-  killGroup(child, 'SIGKILL');
+  killGroup(child, 'SIGKILL', true);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -779,7 +786,7 @@ export function startSession(options: SessionOptions = {}): Promise<Session> {
   return Session.start(options);
 }
 
-/** Checks the installed code-server is the expected one (install.sh pins it). */
+/** The installed code-server's version; throws unless it is the one install.sh pins. */
 export function codeServerVersion(tools: E2eTools = locateTools()): string {
   const manifest = path.resolve(path.dirname(tools.codeServer), '..', '..', 'package.json');
   const version = (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;

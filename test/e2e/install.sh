@@ -76,7 +76,10 @@ else
   (
     export PATH="$NODE_HOME/bin:$PATH"
     export npm_config_nodedir="$NODE_HOME"
-    unset npm_config_prefix
+    # Run from `npm run`/`npm exec`, the outer npm's variables leak in: npm reads npm_config_* as
+    # config, so the stale user agent ("node/v20") would make code-server's postinstall reject Node 24.
+    unset npm_config_user_agent npm_config_prefix npm_config_local_prefix npm_config_global_prefix \
+      npm_node_execpath npm_execpath NODE
     npm install --prefix "$CS_PREFIX" --no-audit --no-fund --loglevel=error --unsafe-perm \
       "code-server@${CODE_SERVER_VERSION}" </dev/null
   )
