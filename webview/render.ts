@@ -263,22 +263,24 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): HTMLElemen
   const exchange = step.exchange;
   const response = exchange?.response;
   const status = response?.status;
-  const failed = step.status === 'failed';
 
   const key = `${run.id}\n${step.id}`;
   const specs = stepTabs(run, index, step);
   const expanded = ui.expandedFor(key) ?? defaultExpanded(step);
-  const bodyId = uid('card-body');
-  const toggle = specs.length
+  const body = specs.length
+    ? h('div', { class: 'card-body', attrs: { id: uid('card-body') } }, tabs(`${step.title} details`, specs, ui.tabFor(key) ?? defaultTab(step), (id) => ui.setTab(key, id)))
+    : null;
+  if (body) body.hidden = !expanded;
+  const toggle = body
     ? h('button', {
         class: 'card-toggle',
-        attrs: { type: 'button', 'aria-expanded': String(expanded), 'aria-controls': bodyId },
+        attrs: { type: 'button', 'aria-expanded': String(expanded), 'aria-controls': body.id },
         on: {
-          click: () => {
-            const open = toggle?.getAttribute('aria-expanded') !== 'true';
-            toggle?.setAttribute('aria-expanded', String(open));
-            const body = document.getElementById(bodyId);
-            if (body) body.hidden = !open;
+          click: (event) => {
+            const button = event.currentTarget as HTMLButtonElement;
+            const open = button.getAttribute('aria-expanded') !== 'true';
+            button.setAttribute('aria-expanded', String(open));
+            body.hidden = !open;
             ui.setExpanded(key, open);
           },
         },
@@ -322,14 +324,8 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): HTMLElemen
     step.warnings?.length ? renderWarnings(step.warnings) : null,
     step.error ? renderError(step.error) : null,
     exchange ? renderCopyActions(run, step, ui) : null,
+    body,
   );
-
-  if (specs.length > 0) {
-    const body = h('div', { class: 'card-body', attrs: { id: bodyId } }, tabs(`${step.title} details`, specs, ui.tabFor(key) ?? defaultTab(step), (id) => ui.setTab(key, id)));
-    body.hidden = !expanded;
-    card.appendChild(body);
-  }
-  if (failed) card.setAttribute('aria-invalid', 'true');
   return card;
 }
 
