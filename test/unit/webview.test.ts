@@ -703,6 +703,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.ok(overflow <= 0, `page overflows by ${overflow}px`);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'narrow-320.png'), fullPage: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, 'narrow-320-top.png') });
   });
 
