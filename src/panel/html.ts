@@ -40,7 +40,10 @@ export function renderTimelineHtml(options: TimelineHtmlOptions): string {
   const { cspSource, nonce, scriptUri, styleUri } = options;
   // A nonce or source with quotes, semicolons or spaces would rewrite the policy itself.
   if (!/^[A-Za-z0-9+/_=-]{16,}$/.test(nonce)) throw new Error('renderTimelineHtml: the nonce must be at least 16 base64 or hex characters');
-  if (/[;'"\s<>]/.test(cspSource) || cspSource === '') throw new Error('renderTimelineHtml: cspSource is not a CSP source expression');
+  const sources = cspSource.trim().split(/ +/);
+  if (cspSource.trim() === '' || !sources.every((source) => /^('[a-z-]+'|[A-Za-z0-9*+.:/_\[\]-]+)$/.test(source))) {
+    throw new Error(`renderTimelineHtml: ${JSON.stringify(cspSource)} is not a list of CSP source expressions`);
+  }
   const title = options.title ?? 'Auth Flow Timeline';
   return `<!DOCTYPE html>
 <html lang="en">

@@ -191,6 +191,29 @@ function pageSetup(theme: { kind: string; vars: Record<string, string> }): strin
 })();`;
 }
 
+describe('renderTimelineHtml', () => {
+  const nonce = randomBytes(16).toString('base64');
+  const base = { cspSource: 'https://*.vscode-cdn.net', nonce, scriptUri: 'https://x.vscode-cdn.net/dist/webview/main.js?a=1&b=2', styleUri: 'https://x.vscode-cdn.net/dist/webview/main.css' };
+
+  it('declares the strict policy with the nonce on the script and nothing unsafe', () => {
+    const html = renderTimelineHtml(base);
+    const csp = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1].replaceAll('&#39;', "'");
+    assert.equal(csp, `default-src 'none'; script-src 'nonce-${nonce}'; style-src https://*.vscode-cdn.net 'nonce-${nonce}'; img-src https://*.vscode-cdn.net data:; font-src https://*.vscode-cdn.net`);
+    assert.ok(!html.includes('unsafe-'));
+    assert.ok(html.includes(`<script nonce="${nonce}" src="https://x.vscode-cdn.net/dist/webview/main.js?a=1&#38;b=2"></script>`));
+    assert.ok(html.includes(`<meta property="csp-nonce" content="${nonce}">`));
+  });
+
+  it('escapes the title and refuses values that would rewrite the policy', () => {
+    assert.ok(renderTimelineHtml({ ...base, title: '<b>"x"</b>' }).includes('<title>&#60;b&#62;&#34;x&#34;&#60;/b&#62;</title>'));
+    assert.ok(renderTimelineHtml({ ...base, cspSource: "'self' https://*.vscode-cdn.net" }).includes("style-src &#39;self&#39; https://*.vscode-cdn.net"));
+    assert.throws(() => renderTimelineHtml({ ...base, nonce: "abc'; script-src *" }));
+    assert.throws(() => renderTimelineHtml({ ...base, nonce: 'short' }));
+    assert.throws(() => renderTimelineHtml({ ...base, cspSource: 'https://a; script-src *' }));
+    assert.throws(() => renderTimelineHtml({ ...base, cspSource: '' }));
+  });
+});
+
 describe('timeline webview (Chromium, production bundle, strict CSP)', function () {
   this.timeout(60_000);
 
