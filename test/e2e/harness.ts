@@ -449,7 +449,7 @@ export const CHROMIUM_ARGS: readonly string[] = [
 ];
 
 export interface SessionOptions extends CodeServerOptions {
-  /** Names the artifacts folder/screenshots of this session. */
+  /** Default folder name for saveFailureArtifacts(). */
   readonly name?: string;
   readonly viewport?: { readonly width: number; readonly height: number };
   /** Default timeout for each wait in the helpers. */
@@ -700,7 +700,7 @@ export class Session {
   }
 
   /** After a failed test: a screenshot, code-server's output and the VS Code logs under .test-artifacts/e2e/<label>/. */
-  async saveFailureArtifacts(label: string): Promise<string> {
+  async saveFailureArtifacts(label: string = this.name): Promise<string> {
     const dir = path.join(ARTIFACTS_DIR, label.replace(/[^\w.-]+/g, '-'));
     fs.mkdirSync(dir, { recursive: true });
     await this.page.screenshot({ path: path.join(dir, 'screen.png') }).catch(() => undefined);
