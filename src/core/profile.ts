@@ -109,6 +109,7 @@ export interface Endpoints {
   introspect: string;
   revoke: string;
   signoff: string;
+  par: string;
   discovery: string;
   /** Flows API base: append `/{flowId}`. */
   flows: string;
@@ -128,6 +129,7 @@ export function endpointsOf(profile: Pick<Profile, 'region' | 'authPath' | 'envI
     introspect: `${as}/introspect`,
     revoke: `${as}/revoke`,
     signoff: `${as}/signoff`,
+    par: `${as}/par`,
     discovery: `${as}/.well-known/openid-configuration`,
     flows: `${base}/flows`,
   };

@@ -2,6 +2,8 @@
  * What every handler shares: the environment's addresses, the clock, the keys, the seeded users and
  * apps, and the in-memory state. Built once by `startSandbox`.
  */
+import type { Endpoints } from '../core/profile';
+import { endpointsOf } from '../core/profile';
 import type { SigningKey } from './keys';
 import type { SandboxApp, SandboxDevice, SandboxUser } from './seed';
 import type { ExpiringMap } from './store';
@@ -114,19 +116,8 @@ export interface SandboxState {
   lockouts: ExpiringMap<{ failures: number; lockedUntil?: number }>;
 }
 
-export interface SandboxEndpoints {
-  issuer: string;
-  authorize: string;
-  resume: string;
-  token: string;
-  userinfo: string;
-  introspect: string;
-  revoke: string;
-  signoff: string;
-  jwks: string;
-  par: string;
-  discovery: string;
-  flows: string;
+/** The documented endpoints (the client's own table, so both sides agree) plus the sandbox's pages. */
+export interface SandboxEndpoints extends Endpoints {
   signOnPage: string;
   callback: string;
 }
@@ -146,24 +137,7 @@ export interface SandboxContext {
 }
 
 export function sandboxEndpoints(url: string, envId: string): SandboxEndpoints {
-  const base = `${url}/${envId}`;
-  const as = `${base}/as`;
-  return {
-    issuer: as,
-    authorize: `${as}/authorize`,
-    resume: `${as}/resume`,
-    token: `${as}/token`,
-    userinfo: `${as}/userinfo`,
-    introspect: `${as}/introspect`,
-    revoke: `${as}/revoke`,
-    signoff: `${as}/signoff`,
-    jwks: `${as}/jwks`,
-    par: `${as}/par`,
-    discovery: `${as}/.well-known/openid-configuration`,
-    flows: `${base}/flows`,
-    signOnPage: `${base}/signon/`,
-    callback: `${url}/callback`,
-  };
+  return { ...endpointsOf({ region: 'custom', authPath: url, envId }), signOnPage: `${url}/${envId}/signon/`, callback: `${url}/callback` };
 }
 
 export function findApp(ctx: SandboxContext, clientId: string | undefined): SandboxApp | undefined {
