@@ -1,0 +1,141 @@
+// What the Auth Flow Explorer scenarios share: the packaged .vsix, a session with it installed, and
+// the workbench and timeline parts a person looks at (the activity bar entry, the Environments view,
+// the quick input's title and prompt, the timeline's step cards).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame, Locator } from 'playwright-core';
+import { REPO_ROOT, startSession, waitFor, type Session, type SessionOptions } from './harness';
+
+export const EXTENSION_ID = 'auth-flow-explorer.auth-flow-explorer';
+export const DEMO_USER = { username: 'demo', password: 'Demo-Pass-1!' } as const;
+
+/**
+ * The .vsix `npm run package` wrote at the repository root (AFE_E2E_VSIX overrides). Refuses one
+ * older than the bundle it should contain, so a scenario never tests yesterday's package.
+ */
+export function packagedVsix(): string {
+  const { name, version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const vsix = process.env.AFE_E2E_VSIX ?? path.join(REPO_ROOT, `${name}-${version}.vsix`);
+  if (!fs.existsSync(vsix)) throw new Error(`no .vsix at ${vsix}: run \`npm run build && npm run package\` (npm run test:e2e does)`);
+  const bundle = path.join(REPO_ROOT, 'dist', 'extension.js');
+  if (!process.env.AFE_E2E_VSIX && fs.existsSync(bundle) && fs.statSync(bundle).mtimeMs > fs.statSync(vsix).mtimeMs) {
+    throw new Error(`${vsix} is older than dist/extension.js: run \`npm run package\` again`);
+  }
+  return vsix;
+}
+
+/** code-server with the packaged extension installed, fresh user data, trust off, Chromium on its workbench. */
+export function startWithExtension(name: string, options: Omit<SessionOptions, 'extensions' | 'name'> = {}): Promise<Session> {
+  return startSession({ ...options, name, extensions: [{ vsix: packagedVsix() }] });
+}
+
+// --- workbench ---------------------------------------------------------------------------------
+
+/** The "Auth Flow" entry of the activity bar. */
+export function activityBarEntry(session: Session): Locator {
+  return session.page.locator('.activitybar .action-item .action-label[aria-label^="Auth Flow"]');
+}
+
+/** Opens the Auth Flow side bar by its activity bar entry; returns the Environments pane. */
+export async function openAuthFlowView(session: Session): Promise<Locator> {
+  const entry = activityBarEntry(session);
+  await entry.waitFor({ state: 'visible' });
+  const pane = environmentsPane(session);
+  if (!(await pane.isVisible())) await entry.click();
+  await pane.waitFor({ state: 'visible' });
+  return pane;
+}
+
+/** The Environments view (header and body) in the side bar. */
+export function environmentsPane(session: Session): Locator {
+  return session.page.locator('.sidebar .pane', { has: session.page.locator('.pane-header', { hasText: /Environments/i }) });
+}
+
+/** Labels of the Environments tree's rows as shown (label and description). */
+export async function treeRows(session: Session): Promise<string[]> {
+  return environmentsPane(session).locator('.monaco-list-row').allInnerTexts();
+}
+
+/** Waits until the Environments tree has a row whose text contains `text` (and passes `accept`). */
+export async function waitForTreeRow(session: Session, text: string, accept: (row: string) => boolean = () => true, what = ''): Promise<string> {
+  let rows: string[] = [];
+  return waitFor(
+    `a row "${text}"${what ? ` ${what}` : ''} in the Environments view`,
+    async () => {
+      rows = await treeRows(session);
+      return rows.find((row) => row.includes(text) && accept(row));
+    },
+    { timeoutMs: session.timeoutMs, describe: () => JSON.stringify(rows) },
+  );
+}
+
+/** Title, prompt and validation message of the open quick input, as one text. */
+export async function quickInputText(session: Session): Promise<string> {
+  return session.page.locator('.quick-input-widget').innerText();
+}
+
+/** Waits until the open quick input shows `text` (its title, step count, prompt or message). */
+export async function waitForQuickInput(session: Session, text: string | RegExp): Promise<string> {
+  let last = '';
+  return waitFor(
+    `the quick input to show ${String(text)}`,
+    async () => {
+      if (!(await session.page.locator('.quick-input-widget').isVisible())) return undefined;
+      last = await quickInputText(session);
+      return (typeof text === 'string' ? last.includes(text) : text.test(last)) ? last : undefined;
+    },
+    { timeoutMs: session.timeoutMs, describe: () => JSON.stringify(last) },
+  );
+}
+
+/** Value of the open input box (a prefilled username, the default scopes). */
+export function inputValue(session: Session): Promise<string> {
+  return session.page.locator('.quick-input-widget .quick-input-box input').inputValue();
+}
+
+/** Clicks a button of the open modal dialog by its label ("Copy with Secrets"). */
+export async function clickDialogButton(session: Session, label: string): Promise<string> {
+  const dialog = session.page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible' });
+  const message = await dialog.innerText();
+  await dialog.locator('.monaco-button', { hasText: new RegExp(`^\\s*${label}\\s*$`) }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  return message;
+}
+
+// --- the timeline webview ----------------------------------------------------------------------
+
+/** The timeline webview's frame, once it shows a run of `profileName` (or, without one, anything). */
+export function timelineFrame(session: Session, text = 'Auth Flow Timeline'): Promise<Frame> {
+  return session.webview(text);
+}
+
+/** The step card whose title starts with `title` ("Resume", "Token"); the newest run's. */
+export function card(frame: Frame, title: string): Locator {
+  return frame.locator('.timeline .card', { has: frame.locator('.card-title', { hasText: new RegExp(`^\\s*${escape(title)}`) }) });
+}
+
+/** Waits until the shown run is no longer running; returns its status (`succeeded`, `failed`…). */
+export async function waitForRunEnd(session: Session, frame: Frame): Promise<string> {
+  const pill = frame.locator('.run-header [data-run-status]');
+  let last = '';
+  return waitFor(
+    'the run in the timeline to finish',
+    async () => {
+      last = (await pill.getAttribute('data-run-status', { timeout: 1_000 }).catch(() => null)) ?? '';
+      return last && last !== 'running' ? last : undefined;
+    },
+    { timeoutMs: session.timeoutMs, describe: () => `run status ${JSON.stringify(last)}` },
+  );
+}
+
+/** Card titles with their status badge, in order: `["Authorize (GET, redirect) | 302 Found", …]`. */
+export async function cardSummaries(frame: Frame): Promise<string[]> {
+  return frame.locator('.timeline .card').evaluateAll((cards) =>
+    cards.map((c) => `${c.querySelector('.card-title')?.textContent?.trim() ?? ''} | ${c.querySelector('.code-badge')?.textContent?.trim() ?? ''}`),
+  );
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
