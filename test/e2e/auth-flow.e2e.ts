@@ -6,18 +6,29 @@ import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Session } from './harness';
+import { spawnSync } from 'node:child_process';
+import { SignJWT } from 'jose';
+import { ARTIFACTS_DIR, REPO_ROOT, waitFor, type Session } from './harness';
 import {
   DEMO_USER,
   EXTENSION_ID,
   activityBarEntry,
+  card,
+  cardSummaries,
+  clickDialogButton,
+  idTokenClaim,
   inputValue,
   openAuthFlowView,
+  runSandboxFromPalette,
   startWithExtension,
   treeRows,
   waitForQuickInput,
+  waitForRunEnd,
   waitForTreeRow,
 } from './extension';
+
+const DARK = 'Default Dark Modern';
+const LIGHT = 'Default Light Modern';
 
 describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
   let session: Session | undefined;
@@ -94,7 +105,157 @@ describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
     const leaks = filesContaining(session.server.userDataDir, secret);
     assert.deepEqual(leaks, [], 'no file of the user data folder holds the secret');
   });
+
+  it('runs the Local sandbox from the Command Palette: every step, the decoded ID token, a verified signature', async function () {
+    session = await startWithExtension('sandbox-run', { settings: { 'workbench.colorTheme': DARK } });
+    await openAuthFlowView(session);
+    await runSandboxFromPalette(session, DEMO_USER.password);
+    const frame = await session.webview('Userinfo');
+    assert.equal(await waitForRunEnd(session, frame), 'succeeded');
+    const cards = await cardSummaries(frame);
+    const expected: [RegExp, string][] = [
+      [/^Authorize \(GET, redirect\)/, '302 Found'],
+      [/^Flow status/, '200 OK'],
+      [/^Sign on \(usernamePassword\.check\)/, '200 OK'],
+      [/^Resume/, '302 Found'],
+      [/^Token \(authorization_code/, '200 OK'],
+      [/^Signing keys \(JWKS\)/, '200 OK'],
+      [/^Userinfo/, '200 OK'],
+    ];
+    assert.equal(cards.length, expected.length, `cards: ${JSON.stringify(cards)}`);
+    expected.forEach(([title, badge], i) => {
+      const [shownTitle, shownBadge] = cards[i]!.split(' | ');
+      assert.match(shownTitle!, title, `card ${i + 1}: ${cards[i]}`);
+      assert.equal(shownBadge, badge, `card ${i + 1}: ${cards[i]}`);
+    });
+    const signature = card(frame, 'Token').locator('[data-token-kind="id_token"] .signature');
+    assert.equal(await signature.getAttribute('data-signature'), 'verified');
+    assert.match(await signature.innerText(), /Verified with key \S+ from JWKS \(RS256\)/);
+    assert.match(await idTokenClaim(frame, 'sub'), /\S/, 'the ID token shows its sub');
+    assert.equal(await idTokenClaim(frame, 'preferred_username'), DEMO_USER.username);
+    // The tree now lists the running sandbox.
+    await waitForTreeRow(session, 'Local sandbox', (row) => row.includes('running'), 'marked running');
+
+    await showTimelineOnly(session, frame);
+    const dark = await session.screenshot('timeline-dark');
+    await setColorTheme(session, LIGHT, frame);
+    await session.screenshot('timeline-light');
+    await setColorTheme(session, DARK, frame);
+    // The README's screenshot: the dark timeline of this run, copied where the README points.
+    fs.copyFileSync(dark, path.join(ARTIFACTS_DIR, 'screenshot-timeline.png'));
+    if (process.env.AFE_E2E_UPDATE_SCREENSHOT === '1') fs.copyFileSync(dark, path.join(REPO_ROOT, 'media', 'screenshot-timeline.png'));
+  });
+
+  it('copies the Userinfo request as cURL with secrets; real curl against the sandbox returns the demo user', async function () {
+    session = await startWithExtension('copy-curl');
+    await runSandboxFromPalette(session, DEMO_USER.password);
+    const frame = await session.webview('Userinfo');
+    assert.equal(await waitForRunEnd(session, frame), 'succeeded');
+    const sub = await idTokenClaim(frame, 'sub');
+    const userinfo = card(frame, 'Userinfo');
+    const status = userinfo.locator('.copy-status');
+
+    // Redacted first: the access token is a shell variable, not its value.
+    await userinfo.locator('[data-copy="plain"]').click();
+    await waitFor('the redacted copy to be confirmed', async () => (await status.innerText()).startsWith('Copied;'));
+    const redacted = await session.readClipboard();
+    assert.match(redacted, /^curl -i -X GET /m);
+    assert.match(redacted, /\$ACCESS_TOKEN/);
+
+    await userinfo.locator('[data-copy="secrets"]').click();
+    const question = await clickDialogButton(session, 'Copy with Secrets');
+    assert.match(question, /Copy this request with its secrets in clear text\?/);
+    await waitFor('the copy with secrets to be confirmed', async () => (await status.innerText()) === 'Copied with secrets.');
+    const command = await session.readClipboard();
+    assert.doesNotMatch(command, /\$ACCESS_TOKEN/);
+    assert.match(command, /http:\/\/127\.0\.0\.1:\d+\/[^'\s]*\/as\/userinfo/, `a loopback userinfo URL in: ${command}`);
+
+    // The copied command, as a person would paste it into a terminal.
+    const curl = spawnSync('bash', ['-c', `${command} --silent --show-error --max-time 10`], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(curl.status, 0, `curl failed: ${curl.stderr}`);
+    const [head = '', body = ''] = curl.stdout.split(/\r?\n\r?\n/);
+    assert.match(head, /^HTTP\/1\.1 200/, head);
+    const claims = JSON.parse(body) as Record<string, unknown>;
+    assert.equal(claims.preferred_username, DEMO_USER.username);
+    assert.equal(claims.sub, sub, 'userinfo names the same subject as the ID token in the timeline');
+  });
+
+  it('explains a wrong password on the failed sign-on step; a second run with the right one succeeds in the same window', async function () {
+    session = await startWithExtension('wrong-password');
+    await runSandboxFromPalette(session, 'not-the-password');
+    const frame = await session.webview('Sign on');
+    assert.equal(await waitForRunEnd(session, frame), 'failed');
+    const signOn = card(frame, 'Sign on (usernamePassword.check)');
+    assert.equal(await signOn.getAttribute('data-step-status'), 'failed');
+    assert.equal(await signOn.locator('.card-head .code-badge').innerText(), '400 Bad Request');
+    const error = signOn.locator('.error-box');
+    assert.equal(await error.getAttribute('data-error-code'), 'INVALID_CREDENTIALS');
+    assert.match(await error.locator('.error-message').innerText(), /The username or password is incorrect/);
+    assert.match(await error.locator('.error-hint').innerText(), /What to check: Check the credentials/);
+    assert.match(await frame.locator('.run-header .run-error').innerText(), /Failed at Sign on \(usernamePassword\.check\): The username or password is incorrect/);
+    const toast = await session.waitForNotification('failed at "Sign on (usernamePassword.check)"');
+    assert.match(toast, /The username or password is incorrect/);
+    assert.ok(
+      await session.page.locator('.notification-toast', { hasText: 'failed at "Sign on' }).locator('.monaco-button', { hasText: 'Show Timeline' }).isVisible(),
+      'the notification offers Show Timeline',
+    );
+    assert.equal(await card(frame, 'Token').count(), 0, 'no token request after a failed sign-on');
+
+    await runSandboxFromPalette(session, DEMO_USER.password);
+    await waitFor('the second run to succeed', async () => (await frame.locator('.run-header [data-run-status]').getAttribute('data-run-status')) === 'succeeded');
+    assert.equal(await frame.locator('.run-select option').count(), 2, 'both runs are listed');
+    assert.equal(await card(frame, 'Sign on (usernamePassword.check)').getAttribute('data-step-status'), 'succeeded');
+    assert.match(await idTokenClaim(frame, 'preferred_username'), /^demo$/);
+  });
+
+  it('decodes a JWT selected in an editor and shows its claims in the timeline panel', async function () {
+    session = await startWithExtension('decode-selection');
+    const key = new TextEncoder().encode('e2e-only-hmac-key-0123456789abcdef');
+    const jwt = await new SignJWT({ name: 'Ada Lovelace', email: 'ada@example.com' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject('e2e-user-42')
+      .setIssuer('https://issuer.e2e.example')
+      .setAudience('e2e-client')
+      .setIssuedAt()
+      .setExpirationTime('10 min')
+      .sign(key);
+    const file = path.join(session.server.workspace, 'token.txt');
+    fs.writeFileSync(file, `${jwt}\n`);
+    await session.openFile(file);
+    await session.selectAll();
+    await session.runCommand('Auth Flow: Decode Selected Token');
+    const frame = await session.webview('e2e-user-42');
+    const decoded = frame.locator('.token-card');
+    assert.match(await decoded.locator('.token-source').innerText(), /Source: token\.txt:1/);
+    const claim = async (name: string) => decoded.locator(`table.kv-claims tr[data-name="${name}"] td`).innerText();
+    assert.equal(await claim('sub'), 'e2e-user-42');
+    assert.equal(await claim('iss'), 'https://issuer.e2e.example');
+    assert.equal(await claim('email'), 'ada@example.com');
+    assert.match(await decoded.locator('.signature').innerText(), /not verified|not checked/i);
+  });
 });
+
+/** Closes what would cover the timeline in a screenshot: toasts, the bottom panel; shows the tree. */
+async function showTimelineOnly(session: Session, frame: import('playwright-core').Frame): Promise<void> {
+  await session.page.keyboard.press('Escape');
+  for (const close of await session.page.locator('.notification-toast .codicon-notifications-clear, .notification-toast .codicon-close').all()) {
+    await close.click().catch(() => undefined);
+  }
+  await waitFor('notification toasts to close', async () => (await session!.page.locator('.notification-toast').count()) === 0);
+  await frame.locator('.run-header').scrollIntoViewIfNeeded();
+}
+
+/** Switches the colour theme from the Command Palette and waits for the workbench and the webview to repaint. */
+async function setColorTheme(session: Session, theme: string, frame: import('playwright-core').Frame): Promise<void> {
+  await session.runCommand('Preferences: Color Theme');
+  // The picker lists the built-in themes without the "Default" of their setting value.
+  await session.pickItem(theme.replace(/^Default /, ''));
+  const dark = theme.includes('Dark');
+  await session.page.locator(dark ? '.monaco-workbench.vs-dark' : '.monaco-workbench.vs:not(.vs-dark)').waitFor({ state: 'attached' });
+  await waitFor(`the timeline webview to take the ${theme} theme`, () =>
+    frame.evaluate((cls) => document.body.classList.contains(cls), dark ? 'vscode-dark' : 'vscode-light'),
+  );
+}
 
 function filesContaining(dir: string, text: string): string[] {
   const found: string[] = [];
@@ -106,4 +267,3 @@ function filesContaining(dir: string, text: string): string[] {
   return found;
 }
 
-export { DEMO_USER };

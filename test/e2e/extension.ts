@@ -26,7 +26,9 @@ export function packagedVsix(): string {
 
 /** code-server with the packaged extension installed, fresh user data, trust off, Chromium on its workbench. */
 export function startWithExtension(name: string, options: Omit<SessionOptions, 'extensions' | 'name'> = {}): Promise<Session> {
-  return startSession({ ...options, name, extensions: [{ vsix: packagedVsix() }] });
+  // The secondary side bar (chat) would take a third of the window from the timeline.
+  const settings = { 'workbench.secondarySideBar.defaultVisibility': 'hidden', ...options.settings };
+  return startSession({ ...options, settings, name, extensions: [{ vsix: packagedVsix() }] });
 }
 
 // --- workbench ---------------------------------------------------------------------------------
@@ -69,9 +71,11 @@ export async function waitForTreeRow(session: Session, text: string, accept: (ro
   );
 }
 
-/** Title, prompt and validation message of the open quick input, as one text. */
+/** Title, step count, placeholder, prompt and validation message of the open quick input, as one text. */
 export async function quickInputText(session: Session): Promise<string> {
-  return session.page.locator('.quick-input-widget').innerText();
+  const widget = session.page.locator('.quick-input-widget');
+  const placeholder = (await widget.locator('.quick-input-box input').getAttribute('placeholder', { timeout: 1_000 }).catch(() => null)) ?? '';
+  return `${placeholder}\n${await widget.innerText()}`;
 }
 
 /** Waits until the open quick input shows `text` (its title, step count, prompt or message). */
@@ -134,6 +138,28 @@ export async function cardSummaries(frame: Frame): Promise<string[]> {
   return frame.locator('.timeline .card').evaluateAll((cards) =>
     cards.map((c) => `${c.querySelector('.card-title')?.textContent?.trim() ?? ''} | ${c.querySelector('.code-badge')?.textContent?.trim() ?? ''}`),
   );
+}
+
+/** A claim's value in the claims table of the ID token on the Token card. */
+export function idTokenClaim(frame: Frame, claim: string): Promise<string> {
+  return card(frame, 'Token').locator(`[data-token-kind="id_token"] table.kv-claims tr[data-name="${claim}"] td`).innerText();
+}
+
+/**
+ * Runs the Local sandbox from the Command Palette the way a person does: pick it, keep the prefilled
+ * demo username, type `password` where the prompt tells the demo password.
+ */
+export async function runSandboxFromPalette(session: Session, password: string): Promise<void> {
+  await session.runCommand('Auth Flow: Run Auth Flow');
+  await waitForQuickInput(session, 'Environment to run');
+  await session.pickItem('Local sandbox');
+  // The sandbox starts and the flow runs up to the sign-on step, which asks for the credentials.
+  await waitForQuickInput(session, 'Sign in to Local sandbox');
+  const username = await inputValue(session);
+  if (username !== DEMO_USER.username) throw new Error(`the username is prefilled with ${JSON.stringify(username)}, not "${DEMO_USER.username}"`);
+  await session.answerInput(username);
+  await waitForQuickInput(session, `Password for ${DEMO_USER.username} — the demo password is "${DEMO_USER.password}"`);
+  await session.answerInput(password);
 }
 
 function escape(text: string): string {
