@@ -14,10 +14,22 @@ import { RunController } from './extension/runController';
 import { SandboxHost } from './extension/sandboxHost';
 import { SecretStore } from './extension/secretStore';
 import { TIMELINE_VIEW_TYPE, TimelinePanels } from './extension/timelinePanel';
+import type { TreeNode } from './extension/treeModel';
 
 let sandbox: SandboxHost | undefined;
 
-export function activate(context: vscode.ExtensionContext): void {
+/**
+ * What activate() returns, for the tests that run inside the extension host (test/vscode/) and nothing
+ * else: the tree as the view gets it, and the stores, because another extension cannot read this
+ * extension's globalState or SecretStorage. Not a public API; it may change with any release.
+ */
+export interface AuthFlowTestApi {
+  environmentNodes(node?: TreeNode): Promise<TreeNode[]>;
+  readonly profiles: Pick<ProfileStore, 'all' | 'save' | 'remove'>;
+  readonly secrets: Pick<SecretStore, 'get' | 'set' | 'state'>;
+}
+
+export function activate(context: vscode.ExtensionContext): AuthFlowTestApi {
   const log = vscode.window.createOutputChannel('Auth Flow', { log: true });
   sandbox = new SandboxHost(log);
   const store = new ProfileStore(context.globalState, log);
@@ -40,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCommands({ environments, runs, panels, refreshTree: tree.refresh }),
     registerJwtHover(),
   );
+  return { environmentNodes: (node) => tree.children(node), profiles: store, secrets };
 }
 
 /** Stops the local sandbox, if it was started; VS Code waits for the returned promise. */

@@ -38,11 +38,14 @@ class EnvironmentsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   }
 }
 
-/** Registers the Environments view; `refresh` re-reads profiles (saved in another window, for example). */
-export function registerEnvironmentsTree(environments: Environments): { refresh(): void; disposables: vscode.Disposable[] } {
+/**
+ * Registers the Environments view; `refresh` re-reads profiles (saved in another window, for example),
+ * `children` is what the view is given for a node (the roots without one).
+ */
+export function registerEnvironmentsTree(environments: Environments): { refresh(): void; children(node?: TreeNode): Promise<TreeNode[]>; disposables: vscode.Disposable[] } {
   const provider = new EnvironmentsTreeProvider(environments);
   const view = vscode.window.createTreeView(ENVIRONMENTS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
   // globalState has no change event across windows: re-read when this window regains focus.
   const focus = vscode.window.onDidChangeWindowState((state) => state.focused && provider.refresh());
-  return { refresh: () => provider.refresh(), disposables: [provider, view, focus] };
+  return { refresh: () => provider.refresh(), children: (node) => provider.getChildren(node), disposables: [provider, view, focus] };
 }
