@@ -23,7 +23,7 @@ export interface ResumeResult {
   checks: Check[];
 }
 
-export function readResumeResponse(exchange: Exchange, expected: { state: string; redirectUri?: string }): ResumeResult {
+export function readResumeResponse(exchange: Exchange, expected: { state: string; redirectUri?: string; issuer?: string }): ResumeResult {
   const response = responseOf(exchange);
   let params: URLSearchParams;
   let location: string | undefined;
@@ -59,6 +59,19 @@ export function readResumeResponse(exchange: Exchange, expected: { state: string
       'The response may belong to another request (or be forged); do not use its code. Start a new run.',
       { detail: { location, state } },
     );
+  }
+  // RFC 9207 §2.4: when the response names its issuer, it must be the one the request went to (mix-up defence).
+  const iss = params.get('iss');
+  if (iss !== null && expected.issuer !== undefined) {
+    if (iss !== expected.issuer) {
+      throw new FlowError(
+        'ISSUER_MISMATCH',
+        `The authorization response comes from issuer ${iss}, not ${expected.issuer}.`,
+        'Do not use its code: another authorization server answered (a mix-up attack or a misconfigured environment).',
+        { detail: { location, iss } },
+      );
+    }
+    checks.push({ name: 'Issuer', status: 'passed', detail: `iss is ${iss} (RFC 9207)` });
   }
   if (location && expected.redirectUri) {
     const target = new URL(location, exchange.request.url);

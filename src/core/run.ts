@@ -142,7 +142,7 @@ class RunContext {
 
     const resumed = await this.step('resume', 'Resume (read the redirect, do not follow it)', async (step) => {
       step.facts.flowId = flow.id;
-      const result = readResumeResponse(await this.send(step, buildResumeRequest(endpoints, flow.id)), { state, redirectUri: profile.redirectUri });
+      const result = readResumeResponse(await this.send(step, buildResumeRequest(endpoints, flow.id)), { state, redirectUri: profile.redirectUri, issuer: endpoints.issuer });
       step.checks.push(...result.checks);
       step.facts.code = result.code;
       if (result.location) step.facts.location = result.location;
