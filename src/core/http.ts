@@ -82,6 +82,9 @@ export class Transport {
           callback(error as null, socket as never);
         });
       },
+      // One request at a time (see send), so one connection per origin: no second socket opened while
+      // the first is being handed back to the pool.
+      connections: 1,
       headersTimeout: this.#timeoutMs,
       bodyTimeout: this.#timeoutMs,
     });
