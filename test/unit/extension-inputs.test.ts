@@ -11,7 +11,7 @@ import {
 } from '../../src/extension/profileValidators';
 import { openSecret, parseSecretKey, sealSecret, secretKey } from '../../src/extension/secretKeys';
 import { readSettings } from '../../src/extension/settings';
-import { sampleProfile } from './extension-fixtures';
+import { sampleProfile } from '../fixtures/profiles';
 
 describe('extension quick-input validators', () => {
   it('wants a UUID environment ID for PingOne regions, any path-safe id for custom servers', () => {

@@ -9,7 +9,7 @@ import {
   stripJsonComments,
   toStoredProfiles,
 } from '../../src/extension/profiles';
-import { sampleProfile } from './extension-fixtures';
+import { sampleProfile } from '../fixtures/profiles';
 
 describe('extension profile store', () => {
   it('reads nothing before the first save', () => {

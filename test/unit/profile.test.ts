@@ -1,20 +1,9 @@
 import assert from 'node:assert/strict';
 import { authPathOf, endpointsOf, parseProfile, ProfileError, secretProblems, validateProfile } from '../../src/core/profile';
 import type { Profile } from '../../src/core/profile';
+import { sampleProfile } from '../fixtures/profiles';
 
-const valid: Profile = {
-  id: 'p1',
-  name: 'Dev',
-  region: 'EU',
-  envId: '8f4e0d3c-1b2a-4c5d-9e8f-0a1b2c3d4e5f',
-  clientId: 'c1',
-  redirectUri: 'https://app.example.com/callback',
-  scopes: ['openid', 'profile'],
-  clientAuthMethod: 'client_secret_basic',
-  authorizeMethod: 'GET',
-  responseMode: 'redirect',
-  pkce: true,
-};
+const valid: Profile = sampleProfile({ region: 'EU' });
 
 describe('profile', () => {
   it('accepts a complete profile', () => assert.deepEqual(validateProfile(valid), []));

@@ -5,22 +5,17 @@ import * as vscode from 'vscode';
 import type { AuthFlowTestApi } from '../../src/extension';
 import type { Profile } from '../../src/core/profile';
 import type { TreeNode } from '../../src/extension/treeModel';
+import { sampleProfile } from '../fixtures/profiles';
 
 const EXTENSION_ID = 'auth-flow-explorer.auth-flow-explorer';
 
-const profile: Profile = {
+const profile: Profile = sampleProfile({
   id: 'vscode-test-profile',
   name: 'In-host test',
   region: 'EU',
   envId: '11111111-2222-4333-8444-555555555555',
   clientId: '66666666-7777-4888-9999-000000000000',
-  redirectUri: 'https://localhost:3000/callback',
-  scopes: ['openid', 'profile'],
-  clientAuthMethod: 'client_secret_basic',
-  authorizeMethod: 'GET',
-  responseMode: 'redirect',
-  pkce: true,
-};
+});
 
 describe('Auth Flow Explorer inside the extension host', () => {
   let api: AuthFlowTestApi;
