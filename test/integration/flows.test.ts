@@ -4,10 +4,13 @@
  * objects, and every documented failure becoming a failed step that says why.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { generateKeyPair, exportPKCS8 } from 'jose';
 import { buildAuthorizeRequest, readAuthorizeResponse } from '../../src/core/authorize';
 import { clientAuthentication } from '../../src/core/clientAuth';
 import { CookieJar } from '../../src/core/cookies';
+import { toCurl } from '../../src/core/curl';
 import { FlowError } from '../../src/core/errors';
 import { buildFlowActionRequest, readFlowResponse } from '../../src/core/flow';
 import type { Flow } from '../../src/core/flow';
@@ -99,6 +102,28 @@ describe('flows against the sandbox', () => {
       }
     }
   }
+
+  it('prints each request as cURL that real curl replays against the sandbox with the same answer', async () => {
+    const run = await runFlow(profileFor('client_secret_basic'));
+    assertSucceeded(run);
+    const userinfo = run.steps.find((s) => s.kind === 'userinfo')?.exchange;
+    const jwks = run.steps.find((s) => s.kind === 'jwks')?.exchange;
+    assert.ok(userinfo?.response && jwks?.response);
+    const curl = async (command: string, env: Record<string, string> = {}) => {
+      const { stdout } = await promisify(execFile)('sh', ['-c', command], { env: { ...process.env, ...env } });
+      const [head, body] = stdout.split(/\r?\n\r?\n/, 2);
+      return { status: Number(/^HTTP\/[\d.]+ (\d+)/.exec(head)?.[1]), json: JSON.parse(body) as unknown };
+    };
+    // With secrets in clear, and with them as shell variables set from the environment.
+    const withSecrets = await curl(toCurl(userinfo.request, { includeSecrets: true }));
+    const variables = Object.fromEntries(userinfo.request.secrets.map((m) => [m.variable, m.value]));
+    const withVariables = await curl(toCurl(userinfo.request), variables);
+    for (const replay of [withSecrets, withVariables]) {
+      assert.equal(replay.status, userinfo.response.status);
+      assert.deepEqual(replay.json, userinfo.response.json);
+    }
+    assert.deepEqual((await curl(toCurl(jwks.request))).json, jwks.response.json);
+  });
 
   it('runs without PKCE when the app allows it, and PKCE values are visible on the steps', async () => {
     const off = profileFor('client_secret_post', { pkce: false });
