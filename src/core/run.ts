@@ -74,7 +74,9 @@ export async function runFlow(options: RunOptions): Promise<Run> {
   });
   const context = new RunContext(run, options, transport, emit);
   try {
-    const problems = [...validateProfile(profile), ...(validateProfile(profile).length ? [] : secretProblems(profile, options.secrets))];
+    const problems = validateProfile(profile);
+    // Which secrets a profile needs is only meaningful once the profile itself is valid.
+    if (!problems.length) problems.push(...secretProblems(profile, options.secrets));
     if (problems.length) {
       throw new FlowError('INVALID_PROFILE', problems.map((p) => p.message).join(' '), 'Edit the environment, or set its secrets.');
     }
