@@ -285,7 +285,12 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     });
   }
 
-  const post = (message: unknown): Promise<void> => page.evaluate((m) => window.postMessage(m, '*'), message);
+  // Dispatched synchronously, as the 'message' event VS Code delivers: when this resolves the page has
+  // handled it, so a test reads the DOM after the update instead of racing window.postMessage's task.
+  const post = (message: unknown): Promise<void> =>
+    page.evaluate((m) => {
+      window.dispatchEvent(new MessageEvent('message', { data: m }));
+    }, message);
   const send = (message: HostMessage): Promise<void> => post(message);
   const posted = (): Promise<WebviewMessage[]> => page.evaluate(() => (window as unknown as { __posted: WebviewMessage[] }).__posted);
   const card = (stepId: string) => page.locator(`.timeline .card[data-step-id="${stepId}"]`);
@@ -527,9 +532,12 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
       { method: 'timeline/curl/copy', params: { runId: succeededRun.id, stepId: 's1', includeSecrets: false } },
     ]);
     assert.equal(await page.locator('.timeline vscode-button[data-copy="plain"]').count(), succeededRun.steps.length, 'every step with a request');
-    await send({ method: 'timeline/curl/copied', params: { stepId: 's5', includeSecrets: true, ok: true, message: 'Copied cURL with secrets (5 variables filled).' } });
-    assert.equal(await card('s5').locator('.copy-status').innerText(), 'Copied cURL with secrets (5 variables filled).');
+    // window.postMessage delivers on a later task: wait for the reply to show rather than read at once.
+    const copied = 'Copied cURL with secrets (5 variables filled).';
+    await send({ method: 'timeline/curl/copied', params: { stepId: 's5', includeSecrets: true, ok: true, message: copied } });
+    await card('s5').locator('.copy-status', { hasText: copied }).waitFor({ timeout: 5000 });
     await send({ method: 'timeline/curl/copied', params: { stepId: 's1', includeSecrets: false, ok: false, message: 'Clipboard unavailable.' } });
+    await card('s1').locator('.copy-status.copy-failed', { hasText: 'Clipboard unavailable.' }).waitFor({ timeout: 5000 });
     assert.equal(await card('s1').locator('.copy-status').getAttribute('class'), 'copy-status copy-failed');
   });
 
