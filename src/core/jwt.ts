@@ -148,11 +148,21 @@ export async function verifyToken(token: DecodedToken, expect: VerifyExpectation
   return { ...token, times: timeClaims(claims, now), checks, verified: checks.every((c) => c.status !== 'failed') };
 }
 
-/** One key set per JWKS document, so its keys are imported once however many tokens it verifies. */
-const keySets = new WeakMap<JSONWebKeySet, ReturnType<typeof createLocalJWKSet>>();
+/**
+ * Key sets by JWKS content, so a key is imported once however many tokens and runs it verifies (the
+ * import is the costly part of a verification). Keyed by content, not URL: a rotated JWKS is a new
+ * entry. A handful of environments at a time is plenty; the oldest entry goes first.
+ */
+const keySets = new Map<string, ReturnType<typeof createLocalJWKSet>>();
+const KEY_SETS_KEPT = 16;
 function keySet(jwks: JSONWebKeySet): ReturnType<typeof createLocalJWKSet> {
-  let set = keySets.get(jwks);
-  if (!set) keySets.set(jwks, (set = createLocalJWKSet(jwks)));
+  const content = JSON.stringify(jwks);
+  let set = keySets.get(content);
+  if (!set) {
+    set = createLocalJWKSet(jwks);
+    keySets.set(content, set);
+    if (keySets.size > KEY_SETS_KEPT) keySets.delete(keySets.keys().next().value as string);
+  }
   return set;
 }
 
