@@ -25,7 +25,7 @@ export interface HttpRequest {
 
 export interface TransportOptions {
   jar: CookieJar;
-  /** Whole-request deadline (connect, headers and body), ms. */
+  /** How long to wait to connect, for the response headers, and between body chunks, ms. */
   timeoutMs?: number;
   /** Responses larger than this are refused, bytes. */
   maxBodyBytes?: number;
@@ -123,16 +123,6 @@ export class Transport {
     };
     const exchange: Exchange = { request: recorded, timing: { connect: 0, ttfb: 0, total: 0 }, cookies: { sent: sentCookies, set: [] } };
 
-    // A plain timer and one controller: cheaper per request than AbortSignal.timeout + AbortSignal.any.
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.#timeoutMs);
-    const cancel = () => controller.abort();
-    if (signal?.aborted) controller.abort();
-    signal?.addEventListener('abort', cancel, { once: true });
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
     try {
@@ -141,7 +131,9 @@ export class Transport {
         method: httpRequest.method,
         headers: headers.flat(),
         body: httpRequest.body,
-        signal: controller.signal,
+        // Timeouts are undici's own, per phase (connect, headers, body idle: see the Agent); the
+        // signal only carries the caller's cancel. Cheaper per request than a timer and a controller.
+        ...(signal ? { signal } : {}),
       });
       exchange.timing.ttfb = elapsed();
       this.#captureHead(recorded);
@@ -158,10 +150,7 @@ export class Transport {
     } catch (error) {
       exchange.timing.total ||= elapsed();
       this.#captureHead(recorded);
-      throw withExchange(networkError(error, url, this.#timeoutMs, signal, timedOut), exchange);
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', cancel);
+      throw withExchange(networkError(error, url, this.#timeoutMs, signal), exchange);
     }
   }
 
@@ -248,17 +237,17 @@ function withExchange(error: FlowError, exchange: Exchange): FlowError {
   return error;
 }
 
-function networkError(error: unknown, url: URL, timeoutMs: number, signal: AbortSignal | undefined, timedOut: boolean): FlowError {
+function networkError(error: unknown, url: URL, timeoutMs: number, signal: AbortSignal | undefined): FlowError {
   if (error instanceof FlowError) return error;
   if (signal?.aborted) {
     return new FlowError('CANCELLED', 'The run was cancelled while waiting for this response.', 'Run the flow again when ready.', { cause: error });
   }
   const code = (error as { code?: string } | undefined)?.code ?? '';
   const host = url.host;
-  if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new FlowError(
       'HTTP_TIMEOUT',
-      `${host} did not answer within ${Math.round(timeoutMs / 1000)} s.`,
+      `${host} did not answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}.`,
       'Check that the server is up and reachable, or raise the request timeout setting.',
       { cause: error },
     );

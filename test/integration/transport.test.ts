@@ -92,6 +92,20 @@ describe('transport', () => {
     }
   });
 
+  it('times out a body that stops arriving', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"partial":');
+    });
+    transport = new Transport({ jar: new CookieJar(), timeoutMs: 300 });
+    try {
+      const error = await expectFlowError(transport.send({ method: 'GET', url: `${server.url}/stall` }), 'HTTP_TIMEOUT');
+      assert.match(error.message, /did not answer within 300 ms/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('refuses a body over the cap', async () => {
     const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
