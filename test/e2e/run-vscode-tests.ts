@@ -6,8 +6,9 @@
 //   node --import tsx test/e2e/run-vscode-tests.ts [--extension <folder|.vsix>]... [--tests <file|folder>]...
 //        [--vscode-executable <path>] [--grep <pattern>] [--test-timeout <ms>] [--timeout <ms>]
 //
-// Without --vscode-executable (or AFE_VSCODE_EXECUTABLE) it runs in code-server (install.sh first);
-// with neither available it says so, reports the tests as skipped and exits 0.
+// Without --vscode-executable (or AFE_VSCODE_EXECUTABLE) it runs in code-server (install.sh first),
+// else in a VS Code that @vscode/test-electron downloads; with none available it says so, reports the
+// tests as skipped and exits 0.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,15 +31,22 @@ async function main(): Promise<number> {
     given.endsWith('.vsix') ? { vsix: path.resolve(given) } : { folder: path.resolve(given) },
   );
   const tests = values.tests ?? [path.join(REPO_ROOT, 'test', 'vscode')];
-  const vscodeExecutable = values['vscode-executable'] ?? process.env.AFE_VSCODE_EXECUTABLE;
+  let vscodeExecutable = values['vscode-executable'] ?? process.env.AFE_VSCODE_EXECUTABLE;
   if (!vscodeExecutable) {
     const missing = missingCodeServer();
     if (missing) {
-      // Nothing to run them in is not a failure of the tests: say so, count them as skipped, exit 0.
-      const skipped = countTests(findTestFiles(tests));
-      console.log(`in-extension-host tests SKIPPED: no VS Code executable (--vscode-executable or AFE_VSCODE_EXECUTABLE) and ${missing}`);
-      console.log(`\n  0 passing\n  ${skipped} pending\n\n0 passed, 0 failed, ${skipped} skipped`);
-      return 0;
+      // No code-server: a VS Code that @vscode/test-electron can download (where the network allows).
+      const download = await downloadVsCode();
+      if ('error' in download) {
+        // Nothing to run them in is not a failure of the tests: say so, count them as skipped, exit 0.
+        const skipped = countTests(findTestFiles(tests));
+        console.log(
+          `in-extension-host tests SKIPPED: no VS Code executable (--vscode-executable or AFE_VSCODE_EXECUTABLE), ${missing}, and no VS Code could be downloaded (${download.error})`,
+        );
+        console.log(`\n  0 passing\n  ${skipped} pending\n\n0 passed, 0 failed, ${skipped} skipped`);
+        return 0;
+      }
+      vscodeExecutable = download.executable;
     }
   }
   console.log(
@@ -59,6 +67,16 @@ async function main(): Promise<number> {
   console.log(`\n${formatResults(results)}`);
   if (results.stats.tests === 0) console.log('no test ran');
   return results.error || results.stats.failures > 0 || results.stats.tests === 0 ? 1 : 0;
+}
+
+/** @vscode/test-electron's download of the stable VS Code (cached in .vscode-test/), or why it failed. */
+async function downloadVsCode(): Promise<{ executable: string } | { error: string }> {
+  try {
+    const { downloadAndUnzipVSCode } = await import('@vscode/test-electron');
+    return { executable: await downloadAndUnzipVSCode({ version: 'stable', timeout: 30_000 }) };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /** Why code-server cannot be used, or undefined when install.sh's tools are in place. */
