@@ -4,6 +4,7 @@
  * (with a comment listing what to set) unless the caller asks to include them.
  */
 import type { RecordedRequest, SecretMark } from './model';
+import { distinctMarks } from './redact';
 
 /** Headers curl writes itself from the URL and body; repeating them would only risk disagreeing. */
 const DERIVED_HEADERS = new Set(['host', 'content-length', 'connection']);
@@ -28,13 +29,6 @@ export function toCurl(request: RecordedRequest, options: CurlOptions = {}): str
   if (!used.length) return command;
   const needs = used.map((m) => (m.describe ? `${m.variable} (${m.describe})` : m.variable)).join(', ');
   return `# Set first: ${needs}\n${command}`;
-}
-
-/** One mark per value, longest first so a secret inside another (rare) does not split it. */
-function distinctMarks(marks: SecretMark[]): SecretMark[] {
-  const byValue = new Map<string, SecretMark>();
-  for (const mark of marks) if (mark.value && !byValue.has(mark.value)) byValue.set(mark.value, mark);
-  return [...byValue.values()].sort((a, b) => b.value.length - a.value.length);
 }
 
 /**

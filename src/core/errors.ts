@@ -25,13 +25,18 @@ export class FlowError extends Error {
   }
 }
 
+/** The message of anything thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Turns anything thrown into a StepError; unexpected errors are reported as such, never swallowed. */
 export function toStepError(error: unknown): StepError {
   if (error instanceof FlowError) return error.toStepError();
   if (error instanceof Error && error.name === 'AbortError') {
     return { code: 'CANCELLED', message: 'The run was cancelled.', hint: 'Run the flow again when ready.' };
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return {
     code: 'INTERNAL',
     message: `Unexpected error: ${message}`,

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { Agent, buildConnector, request } from 'undici';
 import type { CookieJar } from './cookies';
-import { FlowError } from './errors';
+import { errorMessage, FlowError } from './errors';
 import type { Exchange, RecordedRequest, RecordedResponse, SecretMark } from './model';
 
 export interface HttpRequest {
@@ -265,7 +265,7 @@ function networkError(error: unknown, url: URL, timeoutMs: number, signal: Abort
     ERR_TLS_CERT_ALTNAME_INVALID: [`The TLS certificate of ${host} is not valid for that name.`, 'Check the auth path host name.'],
   };
   const [message, hint] = known[code] ?? [
-    `The request to ${host} failed: ${error instanceof Error ? error.message : String(error)}.`,
+    `The request to ${host} failed: ${errorMessage(error)}.`,
     'Check the URL and that the server is reachable.',
   ];
   return new FlowError(code === 'UND_ERR_SOCKET' ? 'ECONNRESET' : code || 'NETWORK_ERROR', message, hint, { cause: error });

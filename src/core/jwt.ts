@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { base64url, compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors } from 'jose';
 import type { JSONWebKeySet } from 'jose';
-import { FlowError } from './errors';
+import { errorMessage, FlowError } from './errors';
 import type { Check, DecodedToken, TimeClaim, TokenKind } from './model';
 
 const TIME_CLAIMS = ['exp', 'iat', 'nbf', 'auth_time'] as const;
@@ -180,7 +180,7 @@ async function signatureCheck(token: DecodedToken, jwks: JSONWebKeySet): Promise
     if (error instanceof errors.JWSSignatureVerificationFailed) {
       return { name, status: 'failed', detail: `the ${String(alg)} signature does not verify with key ${String(kid)}: the token was altered or signed by another key` };
     }
-    return { name, status: 'failed', detail: error instanceof Error ? error.message : String(error) };
+    return { name, status: 'failed', detail: errorMessage(error) };
   }
 }
 

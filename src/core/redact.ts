@@ -25,9 +25,16 @@ export function redactRun(run: Run): Run {
 
 /** A function replacing every marked value in a text by `$VARIABLE`, longest values first. */
 export function secretReplacer(marks: SecretMark[]): (text: string) => string {
-  // The first mark of a value names it (ST before ST-NO-SS when the server gives both one value).
+  const ordered = distinctMarks(marks);
+  return (text) => ordered.reduce((out, m) => out.split(m.value).join(`$${m.variable}`), text);
+}
+
+/**
+ * One mark per value, the first naming it (ST before ST-NO-SS when the server gives both one value),
+ * longest first so a secret inside another (rare) is not split by it.
+ */
+export function distinctMarks(marks: SecretMark[]): SecretMark[] {
   const byValue = new Map<string, SecretMark>();
   for (const mark of marks) if (mark.value && !byValue.has(mark.value)) byValue.set(mark.value, mark);
-  const ordered = [...byValue.values()].sort((a, b) => b.value.length - a.value.length);
-  return (text) => ordered.reduce((out, m) => out.split(m.value).join(`$${m.variable}`), text);
+  return [...byValue.values()].sort((a, b) => b.value.length - a.value.length);
 }

@@ -9,7 +9,7 @@
 import { buildAuthorizeRequest, readAuthorizeResponse } from './authorize';
 import { clientAuthentication } from './clientAuth';
 import { CookieJar } from './cookies';
-import { FlowError, toStepError } from './errors';
+import { errorMessage, FlowError, toStepError } from './errors';
 import { buildFlowActionRequest, buildFlowStatusRequest, offeredActions, readFlowResponse } from './flow';
 import type { Flow, FlowAction } from './flow';
 import type { HttpRequest } from './http';
@@ -288,7 +288,7 @@ class RunContext {
       return exchange;
     } catch (error) {
       if (error instanceof FlowError && error.exchange) step.exchange = error.exchange;
-      this.options.log?.(`✗ ${redact(request.url)}: ${error instanceof Error ? error.message : String(error)}`);
+      this.options.log?.(`✗ ${redact(request.url)}: ${errorMessage(error)}`);
       throw error;
     }
   }

@@ -5,7 +5,7 @@
  */
 import { importJWK, importPKCS8, SignJWT } from 'jose';
 import type { JWTPayload } from 'jose';
-import { FlowError } from './errors';
+import { errorMessage, FlowError } from './errors';
 import type { Secrets } from './profile';
 
 export async function signJwt(claims: JWTPayload, alg: string, secrets: Secrets, typ?: string): Promise<string> {
@@ -30,7 +30,7 @@ async function signingKey(alg: string, secrets: Secrets): Promise<CryptoKey | Ui
   } catch (error) {
     throw new FlowError(
       'BAD_KEY',
-      `The private key could not be used for ${alg}: ${error instanceof Error ? error.message : String(error)}.`,
+      `The private key could not be used for ${alg}: ${errorMessage(error)}.`,
       'Give a PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----") or a private JWK whose type fits the algorithm.',
       { cause: error },
     );

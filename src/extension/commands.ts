@@ -9,6 +9,7 @@ import { promptClientSecret, promptPrivateKey } from './secretPrompts';
 import type { SecretName } from './secretKeys';
 import type { TimelinePanels } from './timelinePanel';
 import { SANDBOX_ENTRY_ID, secretNeeds, type TreeEntry } from './treeModel';
+import { errorMessage } from '../core/errors';
 
 type Handlers = { [K in CommandId]: (...args: CommandArgs[K]) => unknown };
 
@@ -130,7 +131,7 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       try {
         return await (handlers[id] as (...a: typeof args) => unknown)(...args);
       } catch (error) {
-        void vscode.window.showErrorMessage(`Auth Flow: ${error instanceof Error ? error.message : String(error)}`);
+        void vscode.window.showErrorMessage(`Auth Flow: ${errorMessage(error)}`);
         return undefined;
       }
     }),

@@ -3,6 +3,7 @@ import type { DecodedToken } from '../core/model';
 import { loadEngine } from './engineLoader';
 import { findJwtAt, JWT_HOVER_LANGUAGES, tokenHoverMarkdown } from './jwtText';
 import type { TimelinePanels } from './timelinePanel';
+import { errorMessage } from '../core/errors';
 
 /**
  * What the timeline receives for a token decoded on its own: the compact token is replaced by its
@@ -37,7 +38,7 @@ export function decodeSelection(panels: TimelinePanels): void {
     token = decodeToken(raw);
   } catch (error) {
     // The engine's FlowError is a class of another bundle: read its message, don't test instanceof.
-    void vscode.window.showErrorMessage(`Not a decodable JWT. ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage(`Not a decodable JWT. ${errorMessage(error)}`);
     return;
   }
   const source = `${vscode.workspace.asRelativePath(document.uri)}:${selection.start.line + 1}`;

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseProfile, ProfileError, type Profile } from '../core/profile';
+import { errorMessage } from '../core/errors';
 
 export type ProfileSource = 'user' | 'workspace';
 
@@ -40,7 +41,7 @@ function describe(entry: unknown, index: number): string {
 
 function problemText(error: unknown): string {
   if (error instanceof ProfileError) return error.problems.map((p) => p.message).join(' ');
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 /** Parses a list of untrusted entries; `where` prefixes each problem ("Saved environments", a file path). */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { errorMessage } from '../core/errors';
 import type { Run, RunEvent, Step } from '../core/model';
 import type { Profile, Secrets } from '../core/profile';
 import type { WebviewMessages } from '../protocol';
@@ -17,10 +18,6 @@ const KEPT_RUNS = 20;
 export function currentSettings(): Settings {
   const configuration = vscode.workspace.getConfiguration(SETTINGS_SECTION);
   return readSettings((key) => configuration.get(key));
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -77,7 +74,7 @@ export class RunController implements vscode.Disposable {
         ask: { profileName: 'Local sandbox', username: demoUser.username, passwordHint: `the demo password is "${demoUser.password}"` },
       };
     } catch (error) {
-      void vscode.window.showErrorMessage(`The local sandbox could not start: ${errorText(error)}`);
+      void vscode.window.showErrorMessage(`The local sandbox could not start: ${errorMessage(error)}`);
       return undefined;
     }
   }
@@ -126,8 +123,8 @@ export class RunController implements vscode.Disposable {
         },
       );
     } catch (error) {
-      this.log.error(`Run of "${profile.name}" stopped on an unexpected error: ${errorText(error)}`);
-      void vscode.window.showErrorMessage(`Auth Flow Explorer hit an unexpected error while running "${profile.name}": ${errorText(error)}`);
+      this.log.error(`Run of "${profile.name}" stopped on an unexpected error: ${errorMessage(error)}`);
+      void vscode.window.showErrorMessage(`Auth Flow Explorer hit an unexpected error while running "${profile.name}": ${errorMessage(error)}`);
       return undefined;
     }
     this.keep(run, insecure);
