@@ -18,8 +18,6 @@ interface StoredCookie {
   /** ms since epoch; undefined for a session cookie. */
   expiresAt?: number;
   secure: boolean;
-  httpOnly: boolean;
-  sameSite?: string;
   createdAt: number;
 }
 
@@ -34,9 +32,8 @@ export class CookieJar {
 
   /** Stores the response's Set-Cookie headers for `url`; returns what was set, as the server sent it. */
   store(url: URL, headers: [string, string][]): CookieRecord[] {
-    const setCookies = headers.filter(([name]) => name.toLowerCase() === 'set-cookie');
-    if (!setCookies.length) return [];
-    const parsed = getSetCookies(new Headers(setCookies));
+    // Only Set-Cookie goes through Headers: other recorded headers may hold values it refuses.
+    const parsed = getSetCookies(new Headers(headers.filter(([name]) => name.toLowerCase() === 'set-cookie')));
     const now = this.#now();
     const host = url.hostname.toLowerCase();
     const records: CookieRecord[] = [];
@@ -54,7 +51,8 @@ export class CookieJar {
       records.push(record);
 
       // §5.3 step 6: a Domain attribute must domain-match the request host, else the cookie is ignored.
-      const domainAttribute = cookie.domain?.replace(/^\./, '').toLowerCase();
+      // (undici has already dropped a leading dot, §5.2.3.)
+      const domainAttribute = cookie.domain?.toLowerCase();
       if (domainAttribute && !domainMatches(host, domainAttribute)) continue;
       // §5.3 step 11: secure cookies can only be set from a secure origin.
       if (cookie.secure && url.protocol !== 'https:') continue;
@@ -68,11 +66,11 @@ export class CookieJar {
         value: cookie.value,
         domain: domainAttribute ?? host,
         hostOnly: !domainAttribute,
-        path: cookie.path?.startsWith('/') ? cookie.path : defaultPath(url),
+        // undici already reads a Path that does not start with '/' as '/' (it has no request URL to
+        // take §5.2.4's default-path from); only a missing Path gets the request's default-path here.
+        path: cookie.path ?? defaultPath(url),
         expiresAt,
         secure: cookie.secure ?? false,
-        httpOnly: cookie.httpOnly ?? false,
-        sameSite: cookie.sameSite,
         createdAt: this.#sequence++,
       };
       const existing = this.#cookies.findIndex(
@@ -82,7 +80,8 @@ export class CookieJar {
         stored.createdAt = this.#cookies[existing].createdAt;
         this.#cookies.splice(existing, 1);
       }
-      if (expiresAt === undefined || expiresAt > now) this.#cookies.push(stored);
+      // An already expired cookie (Max-Age=0, a past Expires) only deletes: cookiesFor evicts it.
+      this.#cookies.push(stored);
     }
     return records;
   }
@@ -94,23 +93,10 @@ export class CookieJar {
     const host = url.hostname.toLowerCase();
     return this.#cookies
       .filter((c) => (c.hostOnly ? c.domain === host : domainMatches(host, c.domain)))
-      .filter((c) => pathMatches(url.pathname || '/', c.path))
+      .filter((c) => pathMatches(url.pathname, c.path))
       .filter((c) => !c.secure || url.protocol === 'https:')
       .sort((a, b) => b.path.length - a.path.length || a.createdAt - b.createdAt)
       .map((c) => ({ name: c.name, value: c.value, domain: c.domain, path: c.path }));
-  }
-
-  /** Every cookie held now, for display. */
-  all(): CookieRecord[] {
-    return this.#cookies.map((c) => ({
-      name: c.name,
-      value: c.value,
-      domain: c.domain,
-      path: c.path,
-      ...(c.expiresAt === undefined ? {} : { expires: new Date(c.expiresAt).toISOString() }),
-      ...(c.secure ? { secure: true } : {}),
-      ...(c.httpOnly ? { httpOnly: true } : {}),
-    }));
   }
 }
 
@@ -130,7 +116,8 @@ function pathMatches(requestPath: string, cookiePath: string): boolean {
 
 /** RFC 6265 §5.1.4 default-path: the request path up to, not including, its last slash. */
 function defaultPath(url: URL): string {
+  // An http(s) URL's pathname always starts with '/'.
   const path = url.pathname;
-  if (!path.startsWith('/') || path.lastIndexOf('/') === 0) return '/';
+  if (path.lastIndexOf('/') === 0) return '/';
   return path.slice(0, path.lastIndexOf('/'));
 }
