@@ -396,13 +396,14 @@ function renderRequestLine(request: RecordedRequest): HTMLElement {
   return h('p', { class: 'request-line', attrs: { title: request.url } }, h('span', { class: `method method-${request.method.toLowerCase()}` }, request.method), url);
 }
 
+/** Only what the transport measured: a request that never connected shows no connect time, not "0 ms (reused)". */
 function renderTiming(exchange: Exchange): HTMLElement {
-  const { connect, ttfb, total } = exchange.timing ?? { connect: 0, ttfb: 0, total: 0 };
+  const { connect, ttfb, total } = exchange.timing ?? { total: 0 };
   const bar = h('span', { class: 'timing-bar', attrs: { 'aria-hidden': 'true' } });
   const segments: [string, number][] = [
-    ['connect', connect],
-    ['wait', Math.max(ttfb - connect, 0)],
-    ['download', Math.max(total - ttfb, 0)],
+    ['connect', connect ?? 0],
+    ['wait', ttfb === undefined ? 0 : Math.max(ttfb - (connect ?? 0), 0)],
+    ['download', ttfb === undefined ? 0 : Math.max(total - ttfb, 0)],
   ];
   for (const [name, ms] of segments) {
     const segment = h('span', { class: `seg seg-${name}` });
@@ -414,8 +415,8 @@ function renderTiming(exchange: Exchange): HTMLElement {
     { class: 'timing' },
     bar,
     h('span', { class: 'timing-text' },
-      h('span', { class: 'timing-item' }, h('span', { class: 'key seg-connect-key' }, 'connect'), ` ${formatMs(connect)}${connect === 0 ? ' (reused)' : ''}`),
-      h('span', { class: 'timing-item' }, h('span', { class: 'key seg-wait-key' }, 'TTFB'), ` ${formatMs(ttfb)}`),
+      connect === undefined ? null : h('span', { class: 'timing-item' }, h('span', { class: 'key seg-connect-key' }, 'connect'), ` ${formatMs(connect)}${connect === 0 ? ' (reused)' : ''}`),
+      ttfb === undefined ? null : h('span', { class: 'timing-item' }, h('span', { class: 'key seg-wait-key' }, 'TTFB'), ` ${formatMs(ttfb)}`),
       h('span', { class: 'timing-item' }, h('span', { class: 'key seg-download-key' }, 'total'), ` ${formatMs(total)}`),
     ),
   );

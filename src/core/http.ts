@@ -25,8 +25,10 @@ export interface HttpRequest {
 
 export interface TransportOptions {
   jar: CookieJar;
-  /** How long to wait to connect, for the response headers, and between body chunks, ms. */
+  /** The whole request, from connecting to the last body byte, ms (the request timeout setting). */
   timeoutMs?: number;
+  /** Limits on each phase within that, ms; each is capped by `timeoutMs`. */
+  limits?: Partial<PhaseLimits>;
   /** Responses larger than this are refused, bytes. */
   maxBodyBytes?: number;
   /** Verify TLS certificates (default true). */
@@ -34,7 +36,22 @@ export interface TransportOptions {
   userAgent?: string;
 }
 
+export interface PhaseLimits {
+  /** Opening the connection: TCP, and the TLS handshake for https. */
+  connectMs: number;
+  /** From writing the request to the end of the response head. */
+  headersMs: number;
+  /** Silence between two chunks of the response body. */
+  bodyIdleMs: number;
+}
+
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * A connect or a body pause this long is a dropped packet or a stuck proxy rather than a slow server,
+ * so it is reported as such before the request timeout. Waiting for the response head is bounded only
+ * by the request timeout: a token endpoint may legitimately think for a while.
+ */
+export const DEFAULT_LIMITS: Omit<PhaseLimits, 'headersMs'> = { connectMs: 10_000, bodyIdleMs: 10_000 };
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 const SEND_HEADERS = 'undici:client:sendHeaders';
@@ -53,10 +70,12 @@ export class Transport {
   readonly #agent: Agent;
   readonly #jar: CookieJar;
   readonly #timeoutMs: number;
+  readonly #limits: PhaseLimits;
   readonly #maxBodyBytes: number;
   readonly #userAgent: string;
   readonly #sockets = new WeakSet<Socket>();
-  #connectMs = 0;
+  /** Time spent opening a connection for the request in flight; undefined when it opened none. */
+  #connectMs: number | undefined;
   #rawHead: string | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -67,16 +86,23 @@ export class Transport {
 
   constructor(options: TransportOptions) {
     this.#jar = options.jar;
-    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const limit = (ms: number | undefined) => Math.min(ms ?? timeoutMs, timeoutMs);
+    this.#timeoutMs = timeoutMs;
+    this.#limits = {
+      connectMs: limit(options.limits?.connectMs ?? DEFAULT_LIMITS.connectMs),
+      headersMs: limit(options.limits?.headersMs),
+      bodyIdleMs: limit(options.limits?.bodyIdleMs ?? DEFAULT_LIMITS.bodyIdleMs),
+    };
     this.#maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.#userAgent = options.userAgent ?? 'auth-flow-explorer';
-    const connector = buildConnector({ rejectUnauthorized: options.rejectUnauthorized ?? true, timeout: this.#timeoutMs });
+    const connector = buildConnector({ rejectUnauthorized: options.rejectUnauthorized ?? true, timeout: this.#limits.connectMs });
     this.#agent = new Agent({
       connect: (connectOptions, callback) => {
         const started = performance.now();
         return connector(connectOptions, (error, socket) => {
           if (socket) {
-            this.#connectMs += performance.now() - started;
+            this.#connectMs = (this.#connectMs ?? 0) + performance.now() - started;
             this.#sockets.add(socket as Socket);
           }
           callback(error as null, socket as never);
@@ -85,8 +111,8 @@ export class Transport {
       // One request at a time (see send), so one connection per origin: no second socket opened while
       // the first is being handed back to the pool.
       connections: 1,
-      headersTimeout: this.#timeoutMs,
-      bodyTimeout: this.#timeoutMs,
+      headersTimeout: this.#limits.headersMs,
+      bodyTimeout: this.#limits.bodyIdleMs,
     });
     diagnosticsChannel.subscribe(SEND_HEADERS, this.#onSendHeaders);
   }
@@ -105,9 +131,9 @@ export class Transport {
   }
 
   async #send(httpRequest: HttpRequest, signal?: AbortSignal): Promise<Exchange> {
-    this.#connectMs = 0;
+    this.#connectMs = undefined;
     this.#rawHead = undefined;
-    const url = new URL(httpRequest.url);
+    const url = requestUrl(httpRequest);
     const sentCookies = this.#jar.cookiesFor(url);
     const headers: [string, string][] = [...(httpRequest.headers ?? [])];
     if (!headers.some(([name]) => name.toLowerCase() === 'user-agent')) headers.push(['user-agent', this.#userAgent]);
@@ -121,8 +147,12 @@ export class Transport {
       // Session cookies are bearer credentials: whoever holds ST can resume the flow.
       secrets: [...(httpRequest.secrets ?? []), ...sentCookies.map((c) => cookieSecret(c.name, c.value))],
     };
-    const exchange: Exchange = { request: recorded, timing: { connect: 0, ttfb: 0, total: 0 }, cookies: { sent: sentCookies, set: [] } };
+    const exchange: Exchange = { request: recorded, timing: { total: 0 }, cookies: { sent: sentCookies, set: [] } };
 
+    // The phase limits are undici's (see the Agent); the deadline bounds the whole request, which
+    // they cannot: every byte of a trickling body restarts the body idle timer.
+    const deadline = AbortSignal.timeout(this.#timeoutMs);
+    const progress = { bodyBytes: undefined as number | undefined };
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
     try {
@@ -131,15 +161,11 @@ export class Transport {
         method: httpRequest.method,
         headers: headers.flat(),
         body: httpRequest.body,
-        // Timeouts are undici's own, per phase (connect, headers, body idle: see the Agent); the
-        // signal only carries the caller's cancel. Cheaper per request than a timer and a controller.
-        ...(signal ? { signal } : {}),
+        signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
       });
       exchange.timing.ttfb = elapsed();
-      this.#captureHead(recorded);
-      exchange.timing.connect = Math.round(this.#connectMs * 10) / 10;
-
-      const bytes = await readCapped(response.body, this.#maxBodyBytes).finally(() => {
+      progress.bodyBytes = 0;
+      const bytes = await readCapped(response.body, this.#maxBodyBytes, progress).finally(() => {
         exchange.timing.total = elapsed();
       });
       const responseHeaders = flattenHeaders(response.headers);
@@ -149,9 +175,27 @@ export class Transport {
       return exchange;
     } catch (error) {
       exchange.timing.total ||= elapsed();
+      const timedOut = deadline.aborted && error === deadline.reason && !signal?.aborted;
+      throw withExchange(timedOut ? this.#deadlineError(url, progress.bodyBytes) : networkError(error, url, this.#limits, signal), exchange);
+    } finally {
       this.#captureHead(recorded);
-      throw withExchange(networkError(error, url, this.#timeoutMs, signal), exchange);
+      const connect = this.#connectMs ?? (recorded.rawHead === undefined ? undefined : 0);
+      if (connect !== undefined) exchange.timing.connect = Math.round(connect * 10) / 10;
     }
+  }
+
+  #deadlineError(url: URL, bodyBytes: number | undefined): FlowError {
+    const phase =
+      bodyBytes !== undefined
+        ? `${bodyBytes} bytes of the body had arrived`
+        : this.#rawHead === undefined
+          ? 'it was still connecting'
+          : 'no response headers had arrived';
+    return new FlowError(
+      'HTTP_TIMEOUT',
+      `${url.host} did not finish answering within the ${formatMs(this.#timeoutMs)} request timeout; ${phase}.`,
+      'Check that the server is up and not overloaded, or raise the request timeout.',
+    );
   }
 
   #captureHead(recorded: RecordedRequest): void {
@@ -161,6 +205,19 @@ export class Transport {
     recorded.rawHead = this.#rawHead + length;
     recorded.headers = parseHead(recorded.rawHead);
   }
+}
+
+/** The URL to send to: http or https only, anything else is the step's error, with the request as given. */
+function requestUrl(httpRequest: HttpRequest): URL {
+  const url = URL.canParse(httpRequest.url) ? new URL(httpRequest.url) : undefined;
+  if (url?.protocol === 'http:' || url?.protocol === 'https:') return url;
+  const request: RecordedRequest = { method: httpRequest.method, url: httpRequest.url, headers: httpRequest.headers ?? [], body: httpRequest.body, secrets: httpRequest.secrets ?? [] };
+  const error = new FlowError(
+    'INVALID_URL',
+    `The request URL "${httpRequest.url}" is not a valid http or https URL.`,
+    'Check the URL given on the command line, or the auth path and endpoint URLs of the environment.',
+  );
+  throw withExchange(error, { request, timing: { total: 0 }, cookies: { sent: [], set: [] } });
 }
 
 function cookieSecret(name: string, value: string): SecretMark {
@@ -193,13 +250,17 @@ export function headerValue(headers: [string, string][], name: string): string |
   return headers.find(([n]) => n.toLowerCase() === lower)?.[1];
 }
 
-/** Reads a body up to `max` bytes; past that it stops reading and fails (events, not async iteration: fewer ticks per chunk). */
-function readCapped(body: Readable, max: number): Promise<Buffer> {
+/**
+ * Reads a body up to `max` bytes, counting them in `progress`; past that it stops reading and fails
+ * (events, not async iteration: fewer ticks per chunk).
+ */
+function readCapped(body: Readable, max: number, progress: { bodyBytes?: number }): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     body.on('data', (chunk: Buffer) => {
       size += chunk.length;
+      progress.bodyBytes = size;
       if (size <= max) chunks.push(chunk);
       else {
         body.destroy();
@@ -237,21 +298,28 @@ function withExchange(error: FlowError, exchange: Exchange): FlowError {
   return error;
 }
 
-function networkError(error: unknown, url: URL, timeoutMs: number, signal: AbortSignal | undefined): FlowError {
+function networkError(error: unknown, url: URL, limits: PhaseLimits, signal: AbortSignal | undefined): FlowError {
   if (error instanceof FlowError) return error;
   if (signal?.aborted) {
     return new FlowError('CANCELLED', 'The run was cancelled while waiting for this response.', 'Run the flow again when ready.', { cause: error });
   }
   const code = (error as { code?: string } | undefined)?.code ?? '';
   const host = url.host;
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new FlowError(
-      'HTTP_TIMEOUT',
-      `${host} did not answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}.`,
-      'Check that the server is up and reachable, or raise the request timeout setting.',
-      { cause: error },
-    );
-  }
+  const timeouts: Record<string, [string, string]> = {
+    UND_ERR_CONNECT_TIMEOUT: [
+      `${host} did not complete a connection within ${formatMs(limits.connectMs)} (connect timeout).`,
+      'Check the host and port, a firewall or proxy silently dropping connections, and for https that the port speaks TLS.',
+    ],
+    UND_ERR_HEADERS_TIMEOUT: [
+      `${host} sent no response headers within ${formatMs(limits.headersMs)} (headers timeout).`,
+      'The server took the request but is not answering: check its logs, or raise the request timeout.',
+    ],
+    UND_ERR_BODY_TIMEOUT: [
+      `${host} stopped sending the response body: nothing arrived for ${formatMs(limits.bodyIdleMs)} (body idle timeout).`,
+      'Check for a proxy or server stuck mid-response, and the server logs.',
+    ],
+  };
+  if (Object.hasOwn(timeouts, code)) return new FlowError('HTTP_TIMEOUT', ...timeouts[code]!, { cause: error });
   const known: Record<string, [string, string]> = {
     ECONNREFUSED: [`${host} refused the connection.`, 'Check the host and port in the auth path, and that the server is running.'],
     ECONNRESET: [`${host} closed the connection before answering.`, 'Check for a proxy or load balancer dropping the request, and the server logs.'],
@@ -269,6 +337,10 @@ function networkError(error: unknown, url: URL, timeoutMs: number, signal: Abort
     'Check the URL and that the server is reachable.',
   ];
   return new FlowError(code === 'UND_ERR_SOCKET' ? 'ECONNRESET' : code || 'NETWORK_ERROR', message, hint, { cause: error });
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
 }
 
 function formatBytes(bytes: number): string {

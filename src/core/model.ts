@@ -40,13 +40,19 @@ export interface RecordedResponse {
   secrets: SecretMark[];
 }
 
-/** Milliseconds, measured with a monotonic clock. */
+/**
+ * What the transport measured, in ms on a monotonic clock. A phase that did not happen is left out rather than recorded as
+ * 0, so a refused connection does not read as a reused one.
+ */
 export interface Timing {
-  /** Time spent opening the connection (TCP and TLS); 0 when a kept-alive connection was reused. */
-  connect: number;
-  /** From sending the request until the response headers arrived. */
-  ttfb: number;
-  /** From the start of the request until the body was read. */
+  /**
+   * Time spent opening the connection (TCP and TLS); 0 when a kept-alive connection was reused;
+   * absent when no connection was made (refused, timed out, or the request never left).
+   */
+  connect?: number;
+  /** From sending the request until the response headers arrived; absent when none arrived. */
+  ttfb?: number;
+  /** From the start of the request until the body was read or the request failed. */
   total: number;
 }
 

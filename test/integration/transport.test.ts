@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { CookieJar } from '../../src/core/cookies';
@@ -68,8 +69,9 @@ describe('transport', () => {
       assert.deepEqual(exchange.request.headers.find(([n]) => n === 'content-type'), ['content-type', 'application/x-www-form-urlencoded']);
       assert.equal(exchange.response?.headers.find(([n]) => n === 'x-echo')?.[1], 'POST a=1&b=2');
       assert.deepEqual(exchange.cookies.set.map((c) => [c.name, c.value]), [['ST', 's1']]);
-      assert.ok(exchange.timing.total >= exchange.timing.ttfb && exchange.timing.ttfb > 0);
-      assert.ok(exchange.timing.connect > 0, 'first request opened a connection');
+      const { connect, ttfb, total } = exchange.timing;
+      assert.ok(ttfb !== undefined && total >= ttfb && ttfb > 0);
+      assert.ok(connect !== undefined && connect > 0, 'first request opened a connection');
       const second = await transport.send({ method: 'GET', url: `${server.url}/next` });
       assert.deepEqual(second.cookies.sent.map((c) => c.value), ['s1']);
       assert.match(second.request.rawHead ?? '', /cookie: ST=s1/);
@@ -85,6 +87,7 @@ describe('transport', () => {
     transport = new Transport({ jar: new CookieJar(), timeoutMs: 300 });
     try {
       const error = await expectFlowError(transport.send({ method: 'GET', url: `${server.url}/hang` }), 'HTTP_TIMEOUT');
+      assert.match(error.message, /within the 300 ms request timeout; no response headers had arrived/);
       assert.equal(error.exchange?.request.url, `${server.url}/hang`);
       assert.equal(error.exchange?.response, undefined);
     } finally {
@@ -100,9 +103,65 @@ describe('transport', () => {
     transport = new Transport({ jar: new CookieJar(), timeoutMs: 300 });
     try {
       const error = await expectFlowError(transport.send({ method: 'GET', url: `${server.url}/stall` }), 'HTTP_TIMEOUT');
-      assert.match(error.message, /did not answer within 300 ms/);
+      assert.match(error.message, /within the 300 ms request timeout; 11 bytes of the body had arrived/);
     } finally {
       await server.close();
+    }
+  });
+
+  it('bounds the whole request: a body trickling a byte at a time hits the request timeout, not cancel', async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // Each byte resets a body idle timer; only a limit on the whole request stops this one.
+      let sent = 0;
+      timer = setInterval(() => (++sent > 100 ? (clearInterval(timer), res.end()) : res.write(' ')), 30);
+    });
+    transport = new Transport({ jar: new CookieJar(), timeoutMs: 400 });
+    try {
+      const error = await expectFlowError(transport.send({ method: 'GET', url: `${server.url}/trickle` }, new AbortController().signal), 'HTTP_TIMEOUT');
+      assert.match(error.message, /within the 400 ms request timeout/);
+      assert.match(error.message, /bytes of the body had arrived/);
+      assert.equal(error.exchange?.request.url, `${server.url}/trickle`);
+    } finally {
+      clearInterval(timer);
+      await server.close();
+    }
+  });
+
+  it('says which per-phase limit fired, and its value', async () => {
+    // TLS to a server that accepts the TCP connection and never answers the handshake: connecting never ends.
+    const silent = createNetServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentUrl = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const hang = await serve(() => undefined);
+    const stall = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"partial":');
+    });
+    const limits = { connectMs: 200, headersMs: 200, bodyIdleMs: 200 };
+    transport = new Transport({ jar: new CookieJar(), timeoutMs: 10_000, limits });
+    try {
+      const connect = await expectFlowError(transport.send({ method: 'GET', url: `${silentUrl}/x` }), 'HTTP_TIMEOUT');
+      assert.match(connect.message, /did not complete a connection within 200 ms \(connect timeout\)/);
+      const headers = await expectFlowError(transport.send({ method: 'GET', url: `${hang.url}/hang` }), 'HTTP_TIMEOUT');
+      assert.match(headers.message, /sent no response headers within 200 ms \(headers timeout\)/);
+      const body = await expectFlowError(transport.send({ method: 'GET', url: `${stall.url}/stall` }), 'HTTP_TIMEOUT');
+      assert.match(body.message, /stopped sending the response body: nothing arrived for 200 ms \(body idle timeout\)/);
+    } finally {
+      silent.close();
+      await hang.close();
+      await stall.close();
+    }
+  });
+
+  it('refuses a request URL that is not a URL, quoting it, with the request recorded', async () => {
+    transport = new Transport({ jar: new CookieJar() });
+    for (const url of ['notaurl', 'http://[::1/as/jwks', 'ftp://127.0.0.1/as/jwks']) {
+      const error = await expectFlowError(transport.send({ method: 'GET', url }), 'INVALID_URL');
+      assert.ok(error.message.includes(`"${url}"`), error.message);
+      assert.equal(error.exchange?.request.url, url);
+      assert.equal(error.exchange?.response, undefined);
     }
   });
 
@@ -129,7 +188,11 @@ describe('transport', () => {
     } finally {
       await server.close();
     }
-    await expectFlowError(transport.send({ method: 'GET', url: server.url }), 'ECONNREFUSED');
+    const refused = await expectFlowError(transport.send({ method: 'GET', url: server.url }), 'ECONNREFUSED');
+    const timing = refused.exchange!.timing;
+    assert.equal(timing.connect, undefined, 'no connection was made, so no connect time (0 would read as reused)');
+    assert.equal(timing.ttfb, undefined);
+    assert.ok(timing.total >= 0);
   });
 
   it('aborts on cancel with CANCELLED', async () => {
