@@ -78,6 +78,8 @@ export class Transport {
   #connectMs: number | undefined;
   #rawHead: string | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  /** One naming of cookie variables per run, so a variable never stands for two cookie values. */
+  readonly #cookieSecret = cookieSecrets();
 
   readonly #onSendHeaders = (message: unknown) => {
     const { headers, socket } = message as SendHeadersMessage;
@@ -145,7 +147,7 @@ export class Transport {
       headers: [['host', url.host], ...headers],
       body: httpRequest.body,
       // Session cookies are bearer credentials: whoever holds ST can resume the flow.
-      secrets: [...(httpRequest.secrets ?? []), ...sentCookies.map((c) => cookieSecret(c.name, c.value))],
+      secrets: [...(httpRequest.secrets ?? []), ...sentCookies.map((c) => this.#cookieSecret(c.name, c.value))],
     };
     const exchange: Exchange = { request: recorded, timing: { total: 0 }, cookies: { sent: sentCookies, set: [] } };
 
@@ -171,7 +173,7 @@ export class Transport {
       const responseHeaders = flattenHeaders(response.headers);
       exchange.response = readBody(response.statusCode, responseHeaders, bytes);
       exchange.cookies.set = this.#jar.store(url, responseHeaders);
-      exchange.response.secrets.push(...exchange.cookies.set.filter((c) => c.value).map((c) => cookieSecret(c.name, c.value)));
+      exchange.response.secrets.push(...exchange.cookies.set.filter((c) => c.value).map((c) => this.#cookieSecret(c.name, c.value)));
       return exchange;
     } catch (error) {
       exchange.timing.total ||= elapsed();
@@ -220,8 +222,28 @@ function requestUrl(httpRequest: HttpRequest): URL {
   throw withExchange(error, { request, timing: { total: 0 }, cookies: { sent: [], set: [] } });
 }
 
-function cookieSecret(name: string, value: string): SecretMark {
-  return { variable: `COOKIE_${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`, value, describe: `the ${name} cookie` };
+/**
+ * Names cookie variables so that, within one run, one variable means one cookie value: names that
+ * print alike (`a-b` and `a_b`, `st` and `ST`) and a cookie re-issued with a new value (PingOne's
+ * provisional ST from authorize, then the signed-on session's ST) take the next free `_2`, `_3`…,
+ * while the same value of the same cookie keeps its variable. A copied command or a redacted run can
+ * then say which value it means.
+ */
+function cookieSecrets(): (name: string, value: string) => SecretMark {
+  const byCookie = new Map<string, string>();
+  const taken = new Set<string>();
+  return (name, value) => {
+    const key = JSON.stringify([name, value]);
+    let variable = byCookie.get(key);
+    if (variable === undefined) {
+      const base = `COOKIE_${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`;
+      variable = base;
+      for (let n = 2; taken.has(variable); n++) variable = `${base}_${n}`;
+      taken.add(variable);
+      byCookie.set(key, variable);
+    }
+    return { variable, value, describe: `the ${name} cookie` };
+  };
 }
 
 function parseHead(head: string): [string, string][] {
