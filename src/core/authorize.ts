@@ -4,12 +4,11 @@
  * otherwise a 302 to the sign-on page carries `flowId`.
  */
 import type { HttpRequest } from './http';
-import { headerValue } from './http';
 import { FlowError } from './errors';
 import type { Exchange } from './model';
 import type { Endpoints, Profile, Secrets } from './profile';
-import { failureFrom, oauthFailure, responseOf } from './responses';
-import { isFlow, type Flow } from './flow';
+import { failureFrom, isObject, isOAuthError, isPlatformError, locationOf, oauthFailure, quote, responseOf } from './responses';
+import { parseFlow, type Flow } from './flow';
 import { signJwt } from './signing';
 
 export interface AuthorizeInput {
@@ -82,11 +81,7 @@ export type AuthorizeResult = { flowId: string; flow?: Flow; location?: string }
 export function readAuthorizeResponse(exchange: Exchange, profile: Profile): AuthorizeResult {
   const response = responseOf(exchange);
   if (response.status >= 300 && response.status < 400) {
-    const location = headerValue(response.headers, 'location');
-    if (!location) {
-      throw new FlowError('NO_LOCATION', `The authorize response is a ${response.status} without a Location header.`, 'Check the server; a redirect must say where to.');
-    }
-    const url = new URL(location, exchange.request.url);
+    const { location, url } = locationOf(exchange, 'the authorize response');
     const params = new URLSearchParams(url.hash.startsWith('#') ? url.hash.slice(1) : url.search);
     const error = params.get('error') ?? url.searchParams.get('error');
     if (error) {
@@ -100,15 +95,17 @@ export function readAuthorizeResponse(exchange: Exchange, profile: Profile): Aut
     if (!flowId) {
       throw new FlowError(
         'NO_FLOW_ID',
-        `The authorize redirect does not carry a flowId: ${url.origin}${url.pathname}.`,
+        `The authorize redirect to ${quote(location)} does not carry a flowId.`,
         'PingOne redirects to its sign-on page with ?flowId=…; a custom login page URL must keep it. If the code came back directly, a session was reused.',
         { detail: { location } },
       );
     }
     return { flowId, location };
   }
-  if (response.status === 200 && isFlow(response.json)) {
-    return { flowId: response.json.id, flow: response.json };
+  const json = response.json;
+  if (response.status === 200 && isObject(json) && !isOAuthError(json) && !isPlatformError(json)) {
+    const flow = parseFlow(json, 'the authorize response');
+    return { flowId: flow.id, flow };
   }
   if (response.status === 200 && profile.responseMode === 'redirect') {
     throw new FlowError(

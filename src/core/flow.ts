@@ -3,32 +3,55 @@
  * performs the action named by the vendor media type `application/vnd.pingidentity.<action>+json`.
  * The flow's `_links` name the actions available now. Flow calls carry the session cookies, not a
  * bearer token, and send no `Accept: application/json` (it can answer 406).
+ *
+ * The flow resource is the server's word, read as untrusted input: it is validated against the shape
+ * this client reads before anything uses it, and its links may not send the sign-on (passwords,
+ * one-time codes, the session cookie) anywhere but the configured server.
  */
+import { z } from 'zod';
+import { FlowError } from './errors';
 import type { HttpRequest } from './http';
-import type { Exchange, SecretMark } from './model';
+import type { Exchange, RecordedResponse, SecretMark } from './model';
 import type { Endpoints } from './profile';
-import { failureFrom, isObject, responseOf } from './responses';
+import { expectJsonObject, failureFrom, isPlatformError, quote, responseOf } from './responses';
 
-export interface Flow {
-  id: string;
-  status: string;
-  resumeUrl?: string;
-  createdAt?: string;
-  expiresAt?: string;
-  session?: { id?: string };
-  _links?: Record<string, { href?: string }>;
-  _embedded?: {
-    user?: { id?: string; username?: string; name?: { given?: string; family?: string } };
-    application?: { name?: string };
-    devices?: Array<{ id: string; type?: string; email?: string; phone?: string; nickname?: string }>;
-    [key: string]: unknown;
-  };
-  [key: string]: unknown;
-}
+/** In a `u` regex a range of surrogates matches only unpaired ones, which `encodeURIComponent` refuses. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
-export function isFlow(value: unknown): value is Flow {
-  return isObject(value) && typeof value.id === 'string' && typeof value.status === 'string';
-}
+/** A HAL link (`{"href": …}`); other link fields are kept as sent. */
+const link = z.looseObject({ href: z.string().optional() });
+
+/**
+ * The flow resource, as deep as this client reads it; every other field is kept as sent, since the
+ * timeline shows the flow whole.
+ */
+const flowSchema = z.looseObject({
+  id: z
+    .string()
+    .min(1)
+    .refine((id) => !LONE_SURROGATE.test(id), 'the id holds a lone UTF-16 surrogate, so it cannot go into a URL'),
+  status: z.string().min(1),
+  session: z.looseObject({ id: z.string().optional() }).optional(),
+  _links: z.record(z.string(), link).optional(),
+  _embedded: z
+    .looseObject({
+      user: z.looseObject({ id: z.string().optional(), username: z.string().optional() }).optional(),
+      devices: z
+        .array(
+          z.looseObject({
+            id: z.string().min(1),
+            type: z.string().optional(),
+            email: z.string().optional(),
+            phone: z.string().optional(),
+            nickname: z.string().optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+});
+
+export type Flow = z.infer<typeof flowSchema>;
 
 /** Actions this client knows how to perform, with the JSON body each takes (PINGONE.md §2). */
 export const FLOW_ACTIONS = [
@@ -49,7 +72,28 @@ export function offeredActions(flow: Flow): string[] {
   return Object.keys(flow._links ?? {}).filter((name) => !nonActions.has(name));
 }
 
+/** The devices a DEVICE_SELECTION_REQUIRED flow offers, each with a label a person can pick by. */
+export function flowDevices(flow: Flow): { id: string; label: string }[] {
+  return (flow._embedded?.devices ?? []).map((d) => ({ id: d.id, label: [d.type, d.nickname ?? d.email ?? d.phone].filter(Boolean).join(' ') || d.id }));
+}
+
+/** What a step shows about the flow it read. */
+export function flowFacts(flow: Flow): Record<string, string> {
+  const actions = offeredActions(flow);
+  const username = flow._embedded?.user?.username;
+  return {
+    flowId: flow.id,
+    flow_status: flow.status,
+    ...(actions.length ? { next_actions: actions.join(', ') } : {}),
+    ...(username ? { user: username } : {}),
+    ...(flow.session?.id ? { session: flow.session.id } : {}),
+  };
+}
+
 function flowUrl(endpoints: Endpoints, flowId: string): string {
+  if (LONE_SURROGATE.test(flowId)) {
+    throw new FlowError('INVALID_FLOW_ID', `The flow id ${quote(flowId)} holds a lone UTF-16 surrogate, so it cannot go into a URL.`, 'Check where the flow id came from: the authorize redirect or the flow resource.');
+  }
   return `${endpoints.flows}/${encodeURIComponent(flowId)}`;
 }
 
@@ -64,20 +108,74 @@ export function buildFlowActionRequest(
   body: Record<string, unknown>,
   secrets: SecretMark[] = [],
 ): HttpRequest {
-  // Follow the flow's own link for the action when it gives one (HAL); it is the same URL on PingOne.
-  const href = flow._links?.[action]?.href;
   return {
     method: 'POST',
-    url: href && /^https?:\/\//.test(href) ? href : flowUrl(endpoints, flow.id),
+    url: actionUrl(endpoints, flow, action),
     headers: [['content-type', `application/vnd.pingidentity.${action}+json`]],
     body: JSON.stringify(body),
     secrets,
   };
 }
 
-/** The flow from a flows API answer, or the platform error turned into a FlowError. */
+/**
+ * Where an action goes: the flow's own link for it (HAL; the flow URL itself on PingOne), or the flow
+ * URL when there is none. An action carries the password, a one-time code and the `ST` cookie, so a
+ * link naming another origin — another host or port, or plain http in place of https — fails the
+ * step instead of being followed.
+ */
+function actionUrl(endpoints: Endpoints, flow: Flow, action: FlowAction): string {
+  const own = flowUrl(endpoints, flow.id);
+  const href = flow._links && Object.hasOwn(flow._links, action) ? flow._links[action].href : undefined;
+  if (href === undefined) return own;
+  const expected = new URL(own).origin;
+  const url = URL.parse(href, own);
+  if (url?.origin === expected) return url.href;
+  const named = !url
+    ? `${quote(href)}, which is not a URL`
+    : url.protocol === 'http:' && expected.startsWith('https:')
+      ? `${url.origin}, downgrading the configured https to plain http`
+      : url.origin;
+  throw new FlowError(
+    'FLOW_LINK_ELSEWHERE',
+    `The flow's ${action} link points at ${named}; this client sends the action only to the configured server, ${expected}.`,
+    'The flow asked for the credentials to go elsewhere, and nothing was sent. Check the auth path, and any proxy that rewrites the flow\'s links.',
+    { detail: { link: action, href, expectedOrigin: expected } },
+  );
+}
+
+/** The flow from a flows API answer, or why there is none (the platform error, or the shape that was wrong). */
 export function readFlowResponse(exchange: Exchange): Flow {
   const response = responseOf(exchange);
-  if (response.status >= 200 && response.status < 300 && isFlow(response.json)) return response.json;
-  throw failureFrom(response, 'the flow');
+  if (response.status < 200 || response.status >= 300) throw flowFailure(response, 'the flow');
+  return parseFlow(expectJsonObject(response, 'the flow'), 'the flows API answer');
+}
+
+/** Validates a flow resource; `what` names where it came from for the message. */
+export function parseFlow(json: Record<string, unknown>, what: string): Flow {
+  const parsed = flowSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue.path.map(String).join('.') || 'the resource';
+  throw new FlowError(
+    'INVALID_FLOW',
+    `The flow in ${what} is not in a shape this client can read: ${field}: ${issue.message}.`,
+    'Check that the server speaks the PingOne flows API; the flow is in the response below.',
+    { detail: { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) } },
+  );
+}
+
+/**
+ * A failed answer about a flow (the flows API, or resume naming the flow). There a platform NOT_FOUND
+ * means the flow is gone: flows expire 15 minutes after the last interaction (PINGONE.md §2).
+ */
+export function flowFailure(response: RecordedResponse, what: string): FlowError {
+  if (isPlatformError(response.json) && response.json.code === 'NOT_FOUND') {
+    return new FlowError(
+      'FLOW_NOT_FOUND',
+      `The flow was not found (${response.status}): flows expire 15 minutes after the last interaction.`,
+      'Start a new run; check the environment ID if this happens at once.',
+      { detail: response.json },
+    );
+  }
+  return failureFrom(response, what);
 }

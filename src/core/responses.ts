@@ -39,6 +39,33 @@ export function responseOf(exchange: Exchange): RecordedResponse {
   return exchange.response;
 }
 
+/** "the JWKS" → "The JWKS", to open a sentence. */
+function sentence(what: string): string {
+  return what.charAt(0).toUpperCase() + what.slice(1);
+}
+
+/**
+ * A redirect's `Location`: as received (for messages and the timeline) and resolved against the
+ * request URL (RFC 9110 §10.2.2 allows a relative reference). `what` names the response.
+ */
+export function locationOf(exchange: Exchange, what: string): { location: string; url: URL } {
+  const response = responseOf(exchange);
+  const location = headerValue(response.headers, 'location');
+  if (!location) {
+    throw new FlowError('NO_LOCATION', `${sentence(what)} is a ${response.status} without a Location header.`, 'Check the server; a redirect must say where to.');
+  }
+  const url = URL.parse(location, exchange.request.url);
+  if (!url) {
+    throw new FlowError(
+      'INVALID_LOCATION',
+      `${sentence(what)} is a ${response.status} whose Location ${quote(location)} is not a URL.`,
+      'Check the server and any proxy in between: a Location must be an absolute or relative URL (RFC 9110 §10.2.2).',
+      { detail: { location } },
+    );
+  }
+  return { location, url };
+}
+
 /**
  * The response's JSON object, or a FlowError explaining what came instead: HTML (a login page, a
  * proxy or a wrong URL), plain text, or nothing.
@@ -80,20 +107,48 @@ const OAUTH_HINTS: Record<string, string> = {
   server_error: 'The authorization server failed; try again and check its status.',
 };
 
+/**
+ * Quotes text a server sent (a Location, a link) for a message, exactly as received: JSON string
+ * syntax shows controls and lone surrogates as escapes, and very long values are cut.
+ */
+export function quote(text: string, max = 300): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+}
+
+/**
+ * Every registered OAuth error code is a lowercase word with underscores (RFC 6749 §5.2 and the IANA
+ * "OAuth Extensions Error" registry). Only such a code becomes the step's code, so a server cannot
+ * name the engine's own outcomes (INTERNAL, CANCELLED); anything else is OAUTH_ERROR, quoted.
+ */
+const OAUTH_ERROR_CODE = /^[a-z][a-z0-9_]*$/;
+
 export function oauthFailure(error: OAuthError, status: number | string, detail?: unknown): FlowError {
   const description = error.error_description ? `: ${error.error_description}` : '';
+  const registered = OAUTH_ERROR_CODE.test(error.error);
   return new FlowError(
-    error.error,
-    `The server answered ${error.error}${description} (${status}).`,
+    registered ? error.error : 'OAUTH_ERROR',
+    `The server answered ${registered ? error.error : quote(error.error)}${description} (${status}).`,
     OAUTH_HINTS[error.error] ?? 'See the error description and the application\'s configuration.',
     { detail: detail ?? error },
   );
 }
 
-/** A PingOne platform error turned into words, with the specific advice its detail codes call for. */
-export function platformFailure(error: PlatformError, status: number): FlowError {
-  const detail = error.details?.[0];
-  const inner = detail?.innerError ?? {};
+/** Codes the engine gives its own outcomes; a server's error never takes them (see `platformCode`). */
+const ENGINE_CODES = new Set(['INTERNAL', 'CANCELLED']);
+
+/** A platform code (UPPER_SNAKE, PINGONE.md §6) as the step's code, or PLATFORM_ERROR when it is not one. */
+function platformCode(code: unknown): string {
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) && !ENGINE_CODES.has(code) ? code : 'PLATFORM_ERROR';
+}
+
+/**
+ * A PingOne platform error turned into words, with the specific advice its detail codes call for.
+ * `what` names what was asked for: a NOT_FOUND is about that, whatever the endpoint.
+ */
+export function platformFailure(error: PlatformError, status: number, what: string): FlowError {
+  const first: unknown = error.details?.[0];
+  const detail = isObject(first) ? (first as NonNullable<PlatformError['details']>[number]) : undefined;
+  const inner = isObject(detail?.innerError) ? detail.innerError : {};
   switch (detail?.code ?? error.code) {
     case 'INVALID_CREDENTIALS': {
       const remaining = typeof inner.remainingAttempts === 'number' ? ` ${inner.remainingAttempts} attempts remain before the account locks.` : '';
@@ -109,7 +164,12 @@ export function platformFailure(error: PlatformError, status: number): FlowError
       );
     }
     case 'NOT_FOUND':
-      return new FlowError('FLOW_NOT_FOUND', `The flow was not found (${status}): flows expire 15 minutes after the last interaction.`, 'Start a new run; check the environment ID if this happens at once.', { detail: error });
+      return new FlowError(
+        'NOT_FOUND',
+        `${sentence(what)} was not found (${status}).`,
+        'Check the environment ID and the region or auth path: the server has nothing at this URL.',
+        { detail: error },
+      );
     case 'INVALID_TOKEN':
       return new FlowError('INVALID_TOKEN', `The server rejected the token or session (${status}): ${error.message ?? ''}`.trim(), 'Run the flow again; check that the ST cookie reaches the flows API.', { detail: error });
     default: {
@@ -121,7 +181,7 @@ export function platformFailure(error: PlatformError, status: number): FlowError
           : status === 406
             ? 'Send Accept: */* (or no Accept header) to the flows API.'
             : 'Check the request against the flow\'s _links and the PingOne API docs for this action.';
-      return new FlowError(detail?.code ?? error.code, `${message}${target} (${error.code}, ${status}).`, hint, { detail: error });
+      return new FlowError(platformCode(detail?.code ?? error.code), `${message}${target} (${error.code}, ${status}).`, hint, { detail: error });
     }
   }
 }
@@ -130,7 +190,7 @@ export function platformFailure(error: PlatformError, status: number): FlowError
 export function failureFrom(response: RecordedResponse, what: string): FlowError {
   const json = response.json;
   if (isOAuthError(json)) return oauthFailure(json, response.status);
-  if (isPlatformError(json)) return platformFailure(json, response.status);
+  if (isPlatformError(json)) return platformFailure(json, response.status, what);
   try {
     expectJsonObject(response, what);
   } catch (error) {

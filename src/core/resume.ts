@@ -5,11 +5,11 @@
  * against the one this run sent (RFC 6749 §10.12).
  */
 import { FlowError } from './errors';
+import { flowFailure } from './flow';
 import type { HttpRequest } from './http';
-import { headerValue } from './http';
 import type { Check, Exchange } from './model';
 import type { Endpoints } from './profile';
-import { failureFrom, isObject, oauthFailure, responseOf } from './responses';
+import { isObject, locationOf, oauthFailure, quote, responseOf } from './responses';
 
 export function buildResumeRequest(endpoints: Endpoints, flowId: string): HttpRequest {
   return { method: 'GET', url: `${endpoints.resume}?${new URLSearchParams({ flowId })}` };
@@ -26,21 +26,21 @@ export interface ResumeResult {
 export function readResumeResponse(exchange: Exchange, expected: { state: string; redirectUri?: string; issuer?: string }): ResumeResult {
   const response = responseOf(exchange);
   let params: URLSearchParams;
-  let location: string | undefined;
+  let redirect: { location: string; url: URL } | undefined;
   if (response.status >= 300 && response.status < 400) {
-    location = headerValue(response.headers, 'location');
-    if (!location) {
-      throw new FlowError('NO_LOCATION', `Resume answered ${response.status} without a Location header.`, 'Check the server; the authorization response travels in the Location.');
-    }
-    const url = new URL(location, exchange.request.url);
+    redirect = locationOf(exchange, 'the resume response');
+    const { url } = redirect;
     params = url.hash.length > 1 ? new URLSearchParams(url.hash.slice(1)) : url.searchParams;
   } else if (response.status === 200 && isObject(response.json) && isObject(response.json.authorizeResponse)) {
     params = new URLSearchParams(
       Object.entries(response.json.authorizeResponse).filter((e): e is [string, string] => typeof e[1] === 'string'),
     );
   } else {
-    throw failureFrom(response, 'the resume response');
+    throw flowFailure(response, 'the resume response');
   }
+  const location = redirect?.location;
+  // Named as received in messages: a hostile Location (javascript:, data:) must read as what it is.
+  const where = location === undefined ? '' : ` (redirect to ${quote(location)})`;
 
   const state = params.get('state') ?? undefined;
   const error = params.get('error');
@@ -50,12 +50,16 @@ export function readResumeResponse(exchange: Exchange, expected: { state: string
       state,
     });
   }
+  const code = params.get('code');
+  if (!code) {
+    throw new FlowError('NO_CODE', `The authorization response${where} carries neither a code nor an error.`, 'Check that response_type=code was sent and the flow completed.', { detail: { location } });
+  }
   const checks: Check[] = [];
   if (state === expected.state) checks.push({ name: 'State', status: 'passed', detail: 'state matches the one sent on authorize' });
   else {
     throw new FlowError(
       'STATE_MISMATCH',
-      `The state in the authorization response (${state === undefined ? 'missing' : JSON.stringify(state)}) is not the one this run sent (${expected.state}).`,
+      `The state in the authorization response${where} (${state === undefined ? 'missing' : quote(state)}) is not the one this run sent (${expected.state}).`,
       'The response may belong to another request (or be forged); do not use its code. Start a new run.',
       { detail: { location, state } },
     );
@@ -66,25 +70,31 @@ export function readResumeResponse(exchange: Exchange, expected: { state: string
     if (iss !== expected.issuer) {
       throw new FlowError(
         'ISSUER_MISMATCH',
-        `The authorization response comes from issuer ${iss}, not ${expected.issuer}.`,
+        `The authorization response comes from issuer ${quote(iss)}, not ${expected.issuer}.`,
         'Do not use its code: another authorization server answered (a mix-up attack or a misconfigured environment).',
         { detail: { location, iss } },
       );
     }
     checks.push({ name: 'Issuer', status: 'passed', detail: `iss is ${iss} (RFC 9207)` });
   }
-  if (location && expected.redirectUri) {
-    const target = new URL(location, exchange.request.url);
-    const sameTarget = `${target.origin}${target.pathname}` === expected.redirectUri.replace(/[?#].*$/, '');
-    checks.push(
-      sameTarget
-        ? { name: 'Redirect URI', status: 'passed', detail: `redirects to ${expected.redirectUri}` }
-        : { name: 'Redirect URI', status: 'failed', detail: `redirects to ${target.origin}${target.pathname}, not ${expected.redirectUri}` },
-    );
-  }
-  const code = params.get('code');
-  if (!code) {
-    throw new FlowError('NO_CODE', 'The authorization response carries neither a code nor an error.', 'Check that response_type=code was sent and the flow completed.', { detail: { location } });
-  }
+  if (redirect && expected.redirectUri) checks.push(redirectCheck(redirect, expected.redirectUri));
   return { code, state, location, checks };
+}
+
+/**
+ * Whether the redirect goes to the registered redirect URI (RFC 6749 §3.1.2), compared as URLs without
+ * their query and fragment, and named as received when it does not.
+ */
+function redirectCheck({ location, url }: { location: string; url: URL }, redirectUri: string): Check {
+  const target = withoutQuery(url);
+  const registered = URL.parse(redirectUri);
+  if (registered && withoutQuery(registered) === target) return { name: 'Redirect URI', status: 'passed', detail: `redirects to ${redirectUri}` };
+  return { name: 'Redirect URI', status: 'failed', detail: `redirects to ${quote(location.replace(/[?#].*$/s, ''))}, not ${redirectUri}` };
+}
+
+function withoutQuery(url: URL): string {
+  const copy = new URL(url);
+  copy.search = '';
+  copy.hash = '';
+  return copy.href;
 }

@@ -10,11 +10,12 @@ import { buildAuthorizeRequest, readAuthorizeResponse } from './authorize';
 import { clientAuthentication } from './clientAuth';
 import { CookieJar } from './cookies';
 import { errorMessage, FlowError, toStepError } from './errors';
-import { buildFlowActionRequest, buildFlowStatusRequest, offeredActions, readFlowResponse } from './flow';
+import { buildFlowActionRequest, buildFlowStatusRequest, flowDevices, flowFacts, offeredActions, readFlowResponse } from './flow';
 import type { Flow, FlowAction } from './flow';
 import type { HttpRequest } from './http';
 import { Transport } from './http';
 import { buildJwksRequest, readJwksResponse } from './jwks';
+import { plainHttpWarnings } from './origin';
 import { decodeToken, tryDecode, verifyToken } from './jwt';
 import type { DecodedToken, Run, RunEvent, SecretMark, Step, StepKind } from './model';
 import { createPkce, randomValue } from './pkce';
@@ -224,7 +225,7 @@ class RunContext {
       action = 'user.lookup';
       body = { username };
     } else if (has('device.select') && flow.status === 'DEVICE_SELECTION_REQUIRED') {
-      const devices = (flow._embedded?.devices ?? []).map((d) => ({ id: d.id, label: [d.type, d.nickname ?? d.email ?? d.phone].filter(Boolean).join(' ') || d.id }));
+      const devices = flowDevices(flow);
       action = 'device.select';
       body = { device: { id: (await this.ask({ kind: 'device', devices })).deviceId } };
     } else if (has('otp.check')) {
@@ -306,7 +307,7 @@ class RunContext {
       facts: {},
       checks: [],
       tokens: [],
-      warnings: this.options.profile.insecureTls ? ['TLS certificate verification is off for this environment.'] : [],
+      warnings: [...(this.options.profile.insecureTls ? ['TLS certificate verification is off for this environment.'] : []), ...plainHttpWarnings(this.#endpoints)],
     };
     this.run.steps.push(step);
     this.emit({ type: 'step/started', runId: this.run.id, step });
@@ -331,13 +332,7 @@ class RunContext {
 }
 
 function describeFlow(step: Step, flow: Flow): void {
-  step.facts.flowId = flow.id;
-  step.facts.flow_status = flow.status;
-  const actions = offeredActions(flow);
-  if (actions.length) step.facts.next_actions = actions.join(', ');
-  const user = flow._embedded?.user;
-  if (user?.username) step.facts.user = user.username;
-  if (flow.session?.id) step.facts.session = flow.session.id;
+  Object.assign(step.facts, flowFacts(flow));
 }
 
 function tokenMarks(tokens: { access_token: string; id_token?: string; refresh_token?: string }): SecretMark[] {

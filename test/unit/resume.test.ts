@@ -38,4 +38,31 @@ describe('resume response', () => {
     const elsewhere = readResumeResponse(redirect('https://other.example/cb?code=c1&state=s1'), expected);
     assert.ok(elsewhere.checks.some((c) => c.name === 'Redirect URI' && c.status === 'failed'));
   });
+
+  for (const location of ['http://[::1', '//%%']) {
+    it(`an unparsable Location (${location}) is INVALID_LOCATION quoting it`, () => {
+      assert.throws(
+        () => readResumeResponse(redirect(location), expected),
+        (e: unknown) => e instanceof FlowError && e.code === 'INVALID_LOCATION' && e.message.includes(JSON.stringify(location)),
+      );
+    });
+  }
+
+  it('a hostile Location is quoted as received, not normalised', () => {
+    for (const location of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>']) {
+      assert.throws(
+        () => readResumeResponse(redirect(location), expected),
+        (e: unknown) => e instanceof FlowError && e.code === 'NO_CODE' && e.message.includes(JSON.stringify(location)),
+      );
+    }
+  });
+
+  it('names the redirect target as received when it is not the redirect URI', () => {
+    const location = 'com.example.app:/callback?code=c1&state=s1';
+    const check = readResumeResponse(redirect(location), expected).checks.find((c) => c.name === 'Redirect URI');
+    assert.equal(check?.status, 'failed');
+    assert.match(check?.detail ?? '', /"com\.example\.app:\/callback"/);
+    const native = readResumeResponse(redirect(location), { ...expected, redirectUri: 'com.example.app:/callback' });
+    assert.equal(native.checks.find((c) => c.name === 'Redirect URI')?.status, 'passed');
+  });
 });
