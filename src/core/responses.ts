@@ -166,7 +166,7 @@ export function platformFailure(error: PlatformError, status: number, what: stri
     case 'NOT_FOUND':
       return new FlowError(
         'NOT_FOUND',
-        `${sentence(what)} was not found (${status}).`,
+        `${sentence(what)} failed: the server has nothing at this URL (${status}, NOT_FOUND).`,
         'Check the environment ID and the region or auth path: the server has nothing at this URL.',
         { detail: error },
       );
@@ -196,5 +196,5 @@ export function failureFrom(response: RecordedResponse, what: string): FlowError
   } catch (error) {
     return error as FlowError;
   }
-  return new FlowError('HTTP_ERROR', `${what} failed with status ${response.status} ${response.statusText}.`, 'See the response body for details.', { detail: json });
+  return new FlowError('HTTP_ERROR', `${sentence(what)} failed with status ${`${response.status} ${response.statusText}`.trim()}.`, 'See the response body for details.', { detail: json });
 }
