@@ -77,8 +77,10 @@ export function quote(value: string, marks: SecretMark[]): string {
   for (const mark of marks) {
     pieces = pieces.flatMap((piece) => {
       if (typeof piece !== 'string' || !piece.includes(mark.value)) return [piece];
-      const parts = piece.split(mark.value);
-      return parts.flatMap((part, i) => (i === 0 ? [part] : [mark, part]));
+      // Whole code points only (the `u` flag): a secret that is half a surrogate pair must not split
+      // the character, whose UTF-8 bytes hold no trace of that half.
+      const pattern = new RegExp(mark.value.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&'), 'u');
+      return piece.split(pattern).flatMap((part, i) => (i === 0 ? [part] : [mark, part]));
     });
   }
   return pieces

@@ -4,9 +4,11 @@
  * line structure all come from bash itself. Many commands run in one bash process, because starting
  * bash once per command is too slow for fuzzing.
  *
- * Each command is given to `eval` from a variable, so a command that does not parse fails alone
- * instead of swallowing the commands after it. Its variables are set with `printf -v` from hex, which
- * carries any byte but NUL and owes nothing to the quoting under test, and unset after it.
+ * Commands go into the script as printed, as a person would paste them. A command whose quoting is
+ * broken swallows the ones after it, so its own result is the first to go wrong. Text that escapes its
+ * quotes runs in a restricted bash (no output redirection, no `cd`) with an empty PATH: only builtins.
+ * Each command's variables are set with `printf -v` from hex, which carries any byte but NUL and owes
+ * nothing to the quoting under test, and unset after it.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,28 +34,32 @@ const hex = (text: string) => [...Buffer.from(text, 'utf8')].map((byte) => `\\x$
 // Records are NUL-terminated: `C` opens a command, `I n arg…` is one curl call with n arguments.
 const PRELUDE = `curl() { printf 'I\\0%d\\0' "$#"; printf '%s\\0' "$@"; }\n`;
 
+let bash: string | undefined;
+const bashPath = () => (bash ??= spawnSync('bash', ['-c', 'printf %s "$BASH"'], { encoding: 'utf8' }).stdout);
+
+/** One result per command, in order; fewer when a broken command swallowed the ones after it. */
 export function runInBash(cases: readonly ShellCase[]): ShellResult[] {
   const script = [PRELUDE];
   for (const { command, variables = {} } of cases) {
     const names = Object.keys(variables);
     script.push(`printf 'C\\0'\n`);
     for (const name of names) script.push(`printf -v ${name} '${hex(variables[name])}'\n`);
-    script.push(`printf -v command_under_test '${hex(command)}'\neval "$command_under_test"\n`);
+    script.push(`${command}\n`);
     if (names.length) script.push(`unset ${names.join(' ')}\n`);
   }
   const dir = mkdtempSync(join(tmpdir(), 'curl-argv-'));
   try {
     const file = join(dir, 'script.sh');
     writeFileSync(file, script.join(''));
-    const shell = spawnSync('bash', [file], { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30, encoding: 'utf8' });
+    const shell = spawnSync(bashPath(), ['-r', file], { cwd: dir, env: { PATH: dir }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30, encoding: 'utf8' });
     if (shell.error) throw shell.error;
-    return parse(shell.stdout, cases.length);
+    return parse(shell.stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function parse(stdout: string, count: number): ShellResult[] {
+function parse(stdout: string): ShellResult[] {
   const fields = stdout.split('\0');
   const results: ShellResult[] = [];
   let i = 0;
@@ -67,7 +73,6 @@ function parse(stdout: string, count: number): ShellResult[] {
     } else if (results.length) results[results.length - 1].stray += field;
     else if (field) throw new Error(`bash wrote before the first command: ${JSON.stringify(field)}`);
   }
-  if (results.length !== count) throw new Error(`bash ran ${results.length} of ${count} commands`);
   return results;
 }
 

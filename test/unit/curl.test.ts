@@ -127,6 +127,13 @@ describe('toCurl', () => {
     });
   });
 
+  it('never splits a character: a secret that is half a surrogate pair is not found inside the pair', () => {
+    // U+5BA40 is \uD92E\uDE40; its UTF-8 bytes (what is sent) hold nothing of a lone \uDE40.
+    const req = request({ url: 'https://h/x?\u{5BA40}&\uDE40', secrets: [{ variable: 'HALF', value: '\uDE40' }] });
+    const [result] = runInBash([{ command: toCurl(req), variables: variablesOf(req.secrets) }]);
+    assert.deepEqual(result.calls, [expectedArgv(req)]);
+  });
+
   it('refuses a NUL byte, which no shell argument can carry', () => {
     for (const fields of [{ body: 'a\0b' }, { headers: [['x-a', 'a\0b']] as [string, string][] }, { url: 'https://h/\0' }]) {
       for (const includeSecrets of [true, false]) {
