@@ -2,7 +2,13 @@
  * An environment profile: everything needed to run a flow against one PingOne (or PingOne-compatible)
  * environment, minus the secrets. Secrets travel separately as {@link Secrets} so a profile can be
  * written to settings, a workspace file or a log without leaking anything.
+ *
+ * {@link profileSchema} is the one description of a profile: globalState, the workspace file, the CLI's
+ * `--profile` and the Add/Edit form all go through it, the {@link Profile} type is derived from it, and
+ * the editor schema media/auth-flows.schema.json is generated from it. It is written with `zod/mini`,
+ * whose functions bundle only what is used: the extension loads it as soon as it lists environments.
  */
+import * as z from 'zod/mini';
 
 /** PingOne regions and their auth hosts (PingOne API docs, "Regions"). */
 export const REGIONS = {
@@ -39,36 +45,200 @@ export type RequestObjectAlg = (typeof REQUEST_OBJECT_ALGS)[number];
 export const ASSERTION_ALGS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'PS256'] as const;
 export type AssertionAlg = (typeof ASSERTION_ALGS)[number];
 
-export interface Profile {
-  /** Stable identifier (used to key secrets). */
-  id: string;
-  /** Human name shown in lists. */
-  name: string;
-  /** A PingOne region, or `custom` with {@link Profile.authPath} set. */
-  region: Region | 'custom';
-  /** Base URL for `custom` (a trailing `/v1` is accepted and stripped). Ignored for known regions. */
-  authPath?: string;
-  envId: string;
-  clientId: string;
-  redirectUri: string;
-  scopes: string[];
-  clientAuthMethod: ClientAuthMethod;
-  /** Algorithm for client_secret_jwt / private_key_jwt assertions; defaults HS256 / RS256. */
-  assertionAlg?: AssertionAlg;
-  authorizeMethod: AuthorizeMethod;
-  responseMode: ResponseMode;
-  /** PKCE S256 on the authorize request and code_verifier at the token endpoint. */
-  pkce: boolean;
-  /** Send the authorize parameters as a signed request object (`request=`). */
-  requestObject?: { alg: RequestObjectAlg };
-  prompt?: 'none' | 'login' | 'consent';
-  loginHint?: string;
-  acrValues?: string;
-  maxAge?: number;
-  /** Call /as/userinfo after the token step (default true). */
-  userinfo?: boolean;
-  /** Skip TLS certificate verification. Shown as a warning on every step. */
-  insecureTls?: boolean;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NOT_BLANK = /\S/;
+const HTTP = /^https?$/;
+
+const quote = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+
+/** How a value of the wrong type reads in a message: `the number 42`, `the string "false"`, `a list`. */
+function shown(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  switch (typeof value) {
+    case 'string':
+      return `the string ${quote(value)}`;
+    case 'number':
+      return `the number ${value}`;
+    case 'boolean':
+      return String(value);
+    case 'object':
+      return 'an object';
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
+const jsonType = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
+
+/**
+ * The messages of one field: a value of another JSON type reads "expected …, got …" so the person sees
+ * what was read (a quoted "false" is a string, not a boolean); a missing value, or one of the right type
+ * that breaks the rule, gets the field's own sentence.
+ */
+function says(rule: string | ((input: unknown) => string), type?: { is: 'string' | 'boolean' | 'number' | 'object'; expected: string }) {
+  return {
+    error: (issue: { input?: unknown }) => {
+      if (type && issue.input !== undefined && jsonType(issue.input) !== type.is) return `expected ${type.expected}, got ${shown(issue.input)}.`;
+      return typeof rule === 'string' ? rule : rule(issue.input);
+    },
+  };
+}
+
+const text = (rule: string) => says(rule, { is: 'string', expected: 'a string' });
+const flag = (name: string) => says(`${name} is true or false.`, { is: 'boolean', expected: 'true or false' });
+
+const REGION_NAMES = [...(Object.keys(REGIONS) as Region[]), 'custom'] as const;
+const AUTH_PATH_RULE = 'The auth path must be an http(s) URL, such as https://auth.pingone.com.';
+const ENV_ID_UUID_RULE = 'A PingOne environment ID is a UUID, such as 8f4e0d3c-1b2a-4c5d-9e8f-0a1b2c3d4e5f.';
+const REDIRECT_RULE = 'The redirect URI must be an absolute URL registered on the application.';
+const SCOPES_RULE = 'Scopes are a list of words without spaces, such as ["openid", "profile"].';
+const REQUEST_OBJECT_ALG_RULE = `The request object algorithm must be one of ${REQUEST_OBJECT_ALGS.join(', ')}.`;
+
+const splitScopes = (scopes: string | string[]) => (typeof scopes === 'string' ? scopes.split(/\s+/).filter(Boolean) : scopes);
+
+/** The fields of a profile, each with its type, range, default, messages and the editor's description. */
+const fields = {
+  id: z.string(text('A profile needs an id.')).check(
+    z.regex(NOT_BLANK, 'A profile needs an id.'),
+    z.describe('Stable identifier; secrets are stored per id. Ids starting with "sandbox" belong to the built-in sandbox.'),
+  ),
+  name: z.string(text('Give the environment a name.')).check(z.regex(NOT_BLANK, 'Give the environment a name.'), z.describe('Name shown in the Environments view.')),
+  region: z
+    .enum(
+      REGION_NAMES,
+      says((input) => (input === undefined ? 'Pick a region, or "custom" with an auth path.' : `Unknown region ${typeof input === 'string' ? quote(input) : `(${shown(input)})`}. Known: ${REGION_NAMES.join(', ')}.`)),
+    )
+    .check(z.describe('PingOne region (NA auth.pingone.com, EU, CA, AU auth.pingone.com.au, SG, AP auth.pingone.asia), or "custom" with authPath.')),
+  authPath: z.optional(
+    z.pipe(
+      z.url({ protocol: HTTP, ...says(AUTH_PATH_RULE, { is: 'string', expected: 'an http(s) URL' }) }).check(
+        z.describe('Base URL for region "custom", before /{envId}/as, such as https://auth.example.com (a trailing /v1 is stripped). Ignored for the PingOne regions.'),
+      ),
+      z.transform(normalizeAuthPath),
+    ),
+  ),
+  // PingOne environment IDs are UUIDs (checked below, with the region); a custom server may use any path-safe id.
+  envId: z.string(text('The environment ID is required.')).check(
+    z.minLength(1, 'The environment ID is required.'),
+    z.regex(/^[^/?#\s]*$/, 'The environment ID cannot contain "/", "?", "#" or spaces.'),
+    z.describe('The environment ID: a UUID for PingOne (Settings → Environment Properties).'),
+  ),
+  clientId: z.string(text('The client (application) ID is required.')).check(
+    z.regex(NOT_BLANK, 'The client (application) ID is required.'),
+    z.describe("The application's client ID (Applications → Overview)."),
+  ),
+  // Empty only with pi.flow, where PingOne makes redirect_uri optional (checked below).
+  redirectUri: z._default(
+    z
+      .union([z.url({ protocol: HTTP, error: REDIRECT_RULE }), z.literal('', REDIRECT_RULE)], says(REDIRECT_RULE, { is: 'string', expected: 'an absolute http(s) URL' }))
+      .check(z.describe('Redirect URI registered on the application; may be empty with responseMode "pi.flow".')),
+    '',
+  ),
+  scopes: z.pipe(
+    z._default(
+      z
+        .union([z.array(z.string(says(SCOPES_RULE)).check(z.regex(/^\S+$/, SCOPES_RULE))), z.string()], says(SCOPES_RULE))
+        .check(z.describe('Scopes to request: a list, or one space-separated string.')),
+      ['openid'],
+    ),
+    z.transform(splitScopes),
+  ),
+  clientAuthMethod: z
+    .enum(CLIENT_AUTH_METHODS, says(`Client authentication must be one of ${CLIENT_AUTH_METHODS.join(', ')}.`))
+    .check(z.describe('How the client authenticates at the token endpoint. The secret or key comes from the secret store, a flag or an environment variable, never from this file.')),
+  assertionAlg: z.optional(
+    z
+      .enum(ASSERTION_ALGS, says(`Assertion algorithm must be one of ${ASSERTION_ALGS.join(', ')}.`))
+      .check(z.describe('Algorithm of the client_secret_jwt (HS…, default HS256) or private_key_jwt (RS…, ES256, PS256; default RS256) assertion.')),
+  ),
+  authorizeMethod: z._default(
+    z.enum(AUTHORIZE_METHODS, says('The authorize method is GET or POST.')).check(z.describe('GET sends the authorize parameters in the query string, POST as a form.')),
+    'GET',
+  ),
+  responseMode: z._default(
+    z
+      .enum(RESPONSE_MODES, says('The response mode is "redirect" or "pi.flow".'))
+      .check(z.describe('"redirect": a 302 to the sign-on page; "pi.flow": the flow as JSON.')),
+    'redirect',
+  ),
+  pkce: z._default(z.boolean(flag('pkce')).check(z.describe('Send an S256 code challenge, and the verifier at the token endpoint.')), true),
+  requestObject: z.optional(
+    z
+      .strictObject(
+        { alg: z.enum(REQUEST_OBJECT_ALGS, says(REQUEST_OBJECT_ALG_RULE)) },
+        says('The request object has one field, alg, such as {"alg": "RS256"}.', { is: 'object', expected: 'an object such as {"alg": "RS256"}' }),
+      )
+      .check(z.describe('Send the authorize parameters as a signed request object (request=): HS… with the client secret, RS… with the private key.')),
+  ),
+  prompt: z.optional(z.enum(['none', 'login', 'consent'], says('prompt is none, login or consent.')).check(z.describe('Sent to authorize as prompt.'))),
+  loginHint: z.optional(z.string(text('')).check(z.describe('Sent to authorize as login_hint.'))),
+  acrValues: z.optional(z.string(text('')).check(z.describe('Sent to authorize as acr_values: the sign-on policy to use.'))),
+  maxAge: z.optional(
+    z
+      .int(says('max_age is a whole number of seconds.', { is: 'number', expected: 'a whole number of seconds' }))
+      .check(z.minimum(0, 'max_age is a whole number of seconds, 0 or more.'), z.describe('Sent to authorize as max_age, in seconds.')),
+  ),
+  // Optional rather than defaulted, so a profile written without them stays as written; the run reads a
+  // missing userinfo as true and a missing insecureTls as false, which the editor shows as their defaults.
+  userinfo: z.optional(z.boolean(flag('userinfo')).check(z.meta({ description: 'false skips the userinfo call.', default: true }))),
+  insecureTls: z.optional(
+    z.boolean(flag('insecureTls')).check(
+      z.meta({
+        description: 'Skip TLS certificate verification. Refused unless the setting authFlow.allowInsecureTls is on (or the CLI gets --insecure); every step then warns.',
+        default: false,
+      }),
+    ),
+  ),
+};
+
+type Fields = { [K in keyof typeof fields]: z.output<(typeof fields)[K]> };
+
+/**
+ * Rules that tie one field to another. They run even when other fields failed, so one pass names every
+ * bad field; that is why they read the raw values defensively.
+ */
+function crossFieldRules(value: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+  const profile = value as Partial<Record<keyof Fields, unknown>>;
+  const add = (field: keyof Fields, message: string) => ctx.addIssue({ code: 'custom', path: [field], message, input: profile[field] });
+  if (profile.region === 'custom' && profile.authPath === undefined) add('authPath', AUTH_PATH_RULE);
+  if (profile.region !== 'custom' && typeof profile.envId === 'string' && !UUID.test(profile.envId)) add('envId', ENV_ID_UUID_RULE);
+  if (profile.redirectUri === '' && profile.responseMode !== 'pi.flow') add('redirectUri', REDIRECT_RULE);
+  // RFC 7523 §2.2 with OIDC Core §9: client_secret_jwt is an HMAC over the secret, private_key_jwt a signature with the key.
+  if (typeof profile.assertionAlg === 'string') {
+    if (profile.clientAuthMethod === 'client_secret_jwt' && !profile.assertionAlg.startsWith('HS')) {
+      add('assertionAlg', 'client_secret_jwt signs with the client secret: the assertion algorithm is HS256, HS384 or HS512.');
+    }
+    if (profile.clientAuthMethod === 'private_key_jwt' && profile.assertionAlg.startsWith('HS')) {
+      add('assertionAlg', 'private_key_jwt signs with the private key: the assertion algorithm is RS256, RS384, RS512, ES256 or PS256.');
+    }
+  }
+}
+
+/** A profile as JSON: unknown fields are refused, so a misspelt one is reported instead of ignored. */
+export const profileSchema = z
+  .strictObject(
+    fields,
+    says(
+      (input) => {
+        const unknown = Object.keys(input as object).filter((key) => !Object.hasOwn(fields, key)).map(quote);
+        return unknown.length === 1
+          ? `${unknown[0]} is not a profile field; check its spelling.`
+          : `${unknown.join(', ')} are not profile fields; check their spelling.`;
+      },
+      { is: 'object', expected: 'an object' },
+    ),
+  )
+  .check(z.superRefine(crossFieldRules, { when: () => true }));
+
+/** A valid profile, as {@link parseProfile} returns it (defaults filled in, scopes a list, authPath normalised). */
+export type Profile = z.output<typeof profileSchema>;
+
+export interface ProfileProblem {
+  /** The field at fault; `profile` for the profile as a whole (not an object, an unknown field). */
+  field: keyof Profile | 'secrets' | 'profile';
+  message: string;
 }
 
 /**
@@ -81,13 +251,6 @@ export interface Secrets {
   username?: string;
   password?: string;
 }
-
-export interface ProfileProblem {
-  field: keyof Profile | 'secrets';
-  message: string;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Normalises an authPath: no trailing slash, no trailing `/v1` (some docs write it; real URLs have none). */
 export function normalizeAuthPath(authPath: string): string {
@@ -135,69 +298,6 @@ export function endpointsOf(profile: Pick<Profile, 'region' | 'authPath' | 'envI
   };
 }
 
-function isHttpUrl(value: string | undefined): boolean {
-  if (!value) return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Every problem with a profile, as messages a form can show next to the field. An empty list means the
- * profile can run (given the secrets its client-auth method needs; see {@link secretProblems}).
- */
-export function validateProfile(profile: Partial<Profile>): ProfileProblem[] {
-  const problems: ProfileProblem[] = [];
-  const add = (field: ProfileProblem['field'], message: string) => problems.push({ field, message });
-
-  if (!profile.id?.trim()) add('id', 'A profile needs an id.');
-  if (!profile.name?.trim()) add('name', 'Give the environment a name.');
-  if (profile.region === undefined) add('region', 'Pick a region, or "custom" with an auth path.');
-  else if (profile.region === 'custom') {
-    if (!isHttpUrl(profile.authPath)) add('authPath', 'The auth path must be an http(s) URL, such as https://auth.pingone.com.');
-  } else if (!(profile.region in REGIONS)) {
-    add('region', `Unknown region "${profile.region}". Known: ${Object.keys(REGIONS).join(', ')}, custom.`);
-  }
-  // PingOne environment IDs are UUIDs; a custom server may use any path-safe id.
-  if (!profile.envId?.trim()) add('envId', 'The environment ID is required.');
-  else if (profile.region !== 'custom' && !UUID.test(profile.envId)) {
-    add('envId', 'A PingOne environment ID is a UUID, such as 8f4e0d3c-1b2a-4c5d-9e8f-0a1b2c3d4e5f.');
-  } else if (/[\/?#\s]/.test(profile.envId)) add('envId', 'The environment ID cannot contain "/", "?", "#" or spaces.');
-  if (!profile.clientId?.trim()) add('clientId', 'The client (application) ID is required.');
-  if (!isHttpUrl(profile.redirectUri) && !(profile.responseMode === 'pi.flow' && !profile.redirectUri)) {
-    add('redirectUri', 'The redirect URI must be an absolute URL registered on the application.');
-  }
-  if (!Array.isArray(profile.scopes) || profile.scopes.some((s) => !s || /\s/.test(s))) {
-    add('scopes', 'Scopes are a list of words without spaces, such as ["openid", "profile"].');
-  }
-  if (!CLIENT_AUTH_METHODS.includes(profile.clientAuthMethod as ClientAuthMethod)) {
-    add('clientAuthMethod', `Client authentication must be one of ${CLIENT_AUTH_METHODS.join(', ')}.`);
-  }
-  if (profile.assertionAlg !== undefined && !ASSERTION_ALGS.includes(profile.assertionAlg)) {
-    add('assertionAlg', `Assertion algorithm must be one of ${ASSERTION_ALGS.join(', ')}.`);
-  }
-  if (!AUTHORIZE_METHODS.includes(profile.authorizeMethod as AuthorizeMethod)) {
-    add('authorizeMethod', 'The authorize method is GET or POST.');
-  }
-  if (!RESPONSE_MODES.includes(profile.responseMode as ResponseMode)) {
-    add('responseMode', 'The response mode is "redirect" or "pi.flow".');
-  }
-  if (typeof profile.pkce !== 'boolean') add('pkce', 'pkce is true or false.');
-  if (profile.requestObject && !REQUEST_OBJECT_ALGS.includes(profile.requestObject.alg)) {
-    add('requestObject', `The request object algorithm must be one of ${REQUEST_OBJECT_ALGS.join(', ')}.`);
-  }
-  if (profile.prompt !== undefined && !['none', 'login', 'consent'].includes(profile.prompt)) {
-    add('prompt', 'prompt is none, login or consent.');
-  }
-  if (profile.maxAge !== undefined && (!Number.isInteger(profile.maxAge) || profile.maxAge < 0)) {
-    add('maxAge', 'max_age is a whole number of seconds.');
-  }
-  return problems;
-}
-
 /** What the profile's client authentication and request object need from {@link Secrets}. */
 export function secretProblems(profile: Profile, secrets: Secrets): ProfileProblem[] {
   const problems: ProfileProblem[] = [];
@@ -216,29 +316,53 @@ export function secretProblems(profile: Profile, secrets: Secrets): ProfileProbl
   return problems;
 }
 
+/** Fields that would put a secret into a file; refused with their own message before anything else. */
+const SECRET_FIELDS = ['clientSecret', 'client_secret', 'password', 'privateKey'];
+
+/** The profile, or every problem with it (one per field, in field order). */
+function check(value: unknown): { profile: Profile; problems?: undefined } | { problems: ProfileProblem[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { problems: [{ field: 'profile', message: `A profile is a JSON object, not ${shown(value)}.` }] };
+  }
+  const secret = SECRET_FIELDS.find((field) => Object.hasOwn(value, field));
+  if (secret) {
+    return { problems: [{ field: 'secrets', message: `Profiles never hold secrets: remove "${secret}" and pass it through a flag, an environment variable or the secret store.` }] };
+  }
+  const result = z.safeParse(profileSchema, value);
+  if (result.success) return { profile: result.data };
+  const problems: ProfileProblem[] = [];
+  for (const issue of result.error.issues) {
+    const key = issue.path[0];
+    const field = typeof key === 'string' && Object.hasOwn(fields, key) ? (key as keyof Profile) : 'profile';
+    if (field === 'profile' || !problems.some((problem) => problem.field === field)) problems.push({ field, message: issue.message });
+  }
+  return { problems };
+}
+
+/**
+ * Every problem with a profile, as messages a form can show next to the field. An empty list means the
+ * profile can run (given the secrets its client-auth method needs; see {@link secretProblems}).
+ */
+export function validateProfile(value: unknown): ProfileProblem[] {
+  return check(value).problems ?? [];
+}
+
 /** Parses and validates untrusted JSON (a profile file, globalState) into a profile, or throws the problems. */
 export function parseProfile(value: unknown): Profile {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ProfileError([{ field: 'id', message: 'A profile is a JSON object.' }]);
-  }
-  const candidate = { pkce: true, authorizeMethod: 'GET', responseMode: 'redirect', scopes: ['openid'], ...value } as Partial<Profile> & Record<string, unknown>;
-  for (const forbidden of ['clientSecret', 'client_secret', 'password', 'privateKey']) {
-    if (forbidden in candidate) {
-      throw new ProfileError([{ field: 'secrets', message: `Profiles never hold secrets: remove "${forbidden}" and pass it through a flag, an environment variable or the secret store.` }]);
-    }
-  }
-  const scopes: unknown = candidate.scopes;
-  if (typeof scopes === 'string') candidate.scopes = scopes.split(/\s+/).filter(Boolean);
-  if (candidate.region === 'custom' && candidate.authPath) candidate.authPath = normalizeAuthPath(candidate.authPath);
-  const problems = validateProfile(candidate);
-  if (problems.length) throw new ProfileError(problems);
-  return candidate as Profile;
+  const result = check(value);
+  if (result.problems) throw new ProfileError(result.problems);
+  return result.profile;
+}
+
+/** A problem as one line naming its field: `envId: expected a string, got the number 42.` */
+export function problemLine(problem: ProfileProblem): string {
+  return `${problem.field}: ${problem.message}`;
 }
 
 export class ProfileError extends Error {
   readonly problems: ProfileProblem[];
   constructor(problems: ProfileProblem[]) {
-    super(problems.map((p) => `${p.field}: ${p.message}`).join('\n'));
+    super(problems.map(problemLine).join('\n'));
     this.name = 'ProfileError';
     this.problems = problems;
   }

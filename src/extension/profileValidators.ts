@@ -1,8 +1,8 @@
 /**
  * Validation for the Add/Edit environment quick inputs. Each validator returns the message to show
- * under the input box, or undefined when the value is fine. Field rules come from `validateProfile`
- * so the form, the workspace file and the CLI agree; this module only picks the message for the field
- * being typed.
+ * under the input box, or undefined when the value is fine. Field rules come from the profile schema
+ * (`validateProfile`), so the form, the workspace file and the CLI agree; this module only picks the
+ * message for the field being typed, and adds what only a form asks (a name not taken, one scope).
  */
 import { validateProfile, type Profile } from '../core/profile';
 
@@ -19,9 +19,8 @@ export function parseScopes(text: string): string[] {
 }
 
 export function validateName(value: string, takenNames: readonly string[]): string | undefined {
-  if (!value.trim()) return 'Give the environment a name.';
   if (takenNames.includes(value.trim())) return `An environment named "${value.trim()}" already exists.`;
-  return undefined;
+  return problemFor({}, 'name', { name: value });
 }
 
 export function validateAuthPath(value: string, draft: Draft): string | undefined {

@@ -2,6 +2,7 @@ import {
   AUTHORIZE_METHODS,
   CLIENT_AUTH_METHODS,
   REGIONS,
+  RESPONSE_MODES,
   parseProfile,
   type ClientAuthMethod,
   type Profile,
@@ -97,7 +98,7 @@ function steps(takenNames: readonly string[]): Step[] {
     inputStep('Client ID of the application (Applications → Overview)', (d) => d.clientId ?? '', validateClientId, (d, v) => (d.clientId = v)),
     pickStep<ResponseMode>(
       'Response mode',
-      (['redirect', 'pi.flow'] as const).map((mode) => ({ label: mode, detail: RESPONSE_MODE_DETAILS[mode], value: mode })),
+      RESPONSE_MODES.map((mode) => ({ label: mode, detail: RESPONSE_MODE_DETAILS[mode], value: mode })),
       (d) => d.responseMode,
       (d, mode) => (d.responseMode = mode),
     ),

@@ -5,7 +5,8 @@
  * are normalised) and a profile holding a secret is refused.
  */
 import { randomUUID } from 'node:crypto';
-import { parseProfile, ProfileError, type Profile } from '../core/profile';
+import * as z from 'zod/mini';
+import { parseProfile, ProfileError, problemLine, profileSchema, type Profile } from '../core/profile';
 import { errorMessage } from '../core/errors';
 
 export type ProfileSource = 'user' | 'workspace';
@@ -40,7 +41,7 @@ function describe(entry: unknown, index: number): string {
 }
 
 function problemText(error: unknown): string {
-  if (error instanceof ProfileError) return error.problems.map((p) => p.message).join(' ');
+  if (error instanceof ProfileError) return error.problems.map(problemLine).join(' ');
   return errorMessage(error);
 }
 
@@ -103,6 +104,23 @@ export function stripJsonComments(text: string): string {
     } else out += char;
   }
   return out;
+}
+
+/**
+ * The JSON schema of `.vscode/auth-flows.json` that VS Code uses for completion and hover
+ * (media/auth-flows.schema.json, contributed as `jsonValidation`), generated from the profile schema. It
+ * describes what a file may hold, before defaults: rules between fields (an auth path with "custom", a
+ * UUID for PingOne) are checked when the file is read.
+ */
+export function workspaceFileJsonSchema(): Record<string, unknown> {
+  const { $schema, ...profile } = z.toJSONSchema(profileSchema, { io: 'input', target: 'draft-07' });
+  return {
+    $schema,
+    title: 'Auth Flow Explorer environments',
+    description: 'Environment profiles shared with the workspace. Never put secrets here: set them from the Environments view (they go to the OS keychain).',
+    type: 'array',
+    items: profile,
+  };
 }
 
 /** Parses `.vscode/auth-flows.json`: an array of profiles, no secrets. Problems never throw. */

@@ -30,8 +30,16 @@ describe('extension profile store', () => {
     const read = readStoredProfiles({ version: 1, profiles: [sampleProfile(), broken] });
     assert.equal(read.profiles.length, 1);
     assert.deepEqual(read.invalid, [broken]);
-    assert.match(read.problems[0], /profile 2 \("Broken"\): A PingOne environment ID is a UUID/);
+    assert.match(read.problems[0], /profile 2 \("Broken"\): envId: A PingOne environment ID is a UUID/);
     assert.deepEqual(toStoredProfiles(read.profiles, read.invalid).profiles, [sampleProfile(), broken]);
+  });
+
+  it('keeps a stored profile whose insecureTls is the string "false" out, naming the field', () => {
+    const stringly = { ...sampleProfile({ id: 'p2', name: 'Stringly' }), insecureTls: 'false' };
+    const read = readStoredProfiles({ version: 1, profiles: [sampleProfile(), stringly] });
+    assert.deepEqual(read.profiles.map((p) => p.id), ['p1']);
+    assert.deepEqual(read.invalid, [stringly]);
+    assert.equal(read.problems[0], 'Saved environments, profile 2 ("Stringly"): insecureTls: expected true or false, got the string "false".');
   });
 
   it('refuses a stored profile holding a secret', () => {
@@ -67,6 +75,15 @@ describe('extension workspace file', () => {
     const repeated = parseWorkspaceFile(JSON.stringify([sampleProfile(), sampleProfile({ name: 'Again' })]), 'f.json');
     assert.equal(repeated.profiles.length, 1);
     assert.match(repeated.problems[0], /"p1" is used by an earlier profile/);
+  });
+
+  it('reports each badly typed field of a workspace profile and lists the others', () => {
+    const text = JSON.stringify([{ ...sampleProfile({ id: 'w1', name: 'Numbers' }), envId: 42, maxAge: '60' }, sampleProfile({ id: 'w2', name: 'Fine' })]);
+    const read = parseWorkspaceFile(text, '.vscode/auth-flows.json');
+    assert.deepEqual(read.profiles.map((p) => p.id), ['w2']);
+    assert.deepEqual(read.problems, [
+      '.vscode/auth-flows.json, profile 1 ("Numbers"): envId: expected a string, got the number 42. maxAge: expected a whole number of seconds, got the string "60".',
+    ]);
   });
 
   it('lists user profiles first and drops workspace profiles whose id is taken or reserved', () => {
