@@ -1,29 +1,37 @@
 /**
  * The timeline as terminal text: one block per step, its cURL, and the decoded ID token. Takes the
- * unredacted run: secrets are replaced here, as cURL variables (`"$CLIENT_SECRET"`) that a shell expands,
- * unless `includeSecrets` is set.
+ * unredacted run and prints its redacted form (the same `redactRun` as `--json`), unless
+ * `includeSecrets` is set. cURL commands are made from the unredacted requests, so their secrets
+ * become `"$CLIENT_SECRET"`-style references a shell expands.
  */
 import { styleText } from 'node:util';
 import { toCurl } from '../core/curl';
 import type { DecodedToken, Run } from '../core/model';
-import { secretReplacer } from '../core/redact';
+import { redactRun, runMarks, secretReplacer } from '../core/redact';
 
 type Style = Parameters<typeof styleText>[0];
+
+/** Said first whenever `--include-secrets` prints a run. */
+export const SECRETS_SHOWN = 'Secrets are shown in clear (--include-secrets): do not share this output.';
 
 export function printRun(run: Run, options: { insecure?: boolean; color?: boolean; includeSecrets?: boolean } = {}): string {
   const color = options.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
   const paint = (style: Style, text: string) => (color ? styleText(style, text) : text);
+  const shown = options.includeSecrets ? run : redactRun(run);
+  // A secret marked on another step, or sent in a shape its request did not mark, must not show in a
+  // command either: it is written as $VARIABLE there too (inside quotes, so the shell leaves it be).
+  const redact = options.includeSecrets ? (text: string) => text : secretReplacer(runMarks(run));
   const out: string[] = [];
-  out.push(paint('bold', `${run.profile.name}`) + paint('dim', `  issuer ${run.profile.issuer}  client ${run.profile.clientId}`), '');
+  if (options.includeSecrets) out.push(paint('yellow', `⚠ ${SECRETS_SHOWN}`));
+  out.push(paint('bold', `${shown.profile.name}`) + paint('dim', `  issuer ${shown.profile.issuer}  client ${shown.profile.clientId}`), '');
 
-  run.steps.forEach((step, index) => {
+  shown.steps.forEach((step, index) => {
     const mark = step.status === 'succeeded' ? paint('green', '✔') : step.status === 'failed' ? paint('red', '✘') : '…';
     const request = step.exchange?.request;
-    const redact = options.includeSecrets ? (text: string) => text : secretReplacer(request?.secrets ?? []);
     const status = step.exchange?.response?.status;
     out.push(
       `${mark} ${index + 1}. ${paint('bold', step.title)}` +
-        (request ? `  ${request.method} ${redact(request.url)}` : '') +
+        (request ? `  ${request.method} ${request.url}` : '') +
         (status === undefined ? '' : `  ${paint(status >= 400 ? 'red' : 'cyan', String(status))}`) +
         (step.duration === undefined ? '' : paint('dim', `  ${step.duration} ms`)),
     );
@@ -34,13 +42,14 @@ export function printRun(run: Run, options: { insecure?: boolean; color?: boolea
     if (step.error) {
       out.push(paint('red', `     ${step.error.message}`), `     What to check: ${step.error.hint}`);
     }
-    if (request) out.push(indent(toCurl(request, { insecure: options.insecure, includeSecrets: options.includeSecrets }), '     ', paint));
+    const sent = run.steps[index].exchange?.request;
+    if (sent) out.push(indent(redact(toCurl(sent, { insecure: options.insecure, includeSecrets: options.includeSecrets })), '     ', paint));
     out.push('');
   });
 
-  const total = run.duration === undefined ? '' : ` in ${run.duration} ms`;
-  if (run.status === 'succeeded') out.push(paint('green', `Flow completed${total}.`));
-  else out.push(paint('red', `Flow ${run.status}${total}: ${run.error?.message ?? ''}`), run.error ? `What to check: ${run.error.hint}` : '');
+  const total = shown.duration === undefined ? '' : ` in ${shown.duration} ms`;
+  if (shown.status === 'succeeded') out.push(paint('green', `Flow completed${total}.`));
+  else out.push(paint('red', `Flow ${shown.status}${total}: ${shown.error?.message ?? ''}`), shown.error ? `What to check: ${shown.error.hint}` : '');
   return `${out.join('\n')}\n`;
 }
 

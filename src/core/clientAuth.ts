@@ -18,10 +18,14 @@ export interface ClientAuthentication {
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
+/** The application/x-www-form-urlencoded form of one value (RFC 6749 Appendix B), as a form body writes it. */
+function formEncode(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
+}
+
 /** RFC 6749 §2.3.1: client id and secret are form-urlencoded before Basic encoding. */
 function basicCredentials(clientId: string, clientSecret: string): string {
-  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+');
-  return Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString('base64');
+  return Buffer.from(`${formEncode(clientId)}:${formEncode(clientSecret)}`).toString('base64');
 }
 
 export async function clientAuthentication(
@@ -48,10 +52,16 @@ export async function clientAuthentication(
     }
     case 'client_secret_post': {
       const secret = requireSecret();
+      // The body carries the secret form-encoded; when that differs from the secret (`~`, `+`, `/`…), a
+      // cURL command needs it in a variable of its own to send the same bytes.
+      const encoded = formEncode(secret);
       return {
         headers: [],
         params: [['client_id', profile.clientId], ['client_secret', secret]],
-        secrets: [secretMark(secret), secretMark(encodeURIComponent(secret))],
+        secrets: [
+          secretMark(secret),
+          ...(encoded === secret ? [] : [{ variable: 'CLIENT_SECRET_FORM', value: encoded, describe: 'the client secret, form-urlencoded' }]),
+        ],
       };
     }
     case 'client_secret_jwt':

@@ -22,7 +22,7 @@ import { createPkce, randomValue } from './pkce';
 import type { Profile, Secrets } from './profile';
 import { endpointsOf, secretProblems, validateProfile } from './profile';
 import type { Answers, Ask, Question } from './questions';
-import { secretReplacer } from './redact';
+import { runMarks, secretReplacer } from './redact';
 import { buildResumeRequest, readResumeResponse } from './resume';
 import { buildTokenRequest, readTokenResponse } from './token';
 import { buildUserinfoRequest, readUserinfoResponse } from './userinfo';
@@ -119,7 +119,8 @@ class RunContext {
 
     const authorized = await this.step('authorize', `Authorize (${profile.authorizeMethod}, ${profile.responseMode})`, async (step) => {
       Object.assign(step.facts, { state, nonce, response_mode: profile.responseMode === 'pi.flow' ? 'pi.flow' : 'redirect (302)' });
-      if (pkce) Object.assign(step.facts, { code_verifier: pkce.verifier, code_challenge: pkce.challenge, code_challenge_method: pkce.method });
+      // The verifier stays out of sight until the token step sends it (and marks it as a secret there).
+      if (pkce) Object.assign(step.facts, { code_challenge: pkce.challenge, code_challenge_method: pkce.method });
       const { request, requestObject } = await buildAuthorizeRequest({ profile, endpoints, state, nonce, codeChallenge: pkce?.challenge, secrets });
       if (requestObject) step.tokens.push(decodeToken(requestObject, 'request_object'));
       const result = readAuthorizeResponse(await this.send(step, request), profile);
@@ -159,7 +160,6 @@ class RunContext {
       const request = buildTokenRequest({ tokenEndpoint: endpoints.token, code: resumed.code, redirectUri: profile.redirectUri || undefined, codeVerifier: pkce?.verifier, auth });
       const exchange = await this.send(step, request);
       const result = readTokenResponse(exchange);
-      exchange.response?.secrets.push(...tokenMarks(result));
       Object.assign(step.facts, { token_type: result.token_type, ...(result.scope ? { scope: result.scope } : {}), ...(result.expires_in ? { expires_in: `${result.expires_in} s` } : {}) });
       const decoded = [
         tryDecode(result.id_token ?? '', 'id_token'),
@@ -280,16 +280,17 @@ class RunContext {
   }
 
   async send(step: Step, request: HttpRequest): Promise<NonNullable<Step['exchange']>> {
-    const redact = secretReplacer(request.secrets ?? []);
-    this.options.log?.(`→ ${request.method} ${redact(request.url)}`);
+    // Redacted as the run is: every secret marked so far on any step, and this request's own.
+    const log = (line: string) => this.options.log?.(secretReplacer([...runMarks(this.run), ...(request.secrets ?? [])])(line));
+    log(`→ ${request.method} ${request.url}`);
     try {
       const exchange = await this.transport.send(request, this.options.signal);
       step.exchange = exchange;
-      this.options.log?.(`← ${exchange.response?.status} ${redact(request.url)} (${exchange.timing.total} ms)`);
+      log(`← ${exchange.response?.status} ${request.url} (${exchange.timing.total} ms)`);
       return exchange;
     } catch (error) {
       if (error instanceof FlowError && error.exchange) step.exchange = error.exchange;
-      this.options.log?.(`✗ ${redact(request.url)}: ${errorMessage(error)}`);
+      log(`✗ ${request.url}: ${errorMessage(error)}`);
       throw error;
     }
   }
@@ -333,14 +334,6 @@ class RunContext {
 
 function describeFlow(step: Step, flow: Flow): void {
   Object.assign(step.facts, flowFacts(flow));
-}
-
-function tokenMarks(tokens: { access_token: string; id_token?: string; refresh_token?: string }): SecretMark[] {
-  return [
-    { variable: 'ACCESS_TOKEN', value: tokens.access_token },
-    ...(tokens.id_token ? [{ variable: 'ID_TOKEN', value: tokens.id_token }] : []),
-    ...(tokens.refresh_token ? [{ variable: 'REFRESH_TOKEN', value: tokens.refresh_token }] : []),
-  ];
 }
 
 function checkHint(check: string): string {

@@ -134,7 +134,8 @@ describe('flows against the sandbox', () => {
 
     const on = await runFlow(profileFor('client_secret_post'));
     assertSucceeded(on);
-    const { code_verifier: verifier, code_challenge: challenge } = on.steps[0].facts;
+    const challenge = on.steps[0].facts.code_challenge;
+    const verifier = on.steps.find((s) => s.kind === 'token')?.facts.code_verifier;
     assert.ok(verifier && challenge);
     assert.ok(on.steps[0].exchange?.request.url.includes(`code_challenge=${challenge}`));
     assert.ok(on.steps.find((s) => s.kind === 'token')?.exchange?.request.body?.includes(`code_verifier=${verifier}`));
