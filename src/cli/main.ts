@@ -23,6 +23,7 @@ import { terminalAsk } from './prompt';
 const USAGE = `Usage:
   auth-flow run --profile FILE [--username U] [--password P] [--client-secret S]
                 [--private-key-file F] [--timeout SECONDS] [--json] [--include-secrets]
+                [--insecure]
   auth-flow sandbox [--port N]
   auth-flow decode TOKEN|- [--jwks URL]
   auth-flow demo
@@ -30,6 +31,9 @@ const USAGE = `Usage:
 Secrets never come from the profile file. They come from flags or the environment:
   AUTH_FLOW_CLIENT_SECRET, AUTH_FLOW_PRIVATE_KEY (PEM or JWK text), AUTH_FLOW_PRIVATE_KEY_FILE,
   AUTH_FLOW_USERNAME, AUTH_FLOW_PASSWORD. Missing credentials are asked for on a terminal.
+
+A profile with "insecureTls": true (TLS certificate verification off) runs only with --insecure;
+every step of such a run carries a warning.
 
 Exit codes: 0 success, 1 a step failed, 2 bad usage.`;
 
@@ -81,6 +85,7 @@ async function runCommand(args: string[]): Promise<number> {
       timeout: { type: 'string' },
       json: { type: 'boolean', default: false },
       'include-secrets': { type: 'boolean', default: false },
+      insecure: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -97,7 +102,11 @@ async function runCommand(args: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`The profile file ${values.profile} is not JSON: ${(error as Error).message}`);
   }
-  const profile = parseProfile({ id: 'cli', name: values.profile, ...(json as object) });
+  // The file may leave out id and name; anything but an object goes to parseProfile as is, to be refused.
+  const profile = parseProfile(typeof json === 'object' && json !== null && !Array.isArray(json) ? { id: 'cli', name: values.profile, ...json } : json);
+  if (profile.insecureTls && !values.insecure) {
+    throw new UsageError(`The profile ${values.profile} turns TLS certificate verification off (insecureTls); pass --insecure to run it anyway.`);
+  }
   const env = process.env;
   const privateKeyFile = values['private-key-file'] ?? env.AUTH_FLOW_PRIVATE_KEY_FILE;
   const secrets: Secrets = {
