@@ -5,10 +5,8 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
-/** Bodies above this are refused with 413; the sandbox never buffers more (brief: "bodies capped"). */
+/** Bodies above this are refused with 413; the sandbox never buffers more. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** Past this much discarded input the socket is dropped instead of drained. */
-const MAX_DRAIN_BYTES = 16 * MAX_BODY_BYTES;
 
 export interface SandboxRequest {
   method: string;
@@ -32,20 +30,32 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** Whether the request announces a body over {@link MAX_BODY_BYTES}, so it can be refused unread. */
+export function declaresTooLarge(req: IncomingMessage): boolean {
+  return Number(req.headers['content-length']) > MAX_BODY_BYTES;
+}
+
 /**
- * Reads the body as text. Past {@link MAX_BODY_BYTES} it keeps draining without buffering so the client
- * still gets its 413 (a client that is still writing would otherwise see a reset, not the answer).
+ * Reads the body as text. A body announced or found to be over {@link MAX_BODY_BYTES} fails at once
+ * with {@link BodyTooLargeError}, so the 413 goes out while the client is still sending; the rest of
+ * the body keeps flowing and is discarded.
  */
 export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
+    if (declaresTooLarge(req)) return reject(new BodyTooLargeError());
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_DRAIN_BYTES) req.destroy();
-      else if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => (size > MAX_BODY_BYTES ? reject(new BodyTooLargeError()) : resolve(Buffer.concat(chunks).toString('utf8'))));
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      else {
+        // Removing the listener does not pause the stream: what follows is read and dropped.
+        req.off('data', onData);
+        reject(new BodyTooLargeError());
+      }
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
     // A destroyed request never ends; without this the handler would wait forever (no-op after 'end').
     req.on('close', () => reject(new Error('The request was aborted before its body ended.')));

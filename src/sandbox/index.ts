@@ -1,6 +1,6 @@
 /**
- * The embedded PingOne sandbox: a local, in-memory PingOne environment that behaves as
- * /work/shared/PINGONE.md describes, so anyone can run a flow with no PingOne account and the engine's
+ * The embedded PingOne sandbox: a local, in-memory PingOne environment that behaves as PingOne's
+ * documented API does, so anyone can run a flow with no PingOne account and the engine's
  * tests have a real server to talk to. See seed.ts for the users and their passwords.
  */
 import { createServer } from 'node:http';
@@ -10,6 +10,7 @@ import { sandboxEndpoints, type SandboxContext, type SandboxState } from './cont
 import { generateClientKeyPair, generateSigningKey } from './keys';
 import { sandboxProfiles } from './profiles';
 import { DEMO_USER, seedApps, seedUsers, type SandboxApp, type SandboxUser } from './seed';
+import { declaresTooLarge } from './http';
 import { requestListener } from './server';
 import { ExpiringMap } from './store';
 
@@ -94,7 +95,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     apps: seedApps(endpoints.callback, clientKeys),
     state,
   };
-  server.on('request', requestListener(ctx));
+  const listener = requestListener(ctx);
+  server.on('request', listener);
+  // RFC 9110 §10.1.1: a body announced too large gets its 413 instead of 100 Continue, so the client
+  // need not send it at all.
+  server.on('checkContinue', (req, res) => {
+    if (!declaresTooLarge(req)) res.writeContinue();
+    listener(req, res);
+  });
 
   return {
     url,

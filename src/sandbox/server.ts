@@ -1,7 +1,7 @@
 /**
  * Routing on node:http. Reads each request in full (capped), hands it to the endpoint's handler and
- * writes the {@link Reply}. Whatever a handler throws becomes a 500 platform error: bad input never
- * takes the sandbox down.
+ * writes the {@link Reply}. A request-target that is not a URL is a 400, a body over the cap a 413;
+ * whatever a handler throws becomes a 500 platform error: bad input never takes the sandbox down.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { handleAuthorize } from './authorize';
@@ -9,7 +9,7 @@ import type { SandboxContext } from './context';
 import { handleDiscovery, handleJwks } from './discovery';
 import { platformError } from './errors';
 import { handleFlow } from './flows-api';
-import { BodyTooLargeError, MAX_BODY_BYTES, parseCookies, readBody, type Reply, type SandboxRequest } from './http';
+import { BodyTooLargeError, parseCookies, readBody, type Reply, type SandboxRequest } from './http';
 import { handleIntrospect, handleRevoke } from './introspection';
 import { handleCallbackPage, handleSignOnPage } from './pages';
 import { handlePar } from './par';
@@ -39,28 +39,36 @@ const ENV_ROUTES: Record<string, Methods> = {
 };
 const FLOW_PATH = /^flows\/([^/]+)$/;
 
+/** How long a connection being closed after an early answer keeps reading what the client still sends. */
+const LINGER_MS = 5_000;
+
 export function requestListener(ctx: SandboxContext): RequestListener {
   return (req, res) => {
     void answer(ctx, req).then(
-      (reply) => write(res, reply),
-      () => write(res, platformError(500, 'UNEXPECTED_ERROR', 'The sandbox failed to handle the request.')),
+      (reply) => write(req, res, reply),
+      () => write(req, res, platformError(500, 'UNEXPECTED_ERROR', 'The sandbox failed to handle the request.')),
     );
   };
 }
 
 async function answer(ctx: SandboxContext, req: IncomingMessage): Promise<Reply> {
+  const target = req.url ?? '/';
+  // Origin-form or absolute-form (RFC 9112 §3.2); routing uses only the path of either.
+  if (!URL.canParse(target, ctx.url)) {
+    return platformError(400, 'INVALID_REQUEST', `The request-target ${JSON.stringify(target)} is not a valid URL.`);
+  }
   let body: string;
   try {
     body = await readBody(req);
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
-      return platformError(413, 'INVALID_REQUEST', `The request body is larger than ${MAX_BODY_BYTES} bytes.`, undefined, { Connection: 'close' });
+      return platformError(413, 'INVALID_REQUEST', error.message, undefined, { Connection: 'close' });
     }
     throw error;
   }
   const request: SandboxRequest = {
     method: req.method ?? 'GET',
-    url: new URL(req.url ?? '/', ctx.url),
+    url: new URL(target, ctx.url),
     headers: req.headers,
     body,
     cookies: parseCookies(req.headers.cookie),
@@ -88,8 +96,26 @@ function dispatch(ctx: SandboxContext, req: SandboxRequest, methods: Methods): R
   return platformError(405, 'INVALID_REQUEST', `${req.method} is not allowed here; use ${allow}.`, undefined, { Allow: allow });
 }
 
-function write(res: ServerResponse, reply: Reply): void {
+function write(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(reply.status, { ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body) });
-  res.end(reply.body);
+  if (req.complete || reply.headers.Connection !== 'close') res.end(reply.body);
+  else lingeringClose(req, res, reply.body);
+}
+
+/**
+ * Closing a socket that still has unread input makes the kernel send a reset, which can destroy the
+ * answer before the client reads it. So, as RFC 9112 §9.6 advises, the whole answer goes out now and
+ * the connection closes once the client has finished sending (its input discarded), or after
+ * {@link LINGER_MS} for a client that never stops.
+ */
+function lingeringClose(req: IncomingMessage, res: ServerResponse, body: string): void {
+  res.write(body);
+  const close = () => {
+    clearTimeout(timer);
+    req.off('end', close).off('close', close);
+    res.end();
+  };
+  const timer = setTimeout(close, LINGER_MS);
+  req.once('end', close).once('close', close).resume();
 }

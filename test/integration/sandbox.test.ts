@@ -4,7 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { Agent, request as rawRequest } from 'node:http';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { request as undiciRequest } from 'undici';
 import { SignJWT, createLocalJWKSet, decodeJwt, importPKCS8, jwtVerify, type JSONWebKeySet } from 'jose';
 import { SANDBOX_ENV_ID, startSandbox, type Sandbox, type SandboxApp, type SandboxOptions } from '../../src/sandbox/index';
 
@@ -168,6 +175,32 @@ async function redeem(sb: Sandbox, app: SandboxApp, signedIn: { code: string; ve
     redirect_uri: `${sb.url}/callback`,
     code_verifier: signedIn.verifier,
     ...extra,
+  });
+}
+
+/**
+ * Writes `head`, then `bodyBytes` of body (as one chunk of chunked coding when `chunked`) as fast as
+ * the socket takes them, ignoring write errors, and returns what came back.
+ */
+function rawExchange(sb: Sandbox, head: string, bodyBytes = 0, chunked = false): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(sb.url).port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (data) => (received += data.toString('latin1')));
+    socket.on('error', (error) => (received ? undefined : reject(error)));
+    socket.on('close', () => resolve(received));
+    socket.write(head);
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    let left = bodyBytes;
+    if (chunked && left) socket.write(`${bodyBytes.toString(16)}\r\n`);
+    const pump = () => {
+      while (left > 0 && !socket.destroyed) {
+        left -= chunk.length;
+        if (!socket.write(chunk)) return void socket.once('drain', pump);
+      }
+      if (!socket.destroyed) socket.end(chunked && bodyBytes ? '\r\n0\r\n\r\n' : '');
+    };
+    pump();
   });
 }
 
@@ -926,6 +959,47 @@ describe('sandbox (PingOne protocol over loopback)', () => {
 
       const discovery = await fetch(`${sb.issuer}/.well-known/openid-configuration`);
       assert.equal(discovery.status, 200, 'still serving');
+    });
+
+    it('answers a request-target that is not a URL with 400, not 500', async () => {
+      for (const target of ['//%%', 'http://[::1', 'http://[::1/as/jwks']) {
+        const head = await rawExchange(sb, `GET ${target} HTTP/1.1\r\nHost: ${new URL(sb.url).host}\r\n\r\n`);
+        assert.match(head, /^HTTP\/1\.1 400 /, `${target}: ${head}`);
+        assert.match(head, /"code":"INVALID_REQUEST"/);
+      }
+      // RFC 9112 §3.2.2: a server must accept the absolute-form; the sandbox routes on its path.
+      const absolute = await rawExchange(sb, `GET http://elsewhere.example/${sb.envId}/as/jwks HTTP/1.1\r\nHost: elsewhere.example\r\n\r\n`);
+      assert.match(absolute, /^HTTP\/1\.1 200 /);
+    });
+
+    describe('a 40 MB body gets 413, read by a client still writing', () => {
+      const FORTY_MB = 40 * 1024 * 1024;
+
+      it('from a raw socket that announces its length and keeps writing', async () => {
+        const head = await rawExchange(sb, `POST ${new URL(sb.issuer).pathname}/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${FORTY_MB}\r\n\r\n`, FORTY_MB);
+        assert.match(head, /^HTTP\/1\.1 413 /, head);
+        assert.match(head, /\r\nconnection: close\r\n/i);
+      });
+
+      it('from a raw socket sending it chunked, so only the bytes read tell', async () => {
+        const head = await rawExchange(sb, `POST ${new URL(sb.issuer).pathname}/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n`, FORTY_MB, true);
+        assert.match(head, /^HTTP\/1\.1 413 /, head);
+      });
+
+      it('from undici', async () => {
+        const res = await undiciRequest(`${sb.issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.alloc(FORTY_MB, 'a') });
+        assert.equal(res.statusCode, 413);
+        assert.equal(((await res.body.json()) as Json).code, 'INVALID_REQUEST');
+      });
+
+      it('from real curl, with and without Expect: 100-continue', async () => {
+        const file = join(mkdtempSync(join(tmpdir(), 'afe-sandbox-')), 'body');
+        writeFileSync(file, Buffer.alloc(FORTY_MB, 'a'));
+        for (const expect of [[], ['-H', 'Expect:']]) {
+          const { stdout } = await promisify(execFile)('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code}', ...expect, '--data-binary', `@${file}`, `${sb.issuer}/token`]);
+          assert.equal(stdout, '413', `curl ${expect.join(' ')}`);
+        }
+      });
     });
 
     it('close() returns promptly even with a kept-alive connection open', async () => {
