@@ -38,7 +38,8 @@ export function curlCommand(request: RecordedRequest, options: CurlOptions = {})
   for (const mark of marks) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(mark.variable)) throw new Error(`${JSON.stringify(mark.variable)} is not a shell variable name.`);
   }
-  const arg = (value: string) => quote(value, marks);
+  const used = new Set<SecretMark>();
+  const arg = (value: string) => quote(value, marks, used);
   const sent = request.headers.filter(([name]) => !DERIVED_HEADERS.has(name.toLowerCase()));
   const has = (header: string) => sent.some(([name]) => name.toLowerCase() === header);
 
@@ -54,17 +55,17 @@ export function curlCommand(request: RecordedRequest, options: CurlOptions = {})
   if (request.body !== undefined) lines.push(`--data-raw ${arg(request.body)}`);
   const command = lines.join(' \\\n  ');
 
-  const used = marks.filter((m) => command.includes(`"$${m.variable}"`));
-  if (!used.length) return { text: command, variables: [] };
-  const needs = used.map((m) => (m.describe ? `${m.variable} (${commentText(m.describe)})` : m.variable)).join(', ');
-  return { text: `# Set first: ${needs}\n${command}`, variables: used.map((m) => m.variable) };
+  const read = marks.filter((m) => used.has(m));
+  if (!read.length) return { text: command, variables: [] };
+  const needs = read.map((m) => (m.describe ? `${m.variable} (${commentText(m.describe)})` : m.variable)).join(', ');
+  return { text: `# Set first: ${needs}\n${command}`, variables: read.map((m) => m.variable) };
 }
 
 /**
  * Single-quotes `value` for a POSIX shell; each secret inside it becomes `'"$NAME"'` so the shell
- * expands the variable there and nowhere else.
+ * expands the variable there and nowhere else. The marks it printed go into `used`, when given.
  */
-export function quote(value: string, marks: SecretMark[]): string {
+export function quote(value: string, marks: SecretMark[], used?: Set<SecretMark>): string {
   if (value.includes('\0')) {
     throw new FlowError(
       'CURL_NUL_BYTE',
@@ -85,7 +86,11 @@ export function quote(value: string, marks: SecretMark[]): string {
   }
   return pieces
     .filter((piece) => piece !== '')
-    .map((piece) => (typeof piece === 'string' ? single(piece) : `"$${piece.variable}"`))
+    .map((piece) => {
+      if (typeof piece === 'string') return single(piece);
+      used?.add(piece);
+      return `"$${piece.variable}"`;
+    })
     .join('') || "''";
 }
 

@@ -108,6 +108,10 @@ describe('toCurl', () => {
       ],
     });
     assert.deepEqual(curlCommand(req).variables, ['ACCESS_TOKEN', 'PASSWORD']);
+    // Text that merely looks like a reference is quoted, not read.
+    const lookalike = request({ body: `a="$CLIENT_SECRET"`, secrets: [{ variable: 'CLIENT_SECRET', value: 'unsent' }] });
+    assert.deepEqual(curlCommand(lookalike).variables, []);
+    assert.doesNotMatch(curlCommand(lookalike).text, /^# Set first/);
     assert.deepEqual(curlCommand(req, { includeSecrets: true }).variables, []);
     assert.deepEqual(curlCommand(request({})).variables, []);
   });

@@ -63,7 +63,8 @@ type Outcome = { redacted: CurlCommand; clear: ShellResult; expanded: ShellResul
 const print = ({ request, insecure }: Sample) => ({ clear: curlCommand(request, { insecure, includeSecrets: true }), redacted: curlCommand(request, { insecure }) });
 const shellCases = ({ request }: Sample, { clear, redacted }: ReturnType<typeof print>): ShellCase[] => [
   { command: clear.text },
-  { command: redacted.text, variables: Object.fromEntries(request.secrets.map((m) => [m.variable, m.value])) },
+  // Only the variables the command says it reads: one it reads unsaid would expand empty.
+  { command: redacted.text, variables: Object.fromEntries(request.secrets.filter((m) => redacted.variables.includes(m.variable)).map((m) => [m.variable, m.value])) },
 ];
 
 /** Prints and runs samples; all of them in one bash. */
@@ -104,9 +105,7 @@ describe('toCurl fuzzed through bash', () => {
       same(clear, expected, 'with secrets included');
       same(expanded, expected, 'with secrets as variables');
 
-      const read = request.secrets.map((m) => m.variable).filter((v) => redacted.text.includes(`"$${v}"`));
-      same([...redacted.variables].sort(), read.sort(), 'variables names exactly those the command reads');
-      if (read.length) assert.doesNotMatch(redacted.text.split('\n')[0], /[\r\v\f\u0085\u2028\u2029\p{Cc}\p{Cf}\p{Cs}]/u, 'the comment stays one plain line');
+      if (redacted.variables.length) assert.doesNotMatch(redacted.text.split('\n')[0], /[\r\v\f\u0085\u2028\u2029\p{Cc}\p{Cf}\p{Cs}]/u, 'the comment stays one plain line');
     });
   });
 });
