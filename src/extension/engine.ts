@@ -1,11 +1,10 @@
 /**
  * Entry point of `dist/engine.js`: everything heavy the extension needs (the flow runner with undici
- * and jose, the sandbox server, redaction, the cURL printer, the JWT decoder). Built as its own bundle
+ * and jose, the sandbox server, the cURL printer, the JWT decoder). Built as its own bundle
  * and loaded with `require` on first use (see engineLoader.ts), so activating the extension loads none
  * of it.
  */
 export { runFlow } from '../core/run';
-export { redactRun } from '../core/redact';
 export { toCurl } from '../core/curl';
 export { decodeToken, extractJwt } from '../core/jwt';
 export { startSandbox } from '../sandbox/index';

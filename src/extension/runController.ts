@@ -2,11 +2,13 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import type { Run, RunEvent, Step } from '../core/model';
 import type { Profile, Secrets } from '../core/profile';
+import { redactRun } from '../core/redact';
 import type { WebviewMessages } from '../protocol';
 import { createAsk, type AskContext } from './ask';
 import type { ProfileTarget } from './commandTable';
 import { loadEngine } from './engineLoader';
 import type { Environments } from './environments';
+import { failureNotice, outcomeLine, unexpectedErrorMessage } from './runNotices';
 import { promptClientSecret, promptPrivateKey } from './secretPrompts';
 import { SETTINGS_SECTION, readSettings, type Settings } from './settings';
 import type { TimelinePanels } from './timelinePanel';
@@ -104,6 +106,7 @@ export class RunController implements vscode.Disposable {
     const insecure = profile.insecureTls === true;
     this.log.info(`Running "${profile.name}" (${profile.clientAuthMethod}, ${profile.responseMode}).`);
     let run: Run;
+    let runId: string | undefined;
     try {
       run = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Auth Flow: ${profile.name}`, cancellable: true },
@@ -118,24 +121,28 @@ export class RunController implements vscode.Disposable {
             timeoutMs: settings.requestTimeoutMs,
             clockSkewSec: settings.clockSkewSec,
             log: (line) => this.log.info(line),
-            onEvent: (event) => this.onEvent(event, insecure, (step) => progress.report({ message: step.title })),
+            onEvent: (event) => {
+              if (event.type === 'run/started') runId = event.run.id;
+              this.onEvent(event, insecure, (step) => progress.report({ message: step.title }));
+            },
           }).finally(() => cancellation.dispose());
         },
       );
     } catch (error) {
-      this.log.error(`Run of "${profile.name}" stopped on an unexpected error: ${errorMessage(error)}`);
-      void vscode.window.showErrorMessage(`Auth Flow Explorer hit an unexpected error while running "${profile.name}": ${errorMessage(error)}`);
+      const message = unexpectedErrorMessage(error, { secrets, run: runId === undefined ? undefined : this.runs.get(runId)?.run });
+      this.log.error(`Run of "${profile.name}" stopped on an unexpected error: ${message}`);
+      void vscode.window.showErrorMessage(`Auth Flow Explorer hit an unexpected error while running "${profile.name}": ${message}`);
       return undefined;
     }
     this.keep(run, insecure);
-    this.log.info(`Run of "${profile.name}" ${run.status}${run.duration === undefined ? '' : ` in ${Math.round(run.duration)} ms`}.`);
+    if (run.status === 'failed') this.log.warn(outcomeLine(profile.name, run));
+    else this.log.info(outcomeLine(profile.name, run));
     this.announce(profile, run);
     return run;
   }
 
   /** Mirrors an engine event into the kept run and posts its redacted form to the timeline. */
   private onEvent(event: RunEvent, insecure: boolean, onStep: (step: Step) => void): void {
-    const { redactRun } = loadEngine();
     switch (event.type) {
       case 'run/started':
       case 'run/finished':
@@ -173,10 +180,8 @@ export class RunController implements vscode.Disposable {
     } else if (run.status === 'cancelled') {
       vscode.window.setStatusBarMessage(`$(circle-slash) Auth Flow: run of ${profile.name} cancelled`, 5000);
     } else {
-      const failed = run.steps.find((step) => step.status === 'failed');
-      const where = failed ? ` at "${failed.title}"` : '';
       void vscode.window
-        .showErrorMessage(`"${profile.name}" failed${where}: ${run.error?.message ?? 'see the timeline for details.'}`, 'Show Timeline')
+        .showErrorMessage(failureNotice(profile.name, run), 'Show Timeline')
         .then((choice) => choice && this.panels.show());
     }
   }
