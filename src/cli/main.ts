@@ -13,11 +13,11 @@ import { parseArgs } from 'node:util';
 import type { Profile, Secrets } from '../core/profile';
 import { parseProfile, ProfileError } from '../core/profile';
 import { runFlow } from '../core/run';
-import { redactRun } from '../core/redact';
+import { exchangeMarks, redactRun, redactValue } from '../core/redact';
 import { FlowError } from '../core/errors';
 import { startSandbox } from '../sandbox/index';
 import { decodeCommand } from './decode';
-import { printRun } from './print';
+import { printRun, SECRETS_SHOWN } from './print';
 import { terminalAsk } from './prompt';
 
 const USAGE = `Usage:
@@ -66,7 +66,9 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (error instanceof FlowError) {
-      process.stderr.write(`${error.message}\n${error.hint}\n`);
+      // Redacted with the secrets its request carried, as a failed step's error is in a run.
+      const shown = redactValue(error.toStepError(), exchangeMarks(error.exchange));
+      process.stderr.write(`${shown.message}\n${shown.hint}\n`);
       return 1;
     }
     throw error;
@@ -132,6 +134,7 @@ async function execute(profile: Profile, secrets: Secrets, options: { json: bool
       timeoutMs: options.timeoutMs,
       ask: process.stdin.isTTY ? terminalAsk : undefined,
     });
+    if (options.json && options.includeSecrets) process.stderr.write(`⚠ ${SECRETS_SHOWN}\n`);
     if (options.json) process.stdout.write(`${JSON.stringify(options.includeSecrets ? run : redactRun(run), null, 2)}\n`);
     else process.stdout.write(printRun(run, { insecure: profile.insecureTls, includeSecrets: options.includeSecrets }));
     return run.status === 'succeeded' ? 0 : 1;
