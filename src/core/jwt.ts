@@ -7,17 +7,33 @@ import { createHash } from 'node:crypto';
 import { base64url, compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors } from 'jose';
 import type { JSONWebKeySet } from 'jose';
 import { errorMessage, FlowError } from './errors';
+import { jwtSpans, MAX_TOKEN_TEXT } from './jwtScan';
 import type { Check, DecodedToken, TimeClaim, TokenKind } from './model';
+
+export { MAX_TOKEN_TEXT };
 
 const TIME_CLAIMS = ['exp', 'iat', 'nbf', 'auth_time'] as const;
 
 /**
+ * ECMAScript dates reach 8.64e15 ms either side of 1970 (ECMA-262 §21.4.1.1); a NumericDate beyond
+ * that (RFC 7519 §2 sets no bound) names no real time and cannot be shown as one.
+ */
+const MAX_NUMERIC_DATE = 8.64e12;
+
+/**
  * Finds a compact JWT in pasted or selected text: tolerates surrounding quotes, `Bearer `, whitespace,
- * and JSON around it (`"id_token": "eyJ…"`).
+ * and JSON around it (`"id_token": "eyJ…"`). Throws FlowError `TOKEN_TEXT_TOO_LONG` past {@link MAX_TOKEN_TEXT}.
  */
 export function extractJwt(text: string): string | undefined {
-  const candidates = text.match(/[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g) ?? [];
-  return candidates.find((c) => c.startsWith('eyJ')) ?? candidates[0];
+  if (text.length > MAX_TOKEN_TEXT) {
+    throw new FlowError(
+      'TOKEN_TEXT_TOO_LONG',
+      `The text is ${text.length} characters long; a token is looked for in at most ${MAX_TOKEN_TEXT}.`,
+      'Select or paste just the token, or the line that holds it.',
+    );
+  }
+  for (const span of jwtSpans(text)) return span.text;
+  return undefined;
 }
 
 /** Decodes without verifying. Throws FlowError `JWT_MALFORMED` saying what is wrong with the text. */
@@ -52,8 +68,20 @@ function malformed(message: string): FlowError {
 function timeClaims(payload: Record<string, unknown>, now: number): TimeClaim[] {
   return TIME_CLAIMS.filter((claim) => typeof payload[claim] === 'number').map((claim) => {
     const value = payload[claim] as number;
+    if (!isDate(value)) return { claim, value, iso: 'not a date', relative: 'out of range' };
     return { claim, value, iso: new Date(value * 1000).toISOString(), relative: relativeTime(value * 1000 - now) };
   });
+}
+
+function isDate(seconds: number): boolean {
+  return Number.isFinite(seconds) && Math.abs(seconds) <= MAX_NUMERIC_DATE;
+}
+
+/** Why a present time claim is not a usable NumericDate (RFC 7519 §2), or undefined when it is one. */
+function timeProblem(claim: string, value: unknown): string | undefined {
+  if (typeof value !== 'number') return `${claim} is ${JSON.stringify(value)}, not a number of seconds`;
+  if (!isDate(value)) return `${claim} is ${value}, out of range for a date (at most ${MAX_NUMERIC_DATE} s from 1970)`;
+  return undefined;
 }
 
 /** "in 59 min", "3 h ago", "just now". */
@@ -114,20 +142,27 @@ export async function verifyToken(token: DecodedToken, expect: VerifyExpectation
     checks.push(skip('Audience', `aud ${JSON.stringify(claims.aud)} names the resource; it is not the client's to check`));
   }
 
-  const skewMs = expect.skewSec * 1000;
-  const exp = claims.exp;
-  if (typeof exp !== 'number') checks.push(token.kind === 'id_token' ? fail('Expiry', 'exp is missing') : skip('Expiry', 'no exp claim'));
-  else if (exp * 1000 + skewMs <= now) checks.push(fail('Expiry', `expired ${relativeTime(exp * 1000 - now)}`));
-  else checks.push(pass('Expiry', `expires ${relativeTime(exp * 1000 - now)}`));
-
-  const nbf = claims.nbf;
-  if (typeof nbf === 'number') {
-    checks.push(nbf * 1000 - skewMs > now ? fail('Not before', `not valid until ${relativeTime(nbf * 1000 - now)}`) : pass('Not before', 'nbf has passed'));
+  // A time claim that is not a date fails under its own name and is not compared with the clock.
+  const ms: Partial<Record<(typeof TIME_CLAIMS)[number], number>> = {};
+  for (const claim of TIME_CLAIMS.filter((c) => claims[c] !== undefined)) {
+    const problem = timeProblem(claim, claims[claim]);
+    if (problem) checks.push(fail(claim, problem));
+    else ms[claim] = (claims[claim] as number) * 1000;
   }
-  const iat = claims.iat;
-  if (typeof iat !== 'number') checks.push(token.kind === 'id_token' ? fail('Issued at', 'iat is missing') : skip('Issued at', 'no iat claim'));
-  else if (iat * 1000 - skewMs > now) checks.push(fail('Issued at', `issued ${relativeTime(iat * 1000 - now)}: the issuer's clock is ahead of this machine's by more than ${expect.skewSec} s`));
-  else checks.push(pass('Issued at', `issued ${relativeTime(iat * 1000 - now)}`));
+  const skewMs = expect.skewSec * 1000;
+  if (ms.exp !== undefined) {
+    checks.push(ms.exp + skewMs <= now ? fail('Expiry', `expired ${relativeTime(ms.exp - now)}`) : pass('Expiry', `expires ${relativeTime(ms.exp - now)}`));
+  } else if (claims.exp === undefined) checks.push(token.kind === 'id_token' ? fail('Expiry', 'exp is missing') : skip('Expiry', 'no exp claim'));
+  if (ms.nbf !== undefined) {
+    checks.push(ms.nbf - skewMs > now ? fail('Not before', `not valid until ${relativeTime(ms.nbf - now)}`) : pass('Not before', 'nbf has passed'));
+  }
+  if (ms.iat !== undefined) {
+    checks.push(
+      ms.iat - skewMs > now
+        ? fail('Issued at', `issued ${relativeTime(ms.iat - now)}: the issuer's clock is ahead of this machine's by more than ${expect.skewSec} s`)
+        : pass('Issued at', `issued ${relativeTime(ms.iat - now)}`),
+    );
+  } else if (claims.iat === undefined) checks.push(token.kind === 'id_token' ? fail('Issued at', 'iat is missing') : skip('Issued at', 'no iat claim'));
 
   if (token.kind === 'id_token') {
     if (expect.nonce === undefined) checks.push(skip('Nonce', 'no nonce was sent'));
@@ -137,12 +172,10 @@ export async function verifyToken(token: DecodedToken, expect: VerifyExpectation
     if (expect.accessToken === undefined) checks.push(skip('at_hash', 'no access token to compare'));
     else if (typeof claims.at_hash !== 'string') checks.push(skip('at_hash', 'the ID token has no at_hash'));
     else {
-      const expected = tokenHash(expect.accessToken, String(token.header.alg));
-      checks.push(
-        claims.at_hash === expected
-          ? pass('at_hash', 'matches the access token')
-          : fail('at_hash', `at_hash is ${claims.at_hash}, but the access token hashes to ${expected}`),
-      );
+      const expected = tokenHash(expect.accessToken, token.header.alg);
+      if (expected === undefined) checks.push(fail('at_hash', `alg ${JSON.stringify(token.header.alg)} is not supported, so at_hash cannot be computed`));
+      else if (claims.at_hash === expected) checks.push(pass('at_hash', 'matches the access token'));
+      else checks.push(fail('at_hash', `at_hash is ${claims.at_hash}, but the access token hashes to ${expected}`));
     }
   }
   return { ...token, times: timeClaims(claims, now), checks, verified: checks.every((c) => c.status !== 'failed') };
@@ -177,6 +210,9 @@ async function signatureCheck(token: DecodedToken, jwks: JSONWebKeySet): Promise
     if (error instanceof errors.JWKSNoMatchingKey) {
       return { name, status: 'failed', detail: `no key in the JWKS matches kid ${String(kid)} and alg ${String(alg)}` };
     }
+    if (error instanceof errors.JOSENotSupported) {
+      return { name, status: 'failed', detail: `alg ${JSON.stringify(alg)} is not supported for a signature checked with keys from a JWKS` };
+    }
     if (error instanceof errors.JWSSignatureVerificationFailed) {
       return { name, status: 'failed', detail: `the ${String(alg)} signature does not verify with key ${String(kid)}: the token was altered or signed by another key` };
     }
@@ -184,9 +220,13 @@ async function signatureCheck(token: DecodedToken, jwks: JSONWebKeySet): Promise
   }
 }
 
-/** OIDC Core §3.1.3.6: base64url of the left half of the hash (the alg's SHA size) of the ASCII token. */
-export function tokenHash(value: string, alg: string): string {
-  const bits = /(\d{3})$/.exec(alg)?.[1] ?? '256';
+/**
+ * OIDC Core §3.1.3.6: base64url of the left half of the hash of the ASCII token, the hash being the
+ * alg's SHA size (SHA-512 for EdDSA on Ed25519). undefined for an alg with no known hash.
+ */
+export function tokenHash(value: string, alg: unknown): string | undefined {
+  const bits = alg === 'EdDSA' || alg === 'Ed25519' ? '512' : /^(?:HS|RS|PS|ES)(256|384|512)$/.exec(String(alg))?.[1];
+  if (bits === undefined) return undefined;
   const digest = createHash(`sha${bits}`).update(value, 'ascii').digest();
   return base64url.encode(digest.subarray(0, digest.length / 2));
 }

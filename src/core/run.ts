@@ -17,7 +17,8 @@ import { Transport } from './http';
 import { buildJwksRequest, readJwksResponse } from './jwks';
 import { plainHttpWarnings } from './origin';
 import { decodeToken, tryDecode, verifyToken } from './jwt';
-import type { DecodedToken, Run, RunEvent, SecretMark, Step, StepKind } from './model';
+import { hasJwsShape } from './jwtScan';
+import type { DecodedToken, Run, RunEvent, SecretMark, Step, StepKind, TokenKind } from './model';
 import { createPkce, randomValue } from './pkce';
 import type { Profile, Secrets } from './profile';
 import { endpointsOf, secretProblems, validateProfile } from './profile';
@@ -161,10 +162,22 @@ class RunContext {
       const exchange = await this.send(step, request);
       const result = readTokenResponse(exchange);
       Object.assign(step.facts, { token_type: result.token_type, ...(result.scope ? { scope: result.scope } : {}), ...(result.expires_in ? { expires_in: `${result.expires_in} s` } : {}) });
+      // An ID token is a JWT (OIDC Core §2), and so is an access token shaped like one: either fails the
+      // step when it cannot be read. Other access tokens, and refresh tokens, may be opaque.
+      const read = (kind: TokenKind, raw: string | undefined, isJwt: boolean): DecodedToken | undefined => {
+        if (raw === undefined) return undefined;
+        if (!isJwt) return tryDecode(raw, kind);
+        try {
+          return decodeToken(String(raw), kind); // String: the response is JSON, whatever its type says
+        } catch (error) {
+          step.checks.push({ name: `${kind}: Decode`, status: 'failed', detail: errorMessage(error) });
+          return undefined;
+        }
+      };
       const decoded = [
-        tryDecode(result.id_token ?? '', 'id_token'),
-        tryDecode(result.access_token, 'access_token'),
-        tryDecode(result.refresh_token ?? '', 'refresh_token'),
+        read('id_token', result.id_token, true),
+        read('access_token', result.access_token, hasJwsShape(result.access_token)),
+        read('refresh_token', result.refresh_token, false),
       ].filter((t): t is DecodedToken => t !== undefined);
       const jwks = await this.jwks();
       const expectations = {
@@ -337,6 +350,8 @@ function describeFlow(step: Step, flow: Flow): void {
 }
 
 function checkHint(check: string): string {
+  if (/Decode/.test(check)) return 'The token endpoint returned a token that is not a JWT this client can read: check the server, or a proxy rewriting its responses.';
+  if (/: (exp|iat|nbf|auth_time)$/.test(check)) return 'A time claim in the token is not a usable date (RFC 7519 §2 NumericDate): the issuer is misconfigured or the token was altered.';
   if (/Signature/.test(check)) return 'Do not trust this token: check that the issuer\'s JWKS is the one that signed it, and that nothing altered it in transit.';
   if (/Issuer/.test(check)) return 'Check the environment ID and region: the token comes from another issuer.';
   if (/Audience/.test(check)) return 'Check the client ID in the profile: the token was issued to another application.';

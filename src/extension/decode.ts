@@ -27,9 +27,16 @@ export function decodeSelection(panels: TimelinePanels): void {
   const { selection, document } = editor;
   const text = selection.isEmpty ? document.lineAt(selection.active.line).text : document.getText(selection);
   const { extractJwt, decodeToken } = loadEngine();
-  const raw = extractJwt(text);
+  const where = selection.isEmpty ? 'The line at the cursor' : 'The selection';
+  let raw: string | undefined;
+  try {
+    raw = extractJwt(text);
+  } catch (error) {
+    // Past the size cap. The engine's FlowError is a class of another bundle: read its message, don't test instanceof.
+    void vscode.window.showErrorMessage(`${where} is too long to look for a token in. ${errorMessage(error)}`);
+    return;
+  }
   if (!raw) {
-    const where = selection.isEmpty ? 'The line at the cursor' : 'The selection';
     void vscode.window.showErrorMessage(`${where} contains no JWT: a JWT is three base64url parts separated by dots, starting with "eyJ".`);
     return;
   }
@@ -37,7 +44,6 @@ export function decodeSelection(panels: TimelinePanels): void {
   try {
     token = decodeToken(raw);
   } catch (error) {
-    // The engine's FlowError is a class of another bundle: read its message, don't test instanceof.
     void vscode.window.showErrorMessage(`Not a decodable JWT. ${errorMessage(error)}`);
     return;
   }

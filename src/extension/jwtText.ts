@@ -1,27 +1,18 @@
 /**
- * Finding and presenting JWTs in editor text, without VS Code. The hover provider matches this
- * pattern on the hovered range and decodes only then, so hovering costs nothing on other text.
+ * Finding and presenting JWTs in editor text, without VS Code. The hover finds a token with the
+ * engine's import-free scanner and decodes only then, so hovering costs nothing on other text.
  */
+import { jwtAt } from '../core/jwtScan';
 import type { DecodedToken } from '../core/model';
 
 /**
- * A compact JWS: three base64url parts, the first starting `eyJ` (base64 of `{"`). The signature may be
- * empty (unsecured JWTs). Word boundaries keep it from matching inside longer base64 runs.
- */
-export const JWT_PATTERN = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?![A-Za-z0-9_.-])/;
-
-/**
- * The JWT under `character` in a line, or undefined. Scans the line itself rather than using
- * `getWordRangeAtPosition`, which only looks at a window around the cursor and misses long tokens.
+ * The JWS under `character` in a line, or undefined. Reads outward from the cursor rather than using
+ * `getWordRangeAtPosition`, which only looks at a window around it and misses long tokens; the scan
+ * stops past the size cap, so a huge log line costs no more than one large token.
  */
 export function findJwtAt(line: string, character: number): { start: number; end: number; text: string } | undefined {
-  for (const match of line.matchAll(new RegExp(JWT_PATTERN.source, 'g'))) {
-    const start = match.index;
-    const end = start + match[0].length;
-    if (character >= start && character <= end) return { start, end, text: match[0] };
-    if (start > character) return undefined;
-  }
-  return undefined;
+  const span = jwtAt(line, character);
+  return span?.parts === 3 ? { start: span.start, end: span.end, text: span.text } : undefined;
 }
 
 /** Languages whose files commonly hold tokens (config, HTTP files, logs). */
