@@ -7,11 +7,13 @@ import { Transport } from '../core/http';
 import { buildJwksRequest, readJwksResponse } from '../core/jwks';
 import { decodeToken, extractJwt, verifyToken } from '../core/jwt';
 import { DEFAULT_CLOCK_SKEW_SEC } from '../core/run';
+import { UsageError } from './usage';
 
 export async function decodeCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: { jwks: { type: 'string' } }, allowPositionals: true, strict: true });
+  if (positionals.length > 1) throw new UsageError(`decode takes one token; got ${positionals.length} arguments (quote a token that holds spaces).`);
   const input = positionals[0] === '-' ? readFileSync(0, 'utf8') : positionals[0];
-  if (!input) throw new FlowError('USAGE', 'decode needs a token (or - to read it from standard input).', 'auth-flow decode eyJ…');
+  if (!input?.trim()) throw new UsageError(positionals[0] === '-' ? 'decode read nothing from standard input.' : 'decode needs a token (or - to read it from standard input).');
   const raw = extractJwt(input);
   if (!raw) throw new FlowError('JWT_MALFORMED', 'No JWT found in the input.', 'A JWT is three base64url parts separated by dots, starting with "eyJ".');
   let token = decodeToken(raw);

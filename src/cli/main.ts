@@ -19,6 +19,7 @@ import { startSandbox } from '../sandbox/index';
 import { decodeCommand } from './decode';
 import { printRun, SECRETS_SHOWN } from './print';
 import { terminalAsk } from './prompt';
+import { UsageError } from './usage';
 
 const USAGE = `Usage:
   auth-flow run --profile FILE [--username U] [--password P] [--client-secret S]
@@ -36,8 +37,6 @@ A profile with "insecureTls": true (TLS certificate verification off) runs only 
 every step of such a run carries a warning.
 
 Exit codes: 0 success, 1 a step failed, 2 bad usage.`;
-
-class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
