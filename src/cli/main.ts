@@ -15,11 +15,10 @@ import { parseProfile, ProfileError } from '../core/profile';
 import { runFlow } from '../core/run';
 import { exchangeMarks, redactRun, redactValue } from '../core/redact';
 import { FlowError } from '../core/errors';
-import { startSandbox } from '../sandbox/index';
+import { SandboxListenError, startSandbox } from '../sandbox/index';
 import { decodeCommand } from './decode';
 import { printRun, SECRETS_SHOWN } from './print';
 import { terminalAsk } from './prompt';
-import { UsageError } from './usage';
 
 const USAGE = `Usage:
   auth-flow run --profile FILE [--username U] [--password P] [--client-secret S]
@@ -37,6 +36,8 @@ A profile with "insecureTls": true (TLS certificate verification off) runs only 
 every step of such a run carries a warning.
 
 Exit codes: 0 success, 1 a step failed, 2 bad usage.`;
+
+class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -91,12 +92,7 @@ async function runCommand(args: string[]): Promise<number> {
     strict: true,
   });
   if (!values.profile) throw new UsageError('run needs --profile FILE.');
-  let text: string;
-  try {
-    text = readFileSync(values.profile, 'utf8');
-  } catch (error) {
-    throw new UsageError(`Cannot read the profile file ${values.profile}: ${(error as Error).message}`);
-  }
+  const text = readNamedFile(values.profile, 'profile file');
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -112,13 +108,22 @@ async function runCommand(args: string[]): Promise<number> {
   const privateKeyFile = values['private-key-file'] ?? env.AUTH_FLOW_PRIVATE_KEY_FILE;
   const secrets: Secrets = {
     clientSecret: values['client-secret'] ?? env.AUTH_FLOW_CLIENT_SECRET,
-    privateKey: privateKeyFile ? readFileSync(privateKeyFile, 'utf8') : env.AUTH_FLOW_PRIVATE_KEY,
+    privateKey: privateKeyFile ? readNamedFile(privateKeyFile, 'private key file') : env.AUTH_FLOW_PRIVATE_KEY,
     username: values.username ?? env.AUTH_FLOW_USERNAME,
     password: values.password ?? env.AUTH_FLOW_PASSWORD,
   };
   const timeoutSec = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutSec !== undefined && !(timeoutSec > 0)) throw new UsageError('--timeout takes a number of seconds.');
   return execute(profile, secrets, { json: values.json, includeSecrets: values['include-secrets'], timeoutMs: timeoutSec && timeoutSec * 1000 });
+}
+
+/** A file named on the command line or in the environment: one that cannot be read is bad usage. */
+function readNamedFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read the ${what} ${path}: ${(error as Error).message}`);
+  }
 }
 
 async function execute(profile: Profile, secrets: Secrets, options: { json: boolean; includeSecrets: boolean; timeoutMs?: number }): Promise<number> {
@@ -146,7 +151,9 @@ async function sandboxCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' } }, strict: true });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a port number (0 for any free port).');
-  const sandbox = await startSandbox({ port });
+  const sandbox = await startSandbox({ port }).catch((error: unknown) => {
+    throw error instanceof SandboxListenError ? new UsageError(`${error.message} Choose another with --port N, or --port 0 for any free port.`) : error;
+  });
   const [demo] = sandbox.profiles();
   const { id: _id, name: _name, ...profileFile } = demo.profile;
   process.stdout.write(

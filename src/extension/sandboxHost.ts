@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { errorMessage } from '../core/errors';
 import type { Profile, Secrets } from '../core/profile';
 import { loadEngine, type EngineModule } from './engineLoader';
 
@@ -33,6 +34,8 @@ export class SandboxHost implements vscode.Disposable {
       })
       .catch((error: unknown) => {
         this.starting = undefined;
+        // One line (startSandbox says which port and why), not a stack: the caller shows the same text.
+        this.log.error(`The local sandbox could not start: ${errorMessage(error)}`);
         throw error;
       });
     return this.starting;

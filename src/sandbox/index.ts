@@ -49,6 +49,28 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/** The sandbox could not listen where it was asked to; `code` is the system's (EADDRINUSE…). */
+export class SandboxListenError extends Error {
+  override name = 'SandboxListenError';
+  constructor(
+    message: string,
+    readonly code: string,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): SandboxListenError {
+  const where = `Port ${port} on ${host}`;
+  const messages: Record<string, string> = {
+    EADDRINUSE: `${where} is already in use.`,
+    EACCES: `${where} needs privileges this process does not have.`,
+    EADDRNOTAVAIL: `${host} is not an address of this machine.`,
+  };
+  return new SandboxListenError(messages[error.code ?? ''] ?? `${where} could not be opened: ${error.message}`, error.code ?? 'UNKNOWN', { cause: error });
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const now = options.now ?? Date.now;
   const [signingKey, clientKeys] = await Promise.all([generateSigningKey(), generateClientKeyPair()]);
@@ -59,10 +81,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
+  const [listenHost, listenPort] = [options.host ?? '127.0.0.1', options.port ?? 0];
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
+    const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, listenHost, listenPort));
+    server.once('error', onError);
+    server.listen(listenPort, listenHost, () => {
+      server.off('error', onError);
       resolve();
     });
   });

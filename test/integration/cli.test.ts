@@ -7,6 +7,8 @@ import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Run } from '../../src/core/model';
@@ -108,6 +110,36 @@ describe('CLI', function () {
     const junk = await cli(['decode', 'not-a-token']);
     assert.equal(junk.code, 1);
     assert.match(junk.stderr, /No JWT found/);
+  });
+
+  it('exits 2 with a clear line, not a stack trace, for a busy sandbox port and a missing private key file', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      const taken = await cli(['sandbox', '--port', String(port)]);
+      assert.equal(taken.code, 2, taken.stderr);
+      assert.match(taken.stderr.split('\n')[0]!, new RegExp(`^Port ${port} on 127\\.0\\.0\\.1 is already in use.*--port`));
+      assert.doesNotMatch(taken.stderr, /^\s+at /m);
+    } finally {
+      busy.close();
+    }
+    const missing = join(tmpdir(), 'afe-no-such-key.pem');
+    for (const [args, env] of [[['--private-key-file', missing], {}], [[], { AUTH_FLOW_PRIVATE_KEY_FILE: missing }]] as const) {
+      const run = await cli(['run', '--profile', profileFile, ...args], env);
+      assert.equal(run.code, 2, run.stderr);
+      assert.ok(run.stderr.split('\n')[0]!.includes(`private key file ${missing}`), run.stderr);
+      assert.doesNotMatch(run.stderr, /^\s+at /m);
+    }
+  });
+
+  it('decode --jwks with a value that is not a URL says so, quoting it', async () => {
+    const header = Buffer.from('{"alg":"RS256"}').toString('base64url');
+    const payload = Buffer.from('{"sub":"x"}').toString('base64url');
+    const result = await cli(['decode', `${header}.${payload}.c2ln`, '--jwks', 'notaurl']);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /"notaurl" is not a valid http or https URL/);
+    assert.doesNotMatch(result.stderr, /bug|^\s+at /m);
   });
 
   it('demo (npm start) runs a complete flow against the embedded sandbox', async () => {

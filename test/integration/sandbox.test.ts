@@ -1002,6 +1002,15 @@ describe('sandbox (PingOne protocol over loopback)', () => {
       });
     });
 
+    it('refuses a port in use with an error naming it', async () => {
+      const port = Number(new URL(sb.url).port);
+      await assert.rejects(startSandbox({ port }), (error: Error) => {
+        assert.equal(error.message, `Port ${port} on 127.0.0.1 is already in use.`);
+        assert.equal((error as Error & { code?: string }).code, 'EADDRINUSE');
+        return true;
+      });
+    });
+
     it('close() returns promptly even with a kept-alive connection open', async () => {
       await isolate();
       await new Promise<void>((resolve, reject) => {
