@@ -8,13 +8,14 @@
  *
  * Exit codes: 0 success, 1 a step failed (the timeline says which and why), 2 bad usage.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Profile, Secrets } from '../core/profile';
 import { parseProfile, ProfileError } from '../core/profile';
 import { runFlow } from '../core/run';
 import { exchangeMarks, redactRun, redactValue } from '../core/redact';
 import { FlowError } from '../core/errors';
+import { EXPORT_FORMATS, exportFormatOf, exportRun } from '../core/export/index';
 import { SandboxListenError, startSandbox } from '../sandbox/index';
 import { decodeCommand } from './decode';
 import { printRun, SECRETS_SHOWN } from './print';
@@ -23,6 +24,7 @@ import { terminalAsk } from './prompt';
 const USAGE = `Usage:
   auth-flow run --profile FILE [--username U] [--password P] [--client-secret S]
                 [--private-key-file F] [--timeout SECONDS] [--json] [--include-secrets]
+                [--export FILE]...
                 [--insecure]
   auth-flow sandbox [--port N]
   auth-flow decode TOKEN|- [--jwks URL]
@@ -34,6 +36,11 @@ Secrets never come from the profile file. They come from flags or the environmen
 
 A profile with "insecureTls": true (TLS certificate verification off) runs only with --insecure;
 every step of such a run carries a warning.
+
+--export FILE (repeatable) also writes the run to FILE, in the format its name ends with:
+  .sh a bash + curl script that signs on again, .http for httpyac and REST Client, .har (HAR 1.2),
+  .postman_collection.json a Postman collection (and its .postman_environment.json next to it).
+  Secrets stay out of the files unless --include-secrets is given.
 
 Exit codes: 0 success, 1 a step failed, 2 bad usage.`;
 
@@ -87,11 +94,14 @@ async function runCommand(args: string[]): Promise<number> {
       timeout: { type: 'string' },
       json: { type: 'boolean', default: false },
       'include-secrets': { type: 'boolean', default: false },
+      export: { type: 'string', multiple: true, default: [] },
       insecure: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (!values.profile) throw new UsageError('run needs --profile FILE.');
+  const unknown = values.export.find((file) => !exportFormatOf(file));
+  if (unknown) throw new UsageError(`--export ${unknown}: the file name must end in ${EXPORT_FORMATS.map((f) => f.suffix).join(', ')}.`);
   const text = readNamedFile(values.profile, 'profile file');
   let json: unknown;
   try {
@@ -114,7 +124,7 @@ async function runCommand(args: string[]): Promise<number> {
   };
   const timeoutSec = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutSec !== undefined && !(timeoutSec > 0)) throw new UsageError('--timeout takes a number of seconds.');
-  return execute(profile, secrets, { json: values.json, includeSecrets: values['include-secrets'], timeoutMs: timeoutSec && timeoutSec * 1000 });
+  return execute(profile, secrets, { json: values.json, includeSecrets: values['include-secrets'], exports: values.export, timeoutMs: timeoutSec && timeoutSec * 1000 });
 }
 
 /** A file named on the command line or in the environment: one that cannot be read is bad usage. */
@@ -126,7 +136,7 @@ function readNamedFile(path: string, what: string): string {
   }
 }
 
-async function execute(profile: Profile, secrets: Secrets, options: { json: boolean; includeSecrets: boolean; timeoutMs?: number }): Promise<number> {
+async function execute(profile: Profile, secrets: Secrets, options: { json: boolean; includeSecrets: boolean; exports?: string[]; timeoutMs?: number }): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
@@ -141,6 +151,12 @@ async function execute(profile: Profile, secrets: Secrets, options: { json: bool
     if (options.json && options.includeSecrets) process.stderr.write(`⚠ ${SECRETS_SHOWN}\n`);
     if (options.json) process.stdout.write(`${JSON.stringify(options.includeSecrets ? run : redactRun(run), null, 2)}\n`);
     else process.stdout.write(printRun(run, { insecure: profile.insecureTls, includeSecrets: options.includeSecrets }));
+    for (const path of options.exports ?? []) {
+      for (const file of exportRun(run, path, { includeSecrets: options.includeSecrets, insecure: profile.insecureTls })) {
+        writeFileSync(file.path, file.text, { mode: options.includeSecrets ? 0o600 : 0o644 });
+        process.stderr.write(`Exported ${file.path}${options.includeSecrets ? ' (with secrets)' : ''}\n`);
+      }
+    }
     return run.status === 'succeeded' ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);
