@@ -181,3 +181,44 @@ describe('run export and secrets', function () {
     assert.throws(() => exportRun(run, join(dir, 'flow.txt')), { code: 'EXPORT_FORMAT' });
   });
 });
+
+describe('auth-flow run --export', function () {
+  this.timeout(30_000);
+
+  it('writes each file in the format its name asks for, secrets left out', async () => {
+    const { profile, secrets } = entry('client_secret_basic', 'redirect');
+    const profileFile = join(dir, 'profile.json');
+    writeFileSync(profileFile, JSON.stringify(profile));
+    const { main } = await import('../../src/cli/main');
+    const files = ['cli.sh', 'cli.har', 'cli.postman_collection.json'].map((name) => join(dir, name));
+    const write = process.stdout.write;
+    process.stdout.write = () => true; // the printed timeline is the CLI test's business
+    let code: number;
+    try {
+      code = await main(['run', '--profile', profileFile, '--client-secret', secrets.clientSecret!, '--username', secrets.username!, '--password', secrets.password!, ...files.flatMap((f) => ['--export', f])]);
+    } finally {
+      process.stdout.write = write;
+    }
+    assert.equal(code, 0);
+    for (const file of [...files, join(dir, 'cli.postman_environment.json')]) {
+      const text = readFileSync(file, 'utf8');
+      assert.ok(!text.includes(secrets.clientSecret!) && !text.includes(secrets.password!), `${file} holds no secret`);
+    }
+    await harValidator.har(JSON.parse(readFileSync(files[1], 'utf8')));
+    assert.match(readFileSync(files[0], 'utf8'), /^#!\/usr\/bin\/env bash/);
+  });
+
+  it('refuses an export name with no format before running anything', async () => {
+    const profileFile = join(dir, 'profile.json');
+    writeFileSync(profileFile, JSON.stringify(entry('client_secret_basic', 'redirect').profile));
+    const { main } = await import('../../src/cli/main');
+    const write = process.stderr.write;
+    process.stderr.write = () => true;
+    try {
+      // A valid profile: without the early check the run would go ahead and fail (exit 1) only at the export.
+      assert.equal(await main(['run', '--profile', profileFile, '--export', join(dir, 'run.txt')]), 2);
+    } finally {
+      process.stderr.write = write;
+    }
+  });
+});
