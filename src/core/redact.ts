@@ -54,7 +54,8 @@ export function secretReplacer(marks: SecretMark[]): (text: string) => string {
   const ordered = distinctMarks(marks.flatMap((mark) => encodings(mark.value).map((value) => ({ ...mark, value }))));
   if (!ordered.length) return (text) => text;
   const variables = new Map(ordered.map((m) => [m.value, m.variable]));
-  const pattern = new RegExp(ordered.map((m) => m.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  // `u`: a value that is half of a surrogate pair must not match inside a whole character.
+  const pattern = new RegExp(ordered.map((m) => m.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'gu');
   return (text) => text.replace(pattern, (value) => `$${variables.get(value)}`);
 }
 

@@ -5,6 +5,7 @@
  * of it.
  */
 export { runFlow } from '../core/run';
-export { toCurl } from '../core/curl';
+export { EXPORT_FORMATS, exportRun } from '../core/export/index';
+export { curlCommand } from '../core/curl';
 export { decodeToken, extractJwt } from '../core/jwt';
 export { startSandbox } from '../sandbox/index';

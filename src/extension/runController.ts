@@ -40,7 +40,7 @@ export class RunController implements vscode.Disposable {
   ) {
     this.subscription = panels.onDidReceiveMessage((message) => {
       if (message.method === 'timeline/run/again') void this.run(message.params.profileId);
-      else void this.copyCurl(message.params);
+      else if (message.method === 'timeline/curl/copy') void this.copyCurl(message.params);
     });
   }
 
@@ -165,6 +165,11 @@ export class RunController implements vscode.Disposable {
     }
   }
 
+  /** The unredacted run with this id (else the latest), for exporting; undefined once no longer kept. */
+  kept(runId?: string): { run: Run; insecure: boolean } | undefined {
+    return runId === undefined ? [...this.runs.values()].at(-1) : this.runs.get(runId);
+  }
+
   private keep(run: Run, insecure: boolean): void {
     this.runs.delete(run.id);
     this.runs.set(run.id, { run, insecure });
@@ -196,13 +201,23 @@ export class RunController implements vscode.Disposable {
       reply(false, includeSecrets, 'This run is no longer held by the extension (it was restored after a reload or is too old). Run the flow again to copy its requests.');
       return;
     }
-    let withSecrets = (includeSecrets || currentSettings().curlIncludeSecretsByDefault) && request.secrets.length > 0;
+    const { curlCommand } = loadEngine();
+    let redacted: { text: string; variables: string[] };
+    try {
+      redacted = curlCommand(request, { insecure: kept.insecure });
+    } catch (error) {
+      // A request no shell command can carry (a NUL byte): say so on the button, copy nothing.
+      reply(false, includeSecrets, errorMessage(error));
+      return;
+    }
+    let withSecrets = (includeSecrets || currentSettings().curlIncludeSecretsByDefault) && redacted.variables.length > 0;
     if (withSecrets) {
+      // The redacted copy comes first, so it is what Enter picks.
       const choice = await vscode.window.showWarningMessage(
         'Copy this request with its secrets in clear text?',
-        { modal: true, detail: `The command will contain ${request.secrets.map((s) => `$${s.variable}`).join(', ')} as real values. Anyone who sees your clipboard, terminal history or a pasted snippet can use them.` },
-        'Copy with Secrets',
+        { modal: true, detail: `The command will contain the values of ${shellVariables(redacted.variables)} in clear text. Anyone who sees your clipboard, terminal history or a pasted snippet can use them.` },
         'Copy Redacted',
+        'Copy with Secrets',
       );
       if (!choice) {
         reply(false, true, 'Copy cancelled.');
@@ -210,14 +225,27 @@ export class RunController implements vscode.Disposable {
       }
       withSecrets = choice === 'Copy with Secrets';
     }
-    // Without secrets, toCurl prints each marked value as a "$VARIABLE" reference the shell expands.
-    const curl = loadEngine().toCurl(request, { includeSecrets: withSecrets, insecure: kept.insecure });
-    await vscode.env.clipboard.writeText(curl);
-    reply(true, withSecrets, withSecrets ? 'Copied with secrets.' : 'Copied; secrets appear as shell variables such as $CLIENT_SECRET.');
+    const text = withSecrets ? curlCommand(request, { includeSecrets: true, insecure: kept.insecure }).text : redacted.text;
+    await vscode.env.clipboard.writeText(text);
+    reply(
+      true,
+      withSecrets,
+      withSecrets
+        ? `Copied with ${shellVariables(redacted.variables)} in clear text.`
+        : redacted.variables.length
+          ? `Copied; set ${shellVariables(redacted.variables)} before running it.`
+          : 'Copied.',
+    );
   }
 
   dispose(): void {
     this.subscription.dispose();
     this.runs.clear();
   }
+}
+
+/** `$A, $B and $C`. */
+function shellVariables(variables: string[]): string {
+  const names = variables.map((v) => `$${v}`);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
 }

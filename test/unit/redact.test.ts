@@ -202,3 +202,11 @@ describe('printRun', () => {
     assert.match(text.split('\n')[0], /secrets .*in clear/i);
   });
 });
+
+describe('secretReplacer on characters outside the BMP', () => {
+  it('never splits a character whose half equals a secret', () => {
+    const replace = secretReplacer([{ variable: 'HALF', value: '\uD83D' }]);
+    assert.equal(replace('smile 😀'), 'smile 😀');
+    assert.equal(replace('lone \uD83D here'), 'lone $HALF here');
+  });
+});
