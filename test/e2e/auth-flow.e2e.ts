@@ -161,11 +161,15 @@ describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
     const redacted = await session.readClipboard();
     assert.match(redacted, /^curl -i -X GET /m);
     assert.match(redacted, /\$ACCESS_TOKEN/);
+    // The confirmation names exactly the variables the copied command reads.
+    const read = [...new Set([...redacted.matchAll(/"\$([A-Z0-9_]+)"/g)].map((m) => m[1]))].sort();
+    const named = [...(await status.innerText()).matchAll(/\$([A-Z0-9_]+)/g)].map((m) => m[1]).sort();
+    assert.deepEqual(named, read);
 
     await userinfo.locator('[data-copy="secrets"]').click();
     const question = await clickDialogButton(session, 'Copy with Secrets');
     assert.match(question, /Copy this request with its secrets in clear text\?/);
-    await waitFor('the copy with secrets to be confirmed', async () => (await status.innerText()) === 'Copied with secrets.');
+    await waitFor('the copy with secrets to be confirmed', async () => (await status.innerText()).startsWith('Copied with $ACCESS_TOKEN'));
     const command = await session.readClipboard();
     assert.doesNotMatch(command, /\$ACCESS_TOKEN/);
     assert.match(command, /http:\/\/127\.0\.0\.1:\d+\/[^'\s]*\/as\/userinfo/, `a loopback userinfo URL in: ${command}`);
