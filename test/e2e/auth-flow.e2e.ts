@@ -169,7 +169,7 @@ describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
     await userinfo.locator('[data-copy="secrets"]').click();
     const question = await clickDialogButton(session, 'Copy with Secrets');
     assert.match(question, /Copy this request with its secrets in clear text\?/);
-    await waitFor('the copy with secrets to be confirmed', async () => (await status.innerText()).startsWith('Copied with $ACCESS_TOKEN'));
+    await waitFor('the copy with secrets to be confirmed', async () => /^Copied with .*\$ACCESS_TOKEN.* in clear text\.$/.test(await status.innerText()));
     const command = await session.readClipboard();
     assert.doesNotMatch(command, /\$ACCESS_TOKEN/);
     assert.match(command, /http:\/\/127\.0\.0\.1:\d+\/[^'\s]*\/as\/userinfo/, `a loopback userinfo URL in: ${command}`);
