@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CookieJar } from '../../src/core/cookies';
-import { curlCommand, toCurl } from '../../src/core/curl';
+import { curlCommand, quote, toCurl } from '../../src/core/curl';
 import { FlowError } from '../../src/core/errors';
 import { Transport } from '../../src/core/http';
 import type { Exchange, RecordedRequest, Run, SecretMark } from '../../src/core/model';
@@ -91,6 +91,10 @@ describe('toCurl', () => {
     const [comment] = text.split('\n');
     assert.doesNotMatch(comment, /[\r\v\f\u0085\u2028\u2029\u001b\u202e]/u, 'no line terminator or terminal control in the comment');
     assert.match(comment, /^# Set first: SECRET_0 \(/);
+    // What was there stays visible, written as code points; readable text is left as it is.
+    assert.ok(comment.includes('SECRET_0 (the a\\u{a}echo INJECTED 0\\u{a}#), SECRET_1 (the a\\u{d}echo INJECTED 1\\u{d}#)'), comment);
+    assert.ok(comment.includes('SECRET_8 (the a\\u{1b}[2K\\u{d}echo INJECTED 8\\u{1b}[2K\\u{d}#)'), comment);
+    assert.ok(comment.includes('(the a\\u{202e}echo INJECTED 9\\u{202e}#)'), comment);
     const [result] = runInBash([{ command: text, variables: variablesOf(secrets) }]);
     assert.equal(result.stray, '');
     assert.deepEqual(result.calls, [expectedArgv(req)]);
@@ -108,6 +112,7 @@ describe('toCurl', () => {
       ],
     });
     assert.deepEqual(curlCommand(req).variables, ['ACCESS_TOKEN', 'PASSWORD']);
+    assert.match(curlCommand(req).text, /^# Set first: ACCESS_TOKEN, PASSWORD\ncurl /);
     // Text that merely looks like a reference is quoted, not read.
     const lookalike = request({ body: `a="$CLIENT_SECRET"`, secrets: [{ variable: 'CLIENT_SECRET', value: 'unsent' }] });
     assert.deepEqual(curlCommand(lookalike).variables, []);
@@ -123,12 +128,37 @@ describe('toCurl', () => {
       request({ headers: [['host', 'h'], ['accept', 'application/json'], ['x-empty', ''], ['x-blank', '  ']] }),
       request({ url: 'https://auth.example.com/x?a[0]={b}' }),
       request({ method: "GET';echo INJECTED;'" }),
+      request({ method: 'x;echo INJECTED;GET' }),
+      request({ method: 'get;echo injected' }),
+      // Curl counts the body and manages the connection itself.
+      request({ method: 'POST', headers: [['host', 'h'], ['Content-Length', '3'], ['Connection', 'keep-alive']], body: 'raw' }),
+      request({ method: 'POST', headers: [['host', 'h'], ['content-type', 'application/x-www-form-urlencoded']], body: 'a=b' }),
+      request({ method: 'POST', headers: [['host', 'h']], body: '' }),
     ];
     const results = runInBash(cases.map((c) => ({ command: toCurl(c) })));
+    assert.equal(results.length, cases.length);
     results.forEach((result, i) => {
-      assert.equal(result.stray, '');
+      assert.equal(result.stray, '', `case ${i}`);
       assert.deepEqual(result.calls, [expectedArgv(cases[i])], `case ${i}`);
     });
+  });
+
+  it('writes a plain method bare, as a person would type it', () => {
+    assert.equal(toCurl(request({})).split('\n')[0], `curl -i -X GET 'https://auth.example.com/env/as/userinfo' \\`);
+    assert.equal(toCurl(request({ method: 'PROPFIND' })).split('\n')[0], `curl -i -X PROPFIND 'https://auth.example.com/env/as/userinfo' \\`);
+  });
+
+  it('skips TLS verification only when the environment does', () => {
+    const req = request({});
+    const [insecure, verified] = runInBash([{ command: toCurl(req, { insecure: true }) }, { command: toCurl(req) }]);
+    assert.deepEqual(insecure.calls, [expectedArgv(req, { insecure: true })]);
+    assert.deepEqual(verified.calls, [expectedArgv(req)]);
+  });
+
+  it('quotes a secret as a variable reference for any caller, with or without a record of what it printed', () => {
+    const mark = { variable: 'CLIENT_SECRET', value: 's3cr3t' };
+    assert.equal(quote("id:s3cr3t's", [mark]), `'id:'"$CLIENT_SECRET"''\\''s'`);
+    assert.equal(quote('', [mark]), "''");
   });
 
   it('never splits a character: a secret that is half a surrogate pair is not found inside the pair', () => {
@@ -141,13 +171,15 @@ describe('toCurl', () => {
   it('refuses a NUL byte, which no shell argument can carry', () => {
     for (const fields of [{ body: 'a\0b' }, { headers: [['x-a', 'a\0b']] as [string, string][] }, { url: 'https://h/\0' }]) {
       for (const includeSecrets of [true, false]) {
-        assert.throws(() => toCurl(request(fields), { includeSecrets }), (e: unknown) => e instanceof FlowError && e.code === 'CURL_NUL_BYTE');
+        assert.throws(() => toCurl(request(fields), { includeSecrets }), (e: unknown) => e instanceof FlowError && e.code === 'CURL_NUL_BYTE' && /NUL byte/.test(e.message) && /\\0/.test(e.hint));
       }
     }
   });
 
   it('refuses a variable name the shell would read as code', () => {
-    const req = request({ url: 'https://h/x?s', secrets: [{ variable: 'X}$(echo INJECTED)', value: 's' }] });
-    assert.throws(() => toCurl(req), /not a shell variable name/);
+    for (const variable of ['X}$(echo INJECTED)', 'a;echo INJECTED;b', '1X']) {
+      const req = request({ url: 'https://h/x?s', secrets: [{ variable, value: 's' }] });
+      assert.throws(() => toCurl(req), /not a shell variable name/, variable);
+    }
   });
 });
