@@ -13,6 +13,7 @@ import { FlowError } from './errors';
 import type { HttpRequest } from './http';
 import type { Exchange, RecordedResponse, SecretMark } from './model';
 import type { Endpoints } from './profile';
+import { isLoopback } from './origin';
 import { expectJsonObject, failureFrom, isPlatformError, quote, responseOf } from './responses';
 
 /** In a `u` regex a range of surrogates matches only unpaired ones, which `encodeURIComponent` refuses. */
@@ -117,30 +118,59 @@ export function buildFlowActionRequest(
   };
 }
 
+/** The sign-on actions this client performs itself, asking the person for what each needs. */
+export type SignOnAction = 'usernamePassword.check' | 'user.lookup' | 'device.select' | 'otp.check' | 'password.reset';
+
+/**
+ * The action that moves the flow on from its status, among those its `_links` offer now
+ * (docs/pingone.md §2), or undefined when this client cannot complete the status on its own
+ * (external IdP, push confirmation, profile data…).
+ */
+export function nextAction(flow: Flow): SignOnAction | undefined {
+  const offered = new Set(offeredActions(flow));
+  if (offered.has('usernamePassword.check') && ['USERNAME_PASSWORD_REQUIRED', 'PASSWORD_REQUIRED', 'SIGN_ON_REQUIRED'].includes(flow.status)) {
+    return 'usernamePassword.check';
+  }
+  if (offered.has('user.lookup')) return 'user.lookup';
+  if (offered.has('device.select') && flow.status === 'DEVICE_SELECTION_REQUIRED') return 'device.select';
+  if (offered.has('otp.check')) return 'otp.check';
+  if (offered.has('password.reset') && ['MUST_CHANGE_PASSWORD', 'PASSWORD_EXPIRED'].includes(flow.status)) return 'password.reset';
+  return undefined;
+}
+
 /**
  * Where an action goes: the flow's own link for it (HAL; the flow URL itself on PingOne), or the flow
  * URL when there is none. An action carries the password, a one-time code and the `ST` cookie, so a
  * link naming another origin — another host or port, or plain http in place of https — fails the
- * step instead of being followed.
+ * step instead of being followed, and so does plain http to anything but this machine.
  */
-function actionUrl(endpoints: Endpoints, flow: Flow, action: FlowAction): string {
+export function actionUrl(endpoints: Endpoints, flow: Flow, action: FlowAction): string {
   const own = flowUrl(endpoints, flow.id);
   const href = flow._links && Object.hasOwn(flow._links, action) ? flow._links[action].href : undefined;
-  if (href === undefined) return own;
   const expected = new URL(own).origin;
-  const url = URL.parse(href, own);
-  if (url?.origin === expected) return url.href;
-  const named = !url
-    ? `${quote(href)}, which is not a URL`
-    : url.protocol === 'http:' && expected.startsWith('https:')
-      ? `${url.origin}, downgrading the configured https to plain http`
-      : url.origin;
-  throw new FlowError(
-    'FLOW_LINK_ELSEWHERE',
-    `The flow's ${action} link points at ${named}; this client sends the action only to the configured server, ${expected}.`,
-    'The flow asked for the credentials to go elsewhere, and nothing was sent. Check the auth path, and any proxy that rewrites the flow\'s links.',
-    { detail: { link: action, href, expectedOrigin: expected } },
-  );
+  const url = href === undefined ? new URL(own) : URL.parse(href, own);
+  if (url?.origin !== expected) {
+    const named = !url
+      ? `${quote(href ?? '')}, which is not a URL`
+      : url.protocol === 'http:' && expected.startsWith('https:')
+        ? `${url.origin}, downgrading the configured https to plain http`
+        : url.origin;
+    throw new FlowError(
+      'FLOW_LINK_ELSEWHERE',
+      `The flow's ${action} link points at ${named}; this client sends the action only to the configured server, ${expected}.`,
+      'The flow asked for the credentials to go elsewhere, and nothing was sent. Check the auth path, and any proxy that rewrites the flow\'s links.',
+      { detail: { link: action, href, expectedOrigin: expected } },
+    );
+  }
+  if (url.protocol === 'http:' && !isLoopback(url)) {
+    throw new FlowError(
+      'CREDENTIALS_OVER_HTTP',
+      `The ${action} action would send credentials over plain http to ${url.host}, which is not this machine; this client sends them over https only.`,
+      'Use the server\'s https URL as the auth path. Plain http is only for a server on this machine (loopback), such as the local sandbox.',
+      { detail: { link: action, url: url.href } },
+    );
+  }
+  return url.href;
 }
 
 /** The flow from a flows API answer, or why there is none (the platform error, or the shape that was wrong). */

@@ -10,8 +10,8 @@ import { buildAuthorizeRequest, readAuthorizeResponse } from './authorize';
 import { clientAuthentication } from './clientAuth';
 import { CookieJar } from './cookies';
 import { errorMessage, FlowError, toStepError } from './errors';
-import { buildFlowActionRequest, buildFlowStatusRequest, flowDevices, flowFacts, offeredActions, readFlowResponse } from './flow';
-import type { Flow, FlowAction } from './flow';
+import { actionUrl, buildFlowActionRequest, buildFlowStatusRequest, flowDevices, flowFacts, nextAction, offeredActions, readFlowResponse } from './flow';
+import type { Flow, SignOnAction } from './flow';
 import type { HttpRequest } from './http';
 import { Transport } from './http';
 import { buildJwksRequest, readJwksResponse } from './jwks';
@@ -214,47 +214,14 @@ class RunContext {
 
   /** One sign-on action chosen from the flow's status and `_links`, asking the person for what it needs. */
   async signOn(flow: Flow): Promise<Flow> {
-    const { secrets } = this.options;
-    const offered = offeredActions(flow);
-    const has = (action: FlowAction) => offered.includes(action);
-    let action: FlowAction;
-    let body: Record<string, unknown>;
-    const marks: SecretMark[] = [];
-
     if (flow.status === 'FAILED') {
       throw new FlowError('FLOW_FAILED', 'The flow ended in status FAILED.', 'Start a new run; check the user and the sign-on policy.', { detail: flow });
     }
-    if (has('usernamePassword.check') && ['USERNAME_PASSWORD_REQUIRED', 'PASSWORD_REQUIRED', 'SIGN_ON_REQUIRED'].includes(flow.status)) {
-      const knownUser = flow._embedded?.user?.username;
-      const credentials =
-        secrets.username !== undefined && secrets.password !== undefined && (!knownUser || knownUser === secrets.username)
-          ? { username: secrets.username, password: secrets.password }
-          : await this.ask({ kind: 'credentials', username: knownUser ?? secrets.username });
-      action = 'usernamePassword.check';
-      body = { username: credentials.username, password: credentials.password };
-      marks.push({ variable: 'PASSWORD', value: credentials.password, describe: 'the user\'s password' });
-    } else if (has('user.lookup')) {
-      const username = secrets.username ?? (await this.ask({ kind: 'credentials' })).username;
-      action = 'user.lookup';
-      body = { username };
-    } else if (has('device.select') && flow.status === 'DEVICE_SELECTION_REQUIRED') {
-      const devices = flowDevices(flow);
-      action = 'device.select';
-      body = { device: { id: (await this.ask({ kind: 'device', devices })).deviceId } };
-    } else if (has('otp.check')) {
-      const { otp } = await this.ask({ kind: 'otp' });
-      action = 'otp.check';
-      body = { otp };
-      marks.push({ variable: 'OTP', value: otp });
-    } else if (has('password.reset') && ['MUST_CHANGE_PASSWORD', 'PASSWORD_EXPIRED'].includes(flow.status)) {
-      const current = secrets.password ?? (await this.ask({ kind: 'credentials' })).password;
-      const { newPassword } = await this.ask({ kind: 'newPassword', message: `The flow is ${flow.status}: choose a new password.` });
-      action = 'password.reset';
-      body = { currentPassword: current, newPassword };
-      marks.push({ variable: 'PASSWORD', value: current, describe: 'the user\'s password' }, { variable: 'NEW_PASSWORD', value: newPassword });
-    } else {
+    const action = nextAction(flow);
+    if (!action) {
       return this.step('signOn', `Sign on (${flow.status})`, async () => {
         const page = flow._links?.signOnPage?.href;
+        const offered = offeredActions(flow);
         throw new FlowError(
           'UNSUPPORTED_STATUS',
           `The flow is ${flow.status}, offering ${offered.join(', ') || 'no actions'}, which this client cannot complete on its own.`,
@@ -263,14 +230,55 @@ class RunContext {
         );
       });
     }
-
-    return this.step('signOn', `Sign on (${action})`, async (step) => {
+    const title = `Sign on (${action})`;
+    try {
+      // Where the action would go is checked before anyone is asked to type a password for it.
+      actionUrl(this.#endpoints, flow, action);
+    } catch (error) {
+      return this.step('signOn', title, () => Promise.reject(error));
+    }
+    const { body, marks } = await this.actionInput(action, flow);
+    return this.step('signOn', title, async (step) => {
       step.facts.action = action;
       step.facts.status_before = flow.status;
       const result = readFlowResponse(await this.send(step, buildFlowActionRequest(this.#endpoints, flow, action, body, marks)));
       describeFlow(step, result);
       return result;
     });
+  }
+
+  /** The body of a sign-on action (docs/pingone.md §2), from the run's secrets or by asking. */
+  async actionInput(action: SignOnAction, flow: Flow): Promise<{ body: Record<string, unknown>; marks: SecretMark[] }> {
+    const { secrets } = this.options;
+    switch (action) {
+      case 'usernamePassword.check': {
+        const knownUser = flow._embedded?.user?.username;
+        const credentials =
+          secrets.username !== undefined && secrets.password !== undefined && (!knownUser || knownUser === secrets.username)
+            ? { username: secrets.username, password: secrets.password }
+            : await this.ask({ kind: 'credentials', username: knownUser ?? secrets.username });
+        return {
+          body: { username: credentials.username, password: credentials.password },
+          marks: [{ variable: 'PASSWORD', value: credentials.password, describe: 'the user\'s password' }],
+        };
+      }
+      case 'user.lookup':
+        return { body: { username: secrets.username ?? (await this.ask({ kind: 'credentials' })).username }, marks: [] };
+      case 'device.select':
+        return { body: { device: { id: (await this.ask({ kind: 'device', devices: flowDevices(flow) })).deviceId } }, marks: [] };
+      case 'otp.check': {
+        const { otp } = await this.ask({ kind: 'otp' });
+        return { body: { otp }, marks: [{ variable: 'OTP', value: otp }] };
+      }
+      case 'password.reset': {
+        const current = secrets.password ?? (await this.ask({ kind: 'credentials' })).password;
+        const { newPassword } = await this.ask({ kind: 'newPassword', message: `The flow is ${flow.status}: choose a new password.` });
+        return {
+          body: { currentPassword: current, newPassword },
+          marks: [{ variable: 'PASSWORD', value: current, describe: 'the user\'s password' }, { variable: 'NEW_PASSWORD', value: newPassword }],
+        };
+      }
+    }
   }
 
   async jwks(): Promise<JSONWebKeySet> {

@@ -97,6 +97,20 @@ describe('flow links and the configured origin', () => {
     assert.deepEqual(run.steps.flatMap((s) => s.warnings), []);
   });
 
+  it('refuses the link before anyone is asked to type a password for it', async () => {
+    const asked: string[] = [];
+    const run = await runFlow({
+      profile: profileAt(configured.origin),
+      secrets: {},
+      ask: async (question) => {
+        asked.push(question.kind);
+        return undefined;
+      },
+    });
+    assert.equal(run.steps.at(-1)?.error?.code, 'FLOW_LINK_ELSEWHERE');
+    assert.deepEqual(asked, []);
+  });
+
   it('plain http to a host that is not loopback warns on every step', async () => {
     // 0.0.0.0 is not a loopback address, and nothing listens on port 9: the authorize step fails at once.
     const run = await runFlow({ profile: profileAt('http://0.0.0.0:9'), secrets: { username: 'ada', password: 'pw' }, timeoutMs: 2000 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { FlowError } from '../../src/core/errors';
-import { buildFlowActionRequest, buildFlowStatusRequest, flowDevices, offeredActions, readFlowResponse } from '../../src/core/flow';
+import { buildFlowActionRequest, buildFlowStatusRequest, flowDevices, nextAction, offeredActions, readFlowResponse } from '../../src/core/flow';
 import type { Flow } from '../../src/core/flow';
 import { readJwksResponse } from '../../src/core/jwks';
 import { endpointsOf } from '../../src/core/profile';
@@ -49,6 +49,41 @@ describe('flow action requests go only to the configured server', () => {
   it('refuses a link that does not parse as a URL', () => {
     const flow = flowWith({ 'device.select': { href: 'http://[::1' } });
     rejects(() => buildFlowActionRequest(endpoints, flow, 'device.select', { device: { id: 'd1' } }), 'FLOW_LINK_ELSEWHERE', /device\.select/, /"http:\/\/\[::1"/);
+  });
+});
+
+describe('flow actions over plain http', () => {
+  const at = (authPath: string) => endpointsOf({ region: 'custom', authPath, envId: 'env' });
+  const flow = readFlowResponse(exchangeOf({ url: `${at('http://auth.example').flows}/f1` }, { status: 200, json: { id: 'f1', status: 'USERNAME_PASSWORD_REQUIRED', _links: {} } }));
+
+  it('refuses to send credentials over plain http to a host that is not this machine', () => {
+    rejects(() => buildFlowActionRequest(at('http://auth.example'), flow, 'usernamePassword.check', credentials), 'CREDENTIALS_OVER_HTTP', /plain http/, /auth\.example/);
+  });
+
+  it('sends them over plain http to loopback, where the sandbox runs', () => {
+    for (const authPath of ['http://127.0.0.1:9000', 'http://127.8.9.10', 'http://localhost:3000', 'http://[::1]:9000']) {
+      assert.equal(buildFlowActionRequest(at(authPath), flow, 'usernamePassword.check', credentials).url, `${at(authPath).flows}/f1`);
+    }
+  });
+});
+
+describe('the next sign-on action', () => {
+  const flowOf = (status: string, ...actions: string[]) =>
+    readFlowResponse(exchangeOf({ url: flowUrl }, { status: 200, json: { id: 'f1', status, _links: Object.fromEntries(actions.map((a) => [a, { href: flowUrl }])) } }));
+
+  it('follows the status among the offered actions (docs/pingone.md §2)', () => {
+    assert.equal(nextAction(flowOf('USERNAME_PASSWORD_REQUIRED', 'usernamePassword.check', 'password.forgot')), 'usernamePassword.check');
+    assert.equal(nextAction(flowOf('SIGN_ON_REQUIRED', 'user.lookup')), 'user.lookup');
+    assert.equal(nextAction(flowOf('DEVICE_SELECTION_REQUIRED', 'device.select', 'otp.check')), 'device.select');
+    assert.equal(nextAction(flowOf('OTP_REQUIRED', 'otp.check')), 'otp.check');
+    assert.equal(nextAction(flowOf('MUST_CHANGE_PASSWORD', 'password.reset')), 'password.reset');
+  });
+
+  it('offers nothing for what only a person at the sign-on page can complete', () => {
+    assert.equal(nextAction(flowOf('PUSH_CONFIRMATION_REQUIRED', 'signOnPage')), undefined);
+    assert.equal(nextAction(flowOf('EXTERNAL_AUTHENTICATION_REQUIRED')), undefined);
+    // An action the status does not call for is not taken.
+    assert.equal(nextAction(flowOf('OTP_REQUIRED', 'password.reset')), undefined);
   });
 });
 
