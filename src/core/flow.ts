@@ -1,5 +1,5 @@
 /**
- * Steps 2 and 3 — the flows API (PingOne "Flows", PINGONE.md §2). GET reads the flow's status; POST
+ * Steps 2 and 3 — the flows API (PingOne "Flows", docs/pingone.md §2). GET reads the flow's status; POST
  * performs the action named by the vendor media type `application/vnd.pingidentity.<action>+json`.
  * The flow's `_links` name the actions available now. Flow calls carry the session cookies, not a
  * bearer token, and send no `Accept: application/json` (it can answer 406).
@@ -54,7 +54,7 @@ const flowSchema = z.looseObject({
 
 export type Flow = z.infer<typeof flowSchema>;
 
-/** Actions this client knows how to perform, with the JSON body each takes (PINGONE.md §2). */
+/** Actions this client knows how to perform, with the JSON body each takes (docs/pingone.md §2). */
 export const FLOW_ACTIONS = [
   'usernamePassword.check',
   'user.lookup',
@@ -196,7 +196,7 @@ export function parseFlow(json: Record<string, unknown>, what: string): Flow {
 
 /**
  * A failed answer about a flow (the flows API, or resume naming the flow). There a platform NOT_FOUND
- * means the flow is gone: flows expire 15 minutes after the last interaction (PINGONE.md §2).
+ * means the flow is gone: flows expire 15 minutes after the last interaction (docs/pingone.md §2).
  */
 export function flowFailure(response: RecordedResponse, what: string): FlowError {
   if (isPlatformError(response.json) && response.json.code === 'NOT_FOUND') {

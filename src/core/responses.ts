@@ -7,7 +7,7 @@ import { FlowError } from './errors';
 import { headerValue } from './http';
 import type { Exchange, RecordedResponse } from './model';
 
-/** PingOne platform error (PINGONE.md §6). Branch on `code`, not on the HTTP status. */
+/** PingOne platform error (docs/pingone.md §6). Branch on `code`, not on the HTTP status. */
 export interface PlatformError {
   id?: string;
   code: string;
@@ -136,7 +136,7 @@ export function oauthFailure(error: OAuthError, status: number | string, detail?
 /** Codes the engine gives its own outcomes; a server's error never takes them (see `platformCode`). */
 const ENGINE_CODES = new Set(['INTERNAL', 'CANCELLED']);
 
-/** A platform code (UPPER_SNAKE, PINGONE.md §6) as the step's code, or PLATFORM_ERROR when it is not one. */
+/** A platform code (UPPER_SNAKE, docs/pingone.md §6) as the step's code, or PLATFORM_ERROR when it is not one. */
 function platformCode(code: unknown): string {
   return typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) && !ENGINE_CODES.has(code) ? code : 'PLATFORM_ERROR';
 }

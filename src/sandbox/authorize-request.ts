@@ -76,7 +76,7 @@ export async function validateAuthorizeParams(
     }
     redirectUri = redirectUriParam;
   } else if (responseModeParam === 'pi.flow') {
-    // PINGONE.md §1: redirect_uri is optional with pi.flow; the app's first URI is used.
+    // docs/pingone.md §1: redirect_uri is optional with pi.flow; the app's first URI is used.
     redirectUri = app.redirectUris[0]!;
   } else {
     return fail(oauthError('invalid_request', 'redirect_uri is required.'));
@@ -167,7 +167,7 @@ function unverifiedIssuer(jwt: string): string | undefined {
 
 /**
  * Verifies a request object and returns its parameters (RFC 9101 §6.3): signed with the app's secret
- * (HS256/384/512) or key (RS or PS), `iss` = client_id, `aud` = the issuer (PINGONE.md §1).
+ * (HS256/384/512) or key (RS or PS), `iss` = client_id, `aud` = the issuer (docs/pingone.md §1).
  */
 async function readRequestObject(ctx: SandboxContext, app: SandboxApp, jwt: string): Promise<Map<string, string> | OAuthError> {
   let payload: Record<string, unknown>;

@@ -1,5 +1,5 @@
 /**
- * `/as/authorize` (GET query or POST form, PINGONE.md §1). A valid request starts a flow in the
+ * `/as/authorize` (GET query or POST form, docs/pingone.md §1). A valid request starts a flow in the
  * browser's session: redirect mode answers 302 to the sign-on page, pi.flow answers the flow as JSON.
  * Both set the session's `ST` cookies.
  */

@@ -1,6 +1,6 @@
 /**
  * Client authentication at the token, introspection, revocation and PAR endpoints, by the method the
- * app is registered with (PINGONE.md §4; RFC 6749 §2.3, RFC 7523 §2.2 and §3, OIDC Core §9).
+ * app is registered with (docs/pingone.md §4; RFC 6749 §2.3, RFC 7523 §2.2 and §3, OIDC Core §9).
  */
 import { decodeJwt, jwtVerify } from 'jose';
 import type { ClientAuthMethod } from '../core/profile';
@@ -12,7 +12,7 @@ import { appAlgorithms, appVerificationKey } from './keys';
 import type { SandboxApp } from './seed';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-/** PINGONE.md §4: an assertion's exp is at most 1 h ahead (a little slack for the client's clock). */
+/** docs/pingone.md §4: an assertion's exp is at most 1 h ahead (a little slack for the client's clock). */
 const MAX_ASSERTION_LIFETIME_S = 3600 + 30;
 
 export type ClientAuthResult = { ok: true; app: SandboxApp } | { ok: false; reply: Reply };

@@ -8,7 +8,7 @@ import type { SigningKey } from './keys';
 import type { SandboxApp, SandboxDevice, SandboxUser } from './seed';
 import type { ExpiringMap } from './store';
 
-/** PingOne flow statuses the sandbox uses (PINGONE.md §2; RECOVERY_CODE_REQUIRED is inferred). */
+/** PingOne flow statuses the sandbox uses (docs/pingone.md §2; RECOVERY_CODE_REQUIRED is the sandbox's choice). */
 export type FlowStatus =
   | 'USERNAME_PASSWORD_REQUIRED'
   | 'SIGN_ON_REQUIRED'
@@ -19,7 +19,7 @@ export type FlowStatus =
   | 'RECOVERY_CODE_REQUIRED'
   | 'COMPLETED';
 
-/** `acr_values` names a sign-on policy (PINGONE.md §1); the default is PingOne's `Single_Factor`. */
+/** `acr_values` names a sign-on policy (docs/pingone.md §1); the default is PingOne's `Single_Factor`. */
 export const SIGN_ON_POLICIES = {
   Single_Factor: 'USERNAME_PASSWORD_REQUIRED',
   Identifier_First: 'SIGN_ON_REQUIRED',

@@ -1,6 +1,6 @@
 /**
  * The two error shapes the sandbox speaks: PingOne's platform error (flows API and transport-level
- * failures, PINGONE.md §6) and RFC 6749 errors (the /as endpoints, §4.1.2.1 and §5.2).
+ * failures, docs/pingone.md §6) and RFC 6749 errors (the /as endpoints, §4.1.2.1 and §5.2).
  */
 import { randomUUID } from 'node:crypto';
 import { json, type Reply } from './http';
@@ -14,7 +14,7 @@ export interface PlatformErrorDetail {
   innerError?: Record<string, unknown>;
 }
 
-/** PINGONE.md §6: `{id, code, message, details?}`; clients branch on `code`, not the status. */
+/** docs/pingone.md §6: `{id, code, message, details?}`; clients branch on `code`, not the status. */
 export function platformError(
   status: number,
   code: PlatformErrorCode,

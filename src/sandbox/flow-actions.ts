@@ -1,5 +1,5 @@
 /**
- * The flow actions of PINGONE.md §2. Each takes the parsed JSON body, advances the flow or answers
+ * The flow actions of docs/pingone.md §2. Each takes the parsed JSON body, advances the flow or answers
  * the platform error the flows API would, and never signs anyone on without the right secret.
  */
 import { randomUUID } from 'node:crypto';

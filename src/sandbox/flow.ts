@@ -1,6 +1,6 @@
 /**
  * A sign-on flow: created by /as/authorize, advanced by flow actions, consumed by /as/resume.
- * Its JSON resource follows PINGONE.md §2: `_links` names exactly the actions available now.
+ * Its JSON resource follows docs/pingone.md §2: `_links` names exactly the actions available now.
  */
 import { randomUUID } from 'node:crypto';
 import { SIGN_ON_POLICIES, type AuthorizeRequest, type Flow, type FlowStatus, type SandboxContext, type Session } from './context';
@@ -63,7 +63,7 @@ export function sessionSatisfies(ctx: SandboxContext, session: Session, request:
   return request.maxAge === undefined || ctx.now() - session.authTime <= request.maxAge * 1000;
 }
 
-/** The live flow, its expiry pushed back: flows expire after the last interaction (PINGONE.md §2). */
+/** The live flow, its expiry pushed back: flows expire after the last interaction (docs/pingone.md §2). */
 export function touchFlow(ctx: SandboxContext, flowId: string): Flow | undefined {
   const flow = ctx.state.flows.get(flowId);
   if (flow) ctx.state.flows.set(flow.id, flow, ctx.flowTtlMs);
@@ -100,7 +100,7 @@ export function signOnPageUrl(ctx: SandboxContext, flow: Flow): string {
   return `${ctx.endpoints.signOnPage}?flowId=${flow.id}`;
 }
 
-/** The flow resource as GET /flows/{flowId} and every action answer it (PINGONE.md §1 and §2). */
+/** The flow resource as GET /flows/{flowId} and every action answer it (docs/pingone.md §1 and §2). */
 export function flowResource(ctx: SandboxContext, flow: Flow): Record<string, unknown> {
   const self = { href: flowUrl(ctx, flow) };
   const links: Record<string, { href: string }> = { self };

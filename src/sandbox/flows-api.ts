@@ -1,6 +1,6 @@
 /**
  * `/{{envID}}/flows/{{flowID}}`: GET reads the flow, POST performs the action named by the media
- * type `application/vnd.pingidentity.<action>+json` (PINGONE.md §2). Calls are authenticated by the
+ * type `application/vnd.pingidentity.<action>+json` (docs/pingone.md §2). Calls are authenticated by the
  * flow's `ST` session cookie, not by a bearer token.
  */
 import type { Flow, SandboxContext } from './context';
@@ -41,7 +41,7 @@ export function handleFlow(ctx: SandboxContext, req: SandboxRequest, flowId: str
   if (!body) return platformError(400, 'INVALID_DATA', 'The request body must be a JSON object.');
   const failure = performAction(ctx, flow, actionName, body);
   if (failure) return failure;
-  // PINGONE.md §2: the sign-on that completes the flow sets the ST cookie bound to the user's session.
+  // docs/pingone.md §2: the sign-on that completes the flow sets the ST cookie bound to the user's session.
   return flow.status === 'COMPLETED' ? withCookies(flowReply(ctx, flow), sessionCookies(ctx, sessionForToken(ctx, flow.sessionToken))) : flowReply(ctx, flow);
 }
 

@@ -28,7 +28,7 @@ export interface SandboxOptions {
   host?: string;
   /** Milliseconds clock, injectable so tests can expire flows, codes and lockouts. Default Date.now. */
   now?: () => number;
-  /** A flow expires this long after its last interaction. Default 15 minutes (PINGONE.md §2). */
+  /** A flow expires this long after its last interaction. Default 15 minutes (docs/pingone.md §2). */
   flowTtlMs?: number;
   /** Wrong passwords before PASSWORD_LOCKED_OUT. Default 5. */
   lockoutThreshold?: number;

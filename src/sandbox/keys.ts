@@ -9,7 +9,7 @@ export interface SigningKey {
   kid: string;
   privateKey: CryptoKey;
   publicKey: CryptoKey;
-  /** The public JWK as /as/jwks serves it (PINGONE.md §5). */
+  /** The public JWK as /as/jwks serves it (docs/pingone.md §5). */
   publicJwk: JWK;
 }
 

@@ -1,5 +1,5 @@
 /**
- * `/as/resume?flowId=` (PINGONE.md §3): turns a COMPLETED flow into an authorization code, delivered
+ * `/as/resume?flowId=` (docs/pingone.md §3): turns a COMPLETED flow into an authorization code, delivered
  * as the authorize request asked (302 to the redirect_uri, or JSON for pi.flow). The request must
  * carry the `ST` cookie of the flow's session: the flow id alone never yields a code.
  */

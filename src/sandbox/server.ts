@@ -23,7 +23,7 @@ type Methods = Partial<Record<'GET' | 'POST', Handler>>;
 
 const both = (handler: Handler): Methods => ({ GET: handler, POST: handler });
 
-/** Routes under `/{{envID}}/` (PINGONE.md "Paths"). */
+/** Routes under `/{{envID}}/` (docs/pingone.md "Paths"). */
 const ENV_ROUTES: Record<string, Methods> = {
   'as/authorize': both(handleAuthorize),
   'as/resume': { GET: handleResume },

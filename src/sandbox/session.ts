@@ -1,6 +1,6 @@
 /**
  * Sessions and their `ST` cookies. PingOne sets `ST` (SameSite=None) and `ST-NO-SS` (no SameSite,
- * for browsers that reject SameSite=None) with `Path=/{{envID}}; Secure; HttpOnly` (PINGONE.md §1).
+ * for browsers that reject SameSite=None) with `Path=/{{envID}}; Secure; HttpOnly` (docs/pingone.md §1).
  * The sandbox speaks plain-http loopback, so it leaves out `Secure` (a correct cookie jar would never
  * send a Secure cookie back over http) and uses SameSite=Lax, which browsers accept without Secure.
  */

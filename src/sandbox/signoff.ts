@@ -1,5 +1,5 @@
 /**
- * `/as/signoff` (PINGONE.md §5; OIDC RP-Initiated Logout 1.0 §2–3): ends the browser's session and its
+ * `/as/signoff` (docs/pingone.md §5; OIDC RP-Initiated Logout 1.0 §2–3): ends the browser's session and its
  * `ST` cookies, then returns to a registered post_logout_redirect_uri with `state`, or shows a page.
  */
 import { compactVerify } from 'jose';

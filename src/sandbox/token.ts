@@ -1,5 +1,5 @@
 /**
- * `/as/token` (PINGONE.md §4, RFC 6749 §4.1.3, §4.4, §6). The client authenticates first, by its
+ * `/as/token` (docs/pingone.md §4, RFC 6749 §4.1.3, §4.4, §6). The client authenticates first, by its
  * registered method; then the grant is checked and tokens are issued. Errors are RFC 6749 §5.2 JSON.
  */
 import { createHash, randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Minting and checking tokens. Access and ID tokens are RS256 JWTs with `kid` (PINGONE.md §4);
+ * Minting and checking tokens. Access and ID tokens are RS256 JWTs with `kid` (docs/pingone.md §4);
  * refresh tokens are opaque. Every token belongs to a grant (one authorization code, or one
  * client_credentials request), so a replayed code can revoke all of them at once (RFC 6749 §4.1.2).
  */

@@ -1,6 +1,6 @@
 /**
  * A PingOne-shaped authorization server that is not our sandbox: a real, certified OpenID Provider
- * (panva's oidc-provider) behind the PingOne paths the engine calls (PINGONE.md "Paths"), on loopback.
+ * (panva's oidc-provider) behind the PingOne paths the engine calls (docs/pingone.md "Paths"), on loopback.
  *
  *   /{envId}/as/authorize            → oidc-provider's authorization endpoint (route `/authorize`)
  *   /{envId}/signon/?flowId={uid}    ← where its interaction redirect points (never requested)
@@ -71,7 +71,7 @@ export async function startPingOneFacade(): Promise<PingOneFacade> {
       }),
     ),
     jwks: { keys: [signingKey] },
-    // SameSite=None on the session cookie, as PingOne sets ST (PINGONE.md §1); oidc-provider requires it
+    // SameSite=None on the session cookie, as PingOne sets ST (docs/pingone.md §1); oidc-provider requires it
     // with POST authorize. Not Secure: over plain-http loopback a correct jar would drop a Secure cookie.
     cookies: { keys: [randomBytes(32).toString('base64url')], long: { httpOnly: true, sameSite: 'none' } },
     // PingOne's names under /as; resume is derived from authorization (`/authorize/:uid`).
@@ -84,7 +84,7 @@ export async function startPingOneFacade(): Promise<PingOneFacade> {
         ? { accountId: sub, claims: () => ({ sub, preferred_username: user.username, given_name: 'Ada', family_name: 'Lovelace', email: 'ada@example.test' }) }
         : undefined,
     features: { devInteractions: { enabled: false } },
-    // PingOne takes the authorize parameters as a POST form too (PINGONE.md §1); oidc-provider only when asked.
+    // PingOne takes the authorize parameters as a POST form too (docs/pingone.md §1); oidc-provider only when asked.
     enableHttpPostMethods: true,
     // Lifetimes in seconds, set so oidc-provider does not fall back to its defaults (and say so on stdout).
     ttl: { Interaction: 900, Session: 3600, Grant: 3600, AuthorizationCode: 60, AccessToken: 3600, IdToken: 3600 },
@@ -144,7 +144,7 @@ export async function startPingOneFacade(): Promise<PingOneFacade> {
       return;
     }
     if (body.username !== user.username || body.password !== user.password) {
-      // PINGONE.md §6: the platform error shape, detail INVALID_CREDENTIALS.
+      // docs/pingone.md §6: the platform error shape, detail INVALID_CREDENTIALS.
       sendJson(res, 400, {
         id: randomUUID(),
         code: 'INVALID_DATA',
@@ -209,7 +209,7 @@ export async function startPingOneFacade(): Promise<PingOneFacade> {
  * (/{envId}/signon/), `_interaction_resume` to /{envId}/as/authorize/{uid}. The engine calls the
  * PingOne URLs instead (/{envId}/flows/…, /{envId}/as/resume), and an RFC 6265 cookie jar rightly
  * withholds a cookie whose Path does not match (§5.1.4). PingOne itself sets its session cookies with
- * `Path=/{envId}` (PINGONE.md §1), so every cookie is re-scoped to that, including the clearing ones.
+ * `Path=/{envId}` (docs/pingone.md §1), so every cookie is re-scoped to that, including the clearing ones.
  */
 function scopeCookiesToEnvironment(res: ServerResponse, prefix: string): void {
   const setHeader = res.setHeader.bind(res);
