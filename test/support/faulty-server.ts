@@ -18,7 +18,7 @@
 import { execFile } from 'node:child_process';
 import { createHash, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
@@ -468,7 +468,11 @@ function selfSignedCertificate(): Promise<{ key: string; cert: string }> {
       'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
       '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,
     ]);
-    return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
+    try {
+      return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   })();
   return certificate;
 }
