@@ -20,6 +20,7 @@ import { SandboxListenError, startSandbox } from '../sandbox/index';
 import { decodeCommand } from './decode';
 import { printRun, SECRETS_SHOWN } from './print';
 import { terminalAsk } from './prompt';
+import { UsageError } from './usage';
 
 const USAGE = `Usage:
   auth-flow run --profile FILE [--username U] [--password P] [--client-secret S]
@@ -43,8 +44,6 @@ every step of such a run carries a warning.
   Secrets stay out of the files unless --include-secrets is given.
 
 Exit codes: 0 success, 1 a step failed, 2 bad usage.`;
-
-class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
