@@ -28,6 +28,8 @@ export interface WebviewMessages {
   'timeline/curl/copy': { runId: string; stepId: string; includeSecrets: boolean };
   /** Run the same profile again. */
   'timeline/run/again': { profileId: string };
+  /** Export the run (Auth Flow: Export Run…): the host asks for the format, the file and whether to include secrets. */
+  'timeline/run/export': { runId: string };
 }
 
 export type Message<M> = { [K in keyof M]: { method: K; params: M[K] } }[keyof M];
@@ -59,6 +61,7 @@ const webviewChecks: { [K in keyof WebviewMessages]: Check } = {
   'webview/ready': () => true,
   'timeline/curl/copy': (p) => isString(p.runId) && isString(p.stepId) && typeof p.includeSecrets === 'boolean',
   'timeline/run/again': (p) => isString(p.profileId),
+  'timeline/run/export': (p) => isString(p.runId),
 };
 
 function parseWith<T>(checks: Record<string, Check>, value: unknown): T | undefined {

@@ -70,6 +70,11 @@ function renderHeader(run: Run, state: WebviewState, ui: Ui): HTMLElement {
     on: { click: () => ui.post({ method: 'timeline/run/again', params: { profileId: run.profile.id } }) },
   }, 'Run again');
   runAgain.classList.add('run-again');
+  const exportRun = h('vscode-button', {
+    attrs: { appearance: 'secondary', 'aria-label': `Export the run of ${run.profile.name}`, title: 'Export as a shell script, .http file, HAR or Postman collection', disabled: run.status === 'running' ? '' : undefined },
+    on: { click: () => ui.post({ method: 'timeline/run/export', params: { runId: run.id } }) },
+  }, 'Export…');
+  exportRun.classList.add('run-export');
 
   const meta = h(
     'dl',
@@ -91,6 +96,7 @@ function renderHeader(run: Run, state: WebviewState, ui: Ui): HTMLElement {
       runStatusBadge(run),
       h('span', { class: 'spacer' }),
       state.runs.length > 1 ? renderRunSelector(run, state, ui) : null,
+      exportRun,
       runAgain,
     ),
     h(

@@ -24,6 +24,8 @@ export interface CommandArgs {
   'authFlow.trySandbox': [];
   'authFlow.showTimeline': [];
   'authFlow.decodeSelection': [];
+  /** The webview passes the run's id; the palette passes nothing (the latest run). */
+  'authFlow.exportRun': [runId?: string];
 }
 
 export type CommandId = keyof CommandArgs;
@@ -45,6 +47,7 @@ export const COMMAND_IDS = [
   'authFlow.trySandbox',
   'authFlow.showTimeline',
   'authFlow.decodeSelection',
+  'authFlow.exportRun',
 ] as const satisfies readonly CommandId[];
 
 // Fails to compile when a command is added to CommandArgs but not to COMMAND_IDS.

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { COMMAND_IDS, type CommandArgs, type CommandId, type ProfileTarget } from './commandTable';
 import { decodeSelection } from './decode';
+import { exportRunCommand } from './exportRun';
 import type { Environments, ProfileEntry } from './environments';
 import { profileWizard } from './profileWizard';
 import { duplicateProfile, newProfileId } from './profiles';
@@ -54,6 +55,7 @@ function createHandlers({ environments, runs, panels, refreshTree }: CommandDeps
     'authFlow.showTimeline': () => panels.show(),
     'authFlow.decodeSelection': () => decodeSelection(panels),
     'authFlow.refreshEnvironments': () => refreshTree(),
+    'authFlow.exportRun': (runId) => exportRunCommand(runs, runId),
 
     'authFlow.addEnvironment': async () => {
       const profile = await profileWizard({ id: newProfileId() }, takenNames(), 'Add Environment');
@@ -126,7 +128,7 @@ function createHandlers({ environments, runs, panels, refreshTree }: CommandDeps
  */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   const handlers = createHandlers(deps);
-  return COMMAND_IDS.map((id) =>
+  const commands = COMMAND_IDS.map((id) =>
     vscode.commands.registerCommand(id, async (...args: CommandArgs[typeof id]) => {
       try {
         return await (handlers[id] as (...a: typeof args) => unknown)(...args);
@@ -136,4 +138,9 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
       }
     }),
   );
+  // The timeline's Export button runs the command for its run.
+  const exportButton = deps.panels.onDidReceiveMessage((message) => {
+    if (message.method === 'timeline/run/export') void vscode.commands.executeCommand('authFlow.exportRun', message.params.runId);
+  });
+  return [...commands, exportButton];
 }
