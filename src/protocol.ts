@@ -1,12 +1,28 @@
 /**
  * Messages between the extension host and the timeline webview, declared once and imported by both
- * sides. Every message is `{ method, params }` with a scoped method name; receivers check shape with
- * {@link parseHostMessage} / {@link parseWebviewMessage} and drop (and log) anything else.
+ * sides. Every message is `{ method, params }` with a scoped method name; receivers check it with
+ * {@link parseHostMessage} / {@link parseWebviewMessage} against zod schemas and drop (and log)
+ * anything else. Host messages are checked all the way down (every run, step, exchange, token and
+ * check has its required fields, of the right type), so the renderer never meets half a run.
  *
  * The host only ever sends redacted runs (see core/redact.ts): secrets never reach the webview. Copying
  * a cURL command with secrets is done by the host, which still holds the unredacted run.
  */
-import type { DecodedToken, Run, Step } from './core/model';
+import * as z from 'zod/mini';
+import type {
+  Check,
+  CookieRecord,
+  DecodedToken,
+  Exchange,
+  RecordedRequest,
+  RecordedResponse,
+  Run,
+  SecretMark,
+  Step,
+  StepError,
+  TimeClaim,
+  Timing,
+} from './core/model';
 
 export interface HostMessages {
   /** A run began; the webview adds it at the top and makes it current. */
@@ -36,48 +52,139 @@ export type Message<M> = { [K in keyof M]: { method: K; params: M[K] } }[keyof M
 export type HostMessage = Message<HostMessages>;
 export type WebviewMessage = Message<WebviewMessages>;
 
-type Check = (params: Record<string, unknown>) => boolean;
+type Schemas<M> = { [K in keyof M]: z.ZodMiniType<M[K]> };
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const isString = (value: unknown): value is string => typeof value === 'string';
-const isRun = (value: unknown): boolean =>
-  isObject(value) && isString(value.id) && isString(value.status) && Array.isArray(value.steps) && isObject(value.profile);
-const isStep = (value: unknown): boolean =>
-  isObject(value) && isString(value.id) && isString(value.kind) && isString(value.status) && isString(value.title);
-const isToken = (value: unknown): boolean =>
-  isObject(value) && isString(value.kind) && isObject(value.header) && isObject(value.payload) && Array.isArray(value.checks);
+/** True when the two types are identical: the same fields, each as optional and of the same type. */
+type Same<A, B> = (<V>() => V extends A ? 1 : 2) extends <V>() => V extends B ? 1 : 2 ? true : false;
 
-const hostChecks: { [K in keyof HostMessages]: Check } = {
-  'timeline/run/started': (p) => isRun(p.run),
-  'timeline/step/updated': (p) => isString(p.runId) && isStep(p.step),
-  'timeline/run/finished': (p) => isRun(p.run),
-  'timeline/token/show': (p) => isToken(p.token) && isString(p.source),
-  'timeline/curl/copied': (p) =>
-    isString(p.stepId) && typeof p.includeSecrets === 'boolean' && typeof p.ok === 'boolean' && isString(p.message),
-};
-
-const webviewChecks: { [K in keyof WebviewMessages]: Check } = {
-  'webview/ready': () => true,
-  'timeline/curl/copy': (p) => isString(p.runId) && isString(p.stepId) && typeof p.includeSecrets === 'boolean',
-  'timeline/run/again': (p) => isString(p.profileId),
-  'timeline/run/export': (p) => isString(p.runId),
-};
-
-function parseWith<T>(checks: Record<string, Check>, value: unknown): T | undefined {
-  if (!isObject(value) || !isString(value.method) || !isObject(value.params)) return undefined;
-  if (!Object.hasOwn(checks, value.method)) return undefined;
-  return checks[value.method](value.params) ? (value as T) : undefined;
+/**
+ * `schema`, typed as a schema of the model type `T`. It compiles only when the schema's output and `T`
+ * are assignable both ways, so a field added to core/model.ts fails to build here until it is checked.
+ */
+function of<T>() {
+  return <S extends z.ZodMiniType>(schema: S & (Same<z.output<S>, T> extends true ? unknown : never)) => schema as z.ZodMiniType<T>;
 }
 
-/** The message if it is a well-formed host → webview message, else undefined. */
+/** The same for a table of message params: one schema per method, each exactly its params type. */
+function table<M>() {
+  return <T extends Schemas<M>>(schemas: T & { [K in keyof M]: Same<z.output<T[K]>, M[K]> extends true ? unknown : never }): Schemas<M> => schemas;
+}
+
+let hostSchemas: Schemas<HostMessages> | undefined;
+
+/**
+ * Built on first use: only the webview reads host messages, and the extension host bundle, which
+ * imports this module for {@link parseWebviewMessage}, then carries none of these schemas.
+ */
+function hostMessageSchemas(): Schemas<HostMessages> {
+  const secretMark = of<SecretMark>()(z.object({ variable: z.string(), value: z.string(), describe: z.optional(z.string()) }));
+  const headers = z.array(z.tuple([z.string(), z.string()]));
+  const request = of<RecordedRequest>()(
+    z.object({ method: z.string(), url: z.string(), headers, body: z.optional(z.string()), rawHead: z.optional(z.string()), secrets: z.array(secretMark) }),
+  );
+  const response = of<RecordedResponse>()(
+    z.object({
+      status: z.number(),
+      statusText: z.string(),
+      headers,
+      body: z.string(),
+      json: z.optional(z.unknown()),
+      size: z.number(),
+      secrets: z.array(secretMark),
+    }),
+  );
+  const timing = of<Timing>()(z.object({ connect: z.optional(z.number()), ttfb: z.optional(z.number()), total: z.number() }));
+  const cookie = of<CookieRecord>()(
+    z.object({
+      name: z.string(),
+      value: z.string(),
+      domain: z.optional(z.string()),
+      path: z.optional(z.string()),
+      expires: z.optional(z.string()),
+      secure: z.optional(z.boolean()),
+      httpOnly: z.optional(z.boolean()),
+      sameSite: z.optional(z.string()),
+    }),
+  );
+  const exchange = of<Exchange>()(
+    z.object({ request, response: z.optional(response), timing, cookies: z.object({ sent: z.array(cookie), set: z.array(cookie) }) }),
+  );
+  const check = of<Check>()(z.object({ name: z.string(), status: z.enum(['passed', 'failed', 'skipped']), detail: z.string() }));
+  const timeClaim = of<TimeClaim>()(z.object({ claim: z.string(), value: z.number(), iso: z.string(), relative: z.string() }));
+  const token = of<DecodedToken>()(
+    z.object({
+      kind: z.enum(['id_token', 'access_token', 'refresh_token', 'request_object', 'client_assertion', 'token']),
+      raw: z.string(),
+      header: z.record(z.string(), z.unknown()),
+      payload: z.record(z.string(), z.unknown()),
+      signature: z.string(),
+      times: z.array(timeClaim),
+      checks: z.array(check),
+      verified: z.optional(z.boolean()),
+    }),
+  );
+  const stepError = of<StepError>()(z.object({ code: z.string(), message: z.string(), hint: z.string(), detail: z.optional(z.unknown()) }));
+  const step = of<Step>()(
+    z.object({
+      id: z.string(),
+      kind: z.enum(['authorize', 'flow', 'signOn', 'resume', 'token', 'jwks', 'userinfo']),
+      title: z.string(),
+      status: z.enum(['running', 'succeeded', 'failed']),
+      startedAt: z.string(),
+      duration: z.optional(z.number()),
+      exchange: z.optional(exchange),
+      facts: z.record(z.string(), z.string()),
+      checks: z.array(check),
+      tokens: z.array(token),
+      warnings: z.array(z.string()),
+      error: z.optional(stepError),
+    }),
+  );
+  const run = of<Run>()(
+    z.object({
+      id: z.string(),
+      profile: z.object({ id: z.string(), name: z.string(), issuer: z.string(), clientId: z.string() }),
+      status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+      startedAt: z.string(),
+      duration: z.optional(z.number()),
+      steps: z.array(step),
+      error: z.optional(stepError),
+    }),
+  );
+  return table<HostMessages>()({
+    'timeline/run/started': z.object({ run }),
+    'timeline/step/updated': z.object({ runId: z.string(), step }),
+    'timeline/run/finished': z.object({ run }),
+    'timeline/token/show': z.object({ token, source: z.string() }),
+    'timeline/curl/copied': z.object({ stepId: z.string(), includeSecrets: z.boolean(), ok: z.boolean(), message: z.string() }),
+  });
+}
+
+const webviewSchemas = table<WebviewMessages>()({
+  'webview/ready': z.object({}),
+  'timeline/curl/copy': z.object({ runId: z.string(), stepId: z.string(), includeSecrets: z.boolean() }),
+  'timeline/run/again': z.object({ profileId: z.string() }),
+  'timeline/run/export': z.object({ runId: z.string() }),
+});
+
+/** The message with its params as the schema returned them (unknown fields dropped), or undefined. */
+function parseWith<M>(schemas: Schemas<M>, value: unknown): Message<M> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { method, params } = value as { method?: unknown; params?: unknown };
+  if (typeof method !== 'string' || !Object.hasOwn(schemas, method)) return undefined;
+  const result = z.safeParse(schemas[method as keyof M], params);
+  return result.success ? ({ method, params: result.data } as Message<M>) : undefined;
+}
+
+/** The message if it is a well-formed host → webview message, else undefined. Never throws. */
 export function parseHostMessage(value: unknown): HostMessage | undefined {
-  return parseWith<HostMessage>(hostChecks, value);
+  hostSchemas ??= hostMessageSchemas();
+  return parseWith(hostSchemas, value);
 }
 
-/** The message if it is a well-formed webview → host message, else undefined. */
+/** The message if it is a well-formed webview → host message, else undefined. Never throws. */
 export function parseWebviewMessage(value: unknown): WebviewMessage | undefined {
-  return parseWith<WebviewMessage>(webviewChecks, value);
+  return parseWith(webviewSchemas, value);
 }
 
 /** What the webview persists with `setState` so a window reload restores the panel. */

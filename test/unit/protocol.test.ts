@@ -1,0 +1,108 @@
+/**
+ * Host ↔ webview message checks: a host message must carry a whole run (steps, exchanges, tokens,
+ * checks with their required fields), so the renderer can rely on them; webview requests are checked
+ * field by field.
+ */
+import assert from 'node:assert/strict';
+import type { DecodedToken, Run, Step } from '../../src/core/model';
+import { parseHostMessage, parseWebviewMessage } from '../../src/protocol';
+
+function sampleToken(): DecodedToken {
+  return {
+    kind: 'id_token',
+    raw: '$ID_TOKEN',
+    header: { alg: 'RS256', kid: 'k1' },
+    payload: { sub: 'u1', exp: 1_900_000_000 },
+    signature: 'c2ln',
+    times: [{ claim: 'exp', value: 1_900_000_000, iso: '2030-03-17T17:46:40.000Z', relative: 'in 3 years' }],
+    checks: [{ name: 'Signature', status: 'passed', detail: 'RS256 with kid k1' }],
+    verified: true,
+  };
+}
+
+function sampleStep(): Step {
+  return {
+    id: 's5',
+    kind: 'token',
+    title: 'Token',
+    status: 'succeeded',
+    startedAt: '2026-11-30T08:00:00.000Z',
+    duration: 12,
+    exchange: {
+      request: { method: 'POST', url: 'https://auth.pingone.com/env/as/token', headers: [['content-type', 'application/x-www-form-urlencoded']], body: 'grant_type=authorization_code', secrets: [] },
+      response: { status: 200, statusText: 'OK', headers: [['content-type', 'application/json']], body: '{}', json: {}, size: 2, secrets: [{ variable: 'ACCESS_TOKEN', value: '$ACCESS_TOKEN' }] },
+      timing: { connect: 1, ttfb: 10, total: 12 },
+      cookies: { sent: [{ name: 'ST', value: '$ST', path: '/env' }], set: [] },
+    },
+    facts: { code: '$CODE' },
+    checks: [{ name: 'State', status: 'passed', detail: 'matches' }],
+    tokens: [sampleToken()],
+    warnings: [],
+  };
+}
+
+function sampleRun(): Run {
+  return {
+    id: 'r1',
+    profile: { id: 'p1', name: 'Staging', issuer: 'https://auth.pingone.com/env/as', clientId: 'c1' },
+    status: 'succeeded',
+    startedAt: '2026-11-30T08:00:00.000Z',
+    duration: 40,
+    steps: [sampleStep()],
+  };
+}
+
+/** A copy of `value` with the field at `path` removed or replaced. */
+function without(value: unknown, path: (string | number)[], replacement?: unknown): unknown {
+  const copy = structuredClone(value) as Record<string | number, unknown>;
+  let node = copy;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  const last = path[path.length - 1];
+  if (replacement === undefined) delete node[last];
+  else node[last] = replacement;
+  return copy;
+}
+
+describe('protocol', () => {
+  const started = { method: 'timeline/run/started', params: { run: sampleRun() } };
+
+  it('accepts a whole run, a step update, a token and a copy result', () => {
+    assert.deepEqual(parseHostMessage(started), started);
+    assert.ok(parseHostMessage({ method: 'timeline/step/updated', params: { runId: 'r1', step: sampleStep() } }));
+    assert.ok(parseHostMessage({ method: 'timeline/token/show', params: { token: sampleToken(), source: 'selection' } }));
+    assert.ok(parseHostMessage({ method: 'timeline/curl/copied', params: { stepId: 's5', includeSecrets: false, ok: true, message: 'Copied' } }));
+  });
+
+  it('refuses a run missing what the renderer reads, however deep', () => {
+    const run = ['params', 'run'];
+    const step = [...run, 'steps', 0];
+    const cases: Array<[(string | number)[], unknown?]> = [
+      [[...step, 'checks']],
+      [[...step, 'tokens']],
+      [[...step, 'warnings']],
+      [[...step, 'facts']],
+      [[...step, 'tokens', 0, 'checks']],
+      [[...step, 'tokens', 0, 'payload']],
+      [[...step, 'tokens', 0, 'times', 0, 'value'], 'soon'],
+      [[...step, 'exchange', 'timing']],
+      [[...step, 'exchange', 'request', 'headers', 0], 'content-type: text/plain'],
+      [[...step, 'exchange', 'response', 'status'], '200'],
+      [[...step, 'exchange', 'cookies', 'sent', 0, 'name']],
+      [[...step, 'checks', 0, 'status'], 'ok'],
+      [[...step, 'kind'], 'teleport'],
+      [[...run, 'profile', 'issuer']],
+    ];
+    for (const [path, replacement] of cases) {
+      assert.equal(parseHostMessage(without(started, path, replacement)), undefined, `${path.join('.')} ${replacement === undefined ? 'missing' : `= ${JSON.stringify(replacement)}`}`);
+    }
+  });
+
+  it('checks webview requests field by field', () => {
+    assert.ok(parseWebviewMessage({ method: 'webview/ready', params: {} }));
+    assert.ok(parseWebviewMessage({ method: 'timeline/curl/copy', params: { runId: 'r1', stepId: 's5', includeSecrets: true } }));
+    assert.equal(parseWebviewMessage({ method: 'timeline/curl/copy', params: { runId: 'r1', stepId: 's5', includeSecrets: 'true' } }), undefined);
+    assert.equal(parseWebviewMessage({ method: 'timeline/run/again', params: {} }), undefined);
+    assert.equal(parseWebviewMessage({ method: 'toString', params: {} }), undefined);
+    assert.equal(parseWebviewMessage({ method: 'timeline/run/started', params: { run: sampleRun() } }), undefined, 'a host message is not a request');
+  });
+});
