@@ -5,6 +5,7 @@
  *   auth-flow sandbox [--port N]
  *   auth-flow decode TOKEN [--jwks URL]
  *   auth-flow demo            (what `npm start` runs: the sandbox plus a full flow against it)
+ *   auth-flow import FILE     (a Postman environment export as a profile)
  *
  * Exit codes: 0 success, 1 a step failed (the timeline says which and why), 2 bad usage.
  */
@@ -18,6 +19,7 @@ import { FlowError } from '../core/errors';
 import { EXPORT_FORMATS, exportFormatOf, exportRun } from '../core/export/index';
 import { SandboxListenError, startSandbox } from '../sandbox/index';
 import { decodeCommand } from './decode';
+import { importCommand } from './import';
 import { printRun, SECRETS_SHOWN } from './print';
 import { terminalAsk } from './prompt';
 import { UsageError } from './usage';
@@ -30,6 +32,7 @@ const USAGE = `Usage:
   auth-flow sandbox [--port N]
   auth-flow decode TOKEN|- [--jwks URL]
   auth-flow demo
+  auth-flow import FILE
 
 Secrets never come from the profile file. They come from flags or the environment:
   AUTH_FLOW_CLIENT_SECRET, AUTH_FLOW_PRIVATE_KEY (PEM or JWK text), AUTH_FLOW_PRIVATE_KEY_FILE,
@@ -42,6 +45,10 @@ every step of such a run carries a warning.
   .sh a bash + curl script that signs on again, .http for httpyac and REST Client, .har (HAR 1.2),
   .postman_collection.json a Postman collection (and its .postman_environment.json next to it).
   Secrets stay out of the files unless --include-secrets is given.
+
+import FILE prints a Postman environment export (authPath, envID, appID… as in PingOne's guides)
+  as a profile for run --profile, and on stderr what each variable became. A client secret in the
+  file is not printed: pass it to run as AUTH_FLOW_CLIENT_SECRET.
 
 Exit codes: 0 success, 1 a step failed, 2 bad usage.`;
 
@@ -57,6 +64,8 @@ export async function main(argv: string[]): Promise<number> {
         return await decodeCommand(rest);
       case 'demo':
         return await demoCommand();
+      case 'import':
+        return importCommand(rest);
       case undefined:
       case '--help':
       case '-h':

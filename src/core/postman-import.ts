@@ -282,7 +282,7 @@ export function importPostmanEnvironment(text: string, id: string): PostmanImpor
     value: clientAuthMethod,
     reason: nativeOnly
       ? 'a native application has no client secret; it uses PKCE'
-      : "PingOne's default for a web application; edit the environment if the application uses another method",
+      : "PingOne's default for a web application; change it if the application uses another method",
   });
   const redirectUri = valueOf('redirectUri');
   // PingOne requires redirect_uri except in pi.flow mode (docs/pingone.md §1).
