@@ -11,7 +11,7 @@ import { toCurl } from '../../src/core/curl';
 import { FlowError } from '../../src/core/errors';
 import type { Exchange, RecordedRequest, Run, SecretMark, Step } from '../../src/core/model';
 import type { Profile } from '../../src/core/profile';
-import { redactRun, secretReplacer } from '../../src/core/redact';
+import { inputMarks, redactRun, secretReplacer } from '../../src/core/redact';
 import { buildTokenRequest, readTokenResponse } from '../../src/core/token';
 import { fuzz, textInputs } from '../support/fuzz';
 
@@ -92,6 +92,23 @@ describe('redactRun', () => {
     assert.equal(redacted.error?.hint, 'Check $PASSWORD.');
     assert.equal(redacted.steps[1].facts.echoed, '$PASSWORD');
     assert.ok(redacted.steps.every((s) => s.exchange?.request.secrets.length === 0), 'marks are emptied');
+  });
+
+  it('finds a secret a server echoes in JSON escaped to ASCII, as Python\'s json.dumps writes it', () => {
+    // json.dumps('Pa"ss\\wörd 1!(x)'): the quote and backslash escaped, ö as \u00f6.
+    const echoed = '{"error_description": "bad password Pa\\"ss\\\\w\\u00f6rd 1!(x)"}';
+    const replace = secretReplacer([{ variable: 'PASSWORD', value: PASSWORD }]);
+    assert.equal(replace(echoed), '{"error_description": "bad password $PASSWORD"}');
+    assert.equal(secretReplacer([{ variable: 'S', value: '€uro' }])('\\u20acuro'), '$S');
+  });
+
+  it('redacts a run whose steps sent nothing or got no answer, with the marks of what was sent', () => {
+    const unanswered = exchange({ body: `password=${PASSWORD}`, secrets: [{ variable: 'PASSWORD', value: PASSWORD }] });
+    const error = { code: 'NETWORK', message: `No answer to password=${PASSWORD}.`, hint: 'Check the network.' };
+    const redacted = redactRun(run([step('authorize', {}), step('signOn', { status: 'failed', exchange: unanswered, error })], error));
+    assert.equal(redacted.error?.message, 'No answer to password=$PASSWORD.');
+    assert.equal(redacted.steps[1].exchange?.request.body, 'password=$PASSWORD');
+    assert.equal(redacted.steps[1].exchange?.response, undefined);
   });
 
   it('never re-redacts a replacement: a secret inside a variable name stays out of the way', () => {
@@ -200,6 +217,18 @@ describe('printRun', () => {
     const text = printRun(failed(), { color: false, includeSecrets: true });
     assert.ok(text.includes(VERIFIER) && text.includes(PASSWORD));
     assert.match(text.split('\n')[0], /secrets .*in clear/i);
+  });
+});
+
+describe('inputMarks', () => {
+  it('names each secret a run is given as the requests that carry it name it, and skips those not set', () => {
+    const key = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----';
+    assert.deepEqual(inputMarks({ clientSecret: 'cs', privateKey: key, username: 'alice', password: 'pw' }), [
+      { variable: 'CLIENT_SECRET', value: 'cs' },
+      { variable: 'PRIVATE_KEY', value: key },
+      { variable: 'PASSWORD', value: 'pw' },
+    ]);
+    assert.deepEqual(inputMarks({ clientSecret: '', username: 'alice' }), []);
   });
 });
 
