@@ -368,6 +368,7 @@ describe('faults: the built CLI against a misbehaving PingOne', function () {
       for (const [where, output] of Object.entries({ 'text stdout': text.stdout, 'text stderr': text.stderr, 'json stdout': json.stdout, 'json stderr': json.stderr })) {
         assertNoSecret(output, secretValues, where);
       }
+      assert.deepEqual(servers.flatMap((s) => s.errors), [], 'the proxy itself did not fail');
       assert.deepEqual(servers.flatMap((s) => s.strays), [], 'no request reached the elsewhere server or went in clear text');
       for (const output of [text, json]) {
         assert.notEqual(output.code, null, `the CLI was still running after ${KILL_AFTER_MS} ms:\n${output.stdout}${output.stderr}`);

@@ -82,6 +82,8 @@ export interface FaultyServer {
    * issued them and as the proxy re-signed them).
    */
   secrets: Set<string>;
+  /** Failures of the proxy itself (answered 502): a case seeing one tests the proxy, not the client. */
+  errors: unknown[];
   /** A sandbox profile file pointed at this proxy (authPath and redirectUri on the proxy's origin). */
   profileFor(profile: object): Record<string, unknown>;
   /** Stops accepting connections, so every connection to the proxy is refused. */
@@ -103,12 +105,17 @@ export async function startFaultyServer(sandbox: Sandbox, options: FaultyServerO
     socket.on('close', () => sockets.delete(socket));
   };
 
-  const elsewhereServer = createServer((req, res) => {
-    void readText(req).then((body) => {
-      strays.push({ where: 'elsewhere', method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      answer(res, { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Nothing here.' });
+  const errors: unknown[] = [];
+  /** A server that only records what reaches it. */
+  const recorder = (where: StrayRequest['where'], reply: Answer) =>
+    createServer((req, res) => {
+      void readText(req).then((body) => {
+        strays.push({ where, method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+        answer(res, reply);
+      });
     });
-  });
+
+  const elsewhereServer = recorder('elsewhere', { status: 404, headers: { 'content-type': 'text/plain' }, body: 'Nothing here.' });
   elsewhereServer.on('connection', track);
   const elsewhere = await listen(elsewhereServer, 'http');
 
@@ -141,6 +148,7 @@ export async function startFaultyServer(sandbox: Sandbox, options: FaultyServerO
       if (step !== undefined && options.fault?.on === step) await options.fault.answer(call);
       else call.send(await call.forward());
     }).catch((error: unknown) => {
+      errors.push(error);
       if (!res.headersSent) answer(res, { status: 502, headers: { 'content-type': 'text/plain' }, body: `Proxy error: ${String(error)}` });
       else res.destroy();
     });
@@ -151,12 +159,7 @@ export async function startFaultyServer(sandbox: Sandbox, options: FaultyServerO
     const { key: tlsKey, cert } = await selfSignedCertificate();
     const https = createHttpsServer({ key: tlsKey, cert }, handler);
     // Plain HTTP on the TLS port: recorded, never forwarded.
-    const cleartext = createServer((req, res) => {
-      void readText(req).then((body) => {
-        strays.push({ where: 'cleartext', method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-        answer(res, { status: 400, headers: { 'content-type': 'text/plain' }, body: 'This port speaks HTTPS.' });
-      });
-    });
+    const cleartext = recorder('cleartext', { status: 400, headers: { 'content-type': 'text/plain' }, body: 'This port speaks HTTPS.' });
     // A TLS connection opens with a handshake record (content type 22); anything else is clear text.
     front = createNetServer((socket) => {
       track(socket);
@@ -179,6 +182,7 @@ export async function startFaultyServer(sandbox: Sandbox, options: FaultyServerO
     elsewhere,
     strays,
     secrets,
+    errors,
     profileFor: (profile) => JSON.parse(JSON.stringify(profile).split(sandbox.url).join(origin)) as Record<string, unknown>,
     stopListening: () => closeServer(front),
     close: async () => {
@@ -195,7 +199,7 @@ export function hang(on: FaultStep): Fault {
   return { on, answer: () => undefined };
 }
 
-/** Sends the sandbox's headers and half its body, then resets the connection (TCP RST). */
+/** Sends the sandbox's headers and half its body, then resets the connection (TCP RST; plain HTTP only). */
 export function resetMidResponse(on: FaultStep): Fault {
   return {
     on,
