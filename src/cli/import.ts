@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FlowError } from '../core/errors';
-import { importPostmanEnvironment, importSummary } from '../core/postman-import';
+import { importPostmanEnvironment, importReport } from '../core/postman-import';
 import { UsageError } from './usage';
 
 /** Exit code for a file that cannot be imported, as for any bad input. */
@@ -35,14 +35,11 @@ export function importCommand(args: string[]): number {
   const { id: _id, ...profile } = result.profile;
   process.stdout.write(`${JSON.stringify(profile, null, 2)}\n`);
 
-  const summary = importSummary(result);
-  const section = (title: string, lines: string[]) => (lines.length ? [title, ...lines.map((line) => `  ${line}`)] : []);
   const secretVariable = result.mapped.find((m) => m.target === 'clientSecret')?.variable;
   process.stderr.write(
     [
-      ...section(`Imported "${profile.name}" from ${file}:`, summary.mapped),
-      ...section('Assumed:', summary.assumed),
-      ...section('Left out:', summary.skipped),
+      `Imported "${profile.name}" from ${file}.`,
+      importReport(result),
       ...(secretVariable === undefined
         ? []
         : [`The file holds a client secret (${JSON.stringify(secretVariable)}); it is not printed. Pass it to run as AUTH_FLOW_CLIENT_SECRET (or --client-secret).`]),

@@ -348,3 +348,10 @@ export function importSummary(result: PostmanImport): { mapped: string[]; assume
     skipped: result.skipped.map(({ variable, reason }) => `${shown(variable)}: ${reason}`),
   };
 }
+
+/** {@link importSummary} as text: a titled, indented section for each kind of line that has any. */
+export function importReport(result: PostmanImport): string {
+  const summary = importSummary(result);
+  const section = (title: string, lines: string[]) => (lines.length ? [title, ...lines.map((line) => `  ${line}`)] : []);
+  return [...section('Mapped:', summary.mapped), ...section('Assumed:', summary.assumed), ...section('Left out:', summary.skipped)].join('\n');
+}

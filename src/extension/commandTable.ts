@@ -26,6 +26,7 @@ export interface CommandArgs {
   'authFlow.decodeSelection': [];
   /** The webview passes the run's id; the palette passes nothing (the latest run). */
   'authFlow.exportRun': [runId?: string];
+  'authFlow.importPostmanEnvironment': [];
 }
 
 export type CommandId = keyof CommandArgs;
@@ -48,6 +49,7 @@ export const COMMAND_IDS = [
   'authFlow.showTimeline',
   'authFlow.decodeSelection',
   'authFlow.exportRun',
+  'authFlow.importPostmanEnvironment',
 ] as const satisfies readonly CommandId[];
 
 // Fails to compile when a command is added to CommandArgs but not to COMMAND_IDS.

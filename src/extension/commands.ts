@@ -3,6 +3,7 @@ import { COMMAND_IDS, type CommandArgs, type CommandId, type ProfileTarget } fro
 import { decodeSelection } from './decode';
 import { exportRunCommand } from './exportRun';
 import type { Environments, ProfileEntry } from './environments';
+import { importPostmanCommand } from './importPostman';
 import { profileWizard } from './profileWizard';
 import { duplicateProfile, newProfileId } from './profiles';
 import type { RunController } from './runController';
@@ -62,6 +63,11 @@ function createHandlers({ environments, runs, panels, refreshTree }: CommandDeps
       if (!profile) return;
       await store.save(profile);
       await completeSecrets({ source: 'user', profile, secrets: await secrets.state(profile) });
+    },
+
+    'authFlow.importPostmanEnvironment': async () => {
+      const profile = await importPostmanCommand(store, secrets, takenNames());
+      if (profile) await completeSecrets({ source: 'user', profile, secrets: await secrets.state(profile) });
     },
 
     'authFlow.editEnvironment': async (target) => {

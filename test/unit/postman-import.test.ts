@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { FlowError } from '../../src/core/errors';
-import { importPostmanEnvironment, importSummary, type PostmanImport } from '../../src/core/postman-import';
+import { importPostmanEnvironment, importReport, importSummary, type PostmanImport } from '../../src/core/postman-import';
 
 const ENV_ID = '8f4e0d3c-1b2a-4c5d-9e8f-0a1b2c3d4e5f';
 const APP_ID = '2c0e4a8b-6d1f-4e3a-9b7c-5d8e0f1a2b3c';
@@ -114,6 +114,13 @@ describe('Postman environment import', () => {
         'redirect_uri → redirectUri https://app.example.com/callback',
       ]);
       assert.equal(summary.skipped[3], 'redirect_uri_old: disabled in Postman');
+    });
+
+    it('reports in titled, indented sections', () => {
+      const lines = importReport(result).split('\n');
+      assert.deepEqual(lines.filter((line) => !line.startsWith('  ')), ['Mapped:', 'Assumed:', 'Left out:']);
+      assert.equal(lines[1], '  authPath → region NA (https://auth.pingone.com)');
+      assert.equal(lines.length, 3 + 5 + 1 + 8);
     });
   });
 
