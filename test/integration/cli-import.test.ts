@@ -9,7 +9,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { toPostman } from '../../src/core/export/postman';
 import type { Run } from '../../src/core/model';
+import { importPostmanEnvironment } from '../../src/core/postman-import';
+import { runFlow } from '../../src/core/run';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 
 const CLI = join(__dirname, '../../dist/cli.js');
@@ -140,6 +143,19 @@ describe('CLI import of a Postman environment', function () {
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /^Cannot read .*absent\.json: ENOENT/);
     assert.equal(missing.stderr.trimEnd().split('\n').length, 1);
+  });
+
+  it("imports the environment Export Run writes for a run's Postman collection back into the run's profile", async () => {
+    const { profile, secrets } = sandbox.profiles().find((p) => p.profile.responseMode === 'pi.flow' && p.profile.clientAuthMethod === 'client_secret_post')!;
+    const run = await runFlow({ profile, secrets });
+    assert.equal(run.status, 'succeeded');
+    const result = importPostmanEnvironment(toPostman(run, { includeSecrets: true }).environment, 'round-trip');
+    assert.equal(result.profile.authPath, profile.authPath);
+    assert.equal(result.profile.envId, profile.envId);
+    assert.equal(result.profile.clientId, profile.clientId);
+    assert.equal(result.profile.redirectUri, profile.redirectUri);
+    assert.deepEqual(result.secrets, { clientSecret: secrets.clientSecret });
+    assert.deepEqual(result.skipped.map((s) => s.variable), ['username', 'password']);
   });
 
   it('lists import in the usage text', async () => {
