@@ -178,7 +178,7 @@ export class Transport {
     } catch (error) {
       exchange.timing.total ||= elapsed();
       const timedOut = deadline.aborted && error === deadline.reason && !signal?.aborted;
-      throw withExchange(timedOut ? this.#deadlineError(url, progress.bodyBytes) : networkError(error, url, this.#limits, signal), exchange);
+      throw withExchange(timedOut ? this.#deadlineError(url, progress.bodyBytes) : networkError(error, url, this.#limits, signal, progress.bodyBytes), exchange);
     } finally {
       this.#captureHead(recorded);
       const connect = this.#connectMs ?? (recorded.rawHead === undefined ? undefined : 0);
@@ -320,7 +320,8 @@ function withExchange(error: FlowError, exchange: Exchange): FlowError {
   return error;
 }
 
-function networkError(error: unknown, url: URL, limits: PhaseLimits, signal: AbortSignal | undefined): FlowError {
+/** `bodyBytes` is how much of the body had arrived when the answer had begun (headers received), else undefined. */
+function networkError(error: unknown, url: URL, limits: PhaseLimits, signal: AbortSignal | undefined, bodyBytes: number | undefined): FlowError {
   if (error instanceof FlowError) return error;
   if (signal?.aborted) {
     return new FlowError('CANCELLED', 'The run was cancelled while waiting for this response.', 'Run the flow again when ready.', { cause: error });
@@ -342,10 +343,15 @@ function networkError(error: unknown, url: URL, limits: PhaseLimits, signal: Abo
     ],
   };
   if (Object.hasOwn(timeouts, code)) return new FlowError('HTTP_TIMEOUT', ...timeouts[code]!, { cause: error });
+  // A reset after the headers is a cut answer, not a refusal to answer: say how far it got.
+  const closed =
+    bodyBytes === undefined
+      ? `${host} closed the connection before answering.`
+      : `${host} closed the connection in the middle of its answer, after the headers and ${bodyBytes} bytes of the body.`;
   const known: Record<string, [string, string]> = {
     ECONNREFUSED: [`${host} refused the connection.`, 'Check the host and port in the auth path, and that the server is running.'],
-    ECONNRESET: [`${host} closed the connection before answering.`, 'Check for a proxy or load balancer dropping the request, and the server logs.'],
-    UND_ERR_SOCKET: [`${host} closed the connection before answering.`, 'Check for a proxy or load balancer dropping the request, and the server logs.'],
+    ECONNRESET: [closed, 'Check for a proxy or load balancer dropping the request, and the server logs.'],
+    UND_ERR_SOCKET: [closed, 'Check for a proxy or load balancer dropping the request, and the server logs.'],
     ENOTFOUND: [`The host name ${url.hostname} could not be resolved.`, 'Check the region or custom auth path of the environment.'],
     EAI_AGAIN: [`The host name ${url.hostname} could not be resolved right now.`, 'Check the network connection and DNS.'],
     CERT_HAS_EXPIRED: [`The TLS certificate of ${host} has expired.`, 'Fix the certificate, or (for a test server only) allow insecure TLS for this environment.'],

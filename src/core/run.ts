@@ -337,7 +337,7 @@ class RunContext {
       const result = await body(step);
       const failed = step.checks.find((c) => c.status === 'failed');
       if (failed) {
-        throw new FlowError('CHECK_FAILED', `${failed.name} check failed: ${failed.detail}.`, checkHint(failed.name));
+        throw new FlowError('CHECK_FAILED', `${failed.name} check failed: ${failed.detail.replace(/\.$/, '')}.`, checkHint(failed.name));
       }
       step.status = 'succeeded';
       step.duration = Math.round(performance.now() - started);

@@ -181,10 +181,18 @@ describe('transport', () => {
   });
 
   it('reports a connection reset and a refused connection', async () => {
-    const server = await serve((req) => req.socket.destroy());
+    const server = await serve((req, res) => {
+      if (req.url !== '/cut') return req.socket.destroy();
+      // The answer begins — headers and 5 bytes of a 100-byte body — then the connection drops.
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"a":', () => setTimeout(() => req.socket.destroy(), 50));
+    });
     transport = new Transport({ jar: new CookieJar() });
     try {
-      await expectFlowError(transport.send({ method: 'GET', url: `${server.url}/reset` }), 'ECONNRESET');
+      const reset = await expectFlowError(transport.send({ method: 'GET', url: `${server.url}/reset` }), 'ECONNRESET');
+      assert.match(reset.message, /closed the connection before answering/);
+      const cut = await expectFlowError(transport.send({ method: 'GET', url: `${server.url}/cut` }), 'ECONNRESET');
+      assert.match(cut.message, /in the middle of its answer, after the headers and 5 bytes of the body/);
     } finally {
       await server.close();
     }
