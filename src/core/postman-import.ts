@@ -226,7 +226,7 @@ const VARIABLE_OF: Record<Exclude<ImportTarget, 'region' | 'clientSecret'>, stri
 export function importPostmanEnvironment(text: string, id: string): PostmanImport {
   const environment = readEnvironment(text);
   const enabled = environment.values.filter((variable) => variable.enabled !== false);
-  // Postman reads the first definition of a name; later ones with the same name never take effect.
+  // A name defined twice resolves to its first enabled definition, as the fields below take the first.
   const lookup = new Map<string, string>();
   for (const variable of enabled) {
     const value = textOf(variable.value);
