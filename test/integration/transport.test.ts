@@ -182,7 +182,10 @@ describe('transport', () => {
 
   it('reports a connection reset and a refused connection', async () => {
     const server = await serve((req, res) => {
-      if (req.url !== '/cut') return req.socket.destroy();
+      if (req.url !== '/cut') {
+        req.socket.destroy();
+        return;
+      }
       // The answer begins — headers and 5 bytes of a 100-byte body — then the connection drops.
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
       res.write('{"a":', () => setTimeout(() => req.socket.destroy(), 50));
