@@ -8,7 +8,7 @@
  * this client reads before anything uses it, and its links may not send the sign-on (passwords,
  * one-time codes, the session cookie) anywhere but the configured server.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { FlowError } from './errors';
 import type { HttpRequest } from './http';
 import type { Exchange, RecordedResponse, SecretMark } from './model';
@@ -20,36 +20,29 @@ import { expectJsonObject, failureFrom, isPlatformError, quote, responseOf } fro
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 /** A HAL link (`{"href": …}`); other link fields are kept as sent. */
-const link = z.looseObject({ href: z.string().optional() });
+const link = z.looseObject({ href: z.optional(z.string()) });
+const text = z.optional(z.string());
 
 /**
  * The flow resource, as deep as this client reads it; every other field is kept as sent, since the
  * timeline shows the flow whole.
  */
 const flowSchema = z.looseObject({
-  id: z
-    .string()
-    .min(1)
-    .refine((id) => !LONE_SURROGATE.test(id), 'the id holds a lone UTF-16 surrogate, so it cannot go into a URL'),
-  status: z.string().min(1),
-  session: z.looseObject({ id: z.string().optional() }).optional(),
-  _links: z.record(z.string(), link).optional(),
-  _embedded: z
-    .looseObject({
-      user: z.looseObject({ id: z.string().optional(), username: z.string().optional() }).optional(),
-      devices: z
-        .array(
-          z.looseObject({
-            id: z.string().min(1),
-            type: z.string().optional(),
-            email: z.string().optional(),
-            phone: z.string().optional(),
-            nickname: z.string().optional(),
-          }),
-        )
-        .optional(),
-    })
-    .optional(),
+  id: z.string().check(
+    z.minLength(1),
+    z.refine((id) => !LONE_SURROGATE.test(id), 'the id holds a lone UTF-16 surrogate, so it cannot go into a URL'),
+  ),
+  status: z.string().check(z.minLength(1)),
+  session: z.optional(z.looseObject({ id: text })),
+  _links: z.optional(z.record(z.string(), link)),
+  _embedded: z.optional(
+    z.looseObject({
+      user: z.optional(z.looseObject({ id: text, username: text })),
+      devices: z.optional(
+        z.array(z.looseObject({ id: z.string().check(z.minLength(1)), type: text, email: text, phone: text, nickname: text })),
+      ),
+    }),
+  ),
 });
 
 export type Flow = z.infer<typeof flowSchema>;
