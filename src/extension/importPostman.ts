@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import { FlowError } from '../core/errors';
-import { importPostmanEnvironment, importReport } from '../core/postman-import';
 import type { Profile } from '../core/profile';
+import { loadEngine } from './engineLoader';
 import type { ProfileStore } from './profileStore';
 import { duplicateProfile, newProfileId } from './profiles';
 import type { SecretStore } from './secretStore';
@@ -22,12 +21,14 @@ export async function importPostmanCommand(store: ProfileStore, secrets: SecretS
     })) ?? [];
   if (!uri) return undefined;
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  const { importPostmanEnvironment, importReport } = loadEngine();
   let result;
   try {
     result = importPostmanEnvironment(text, newProfileId());
   } catch (error) {
-    if (!(error instanceof FlowError)) throw error;
-    void vscode.window.showErrorMessage(error.message, { modal: true, detail: error.hint });
+    // The engine's FlowError is a class of another bundle: recognise it by name, not instanceof.
+    if (!(error instanceof Error && error.name === 'FlowError')) throw error;
+    void vscode.window.showErrorMessage(error.message, { modal: true, detail: (error as Error & { hint: string }).hint });
     return undefined;
   }
   // A name already in the list gets a copy's name, as Duplicate Environment gives one.
