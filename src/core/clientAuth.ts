@@ -1,6 +1,7 @@
 /**
  * Client authentication at the token endpoint (RFC 6749 §2.3; OIDC Core §9; RFC 7523 §2.2), in the
- * five ways a PingOne application's Token Endpoint Authentication Method allows.
+ * five ways a PingOne application's Token Endpoint Authentication Method allows, and mutual TLS
+ * (RFC 8705 §2), where the transport presents the client certificate.
  */
 import { FlowError } from './errors';
 import type { SecretMark } from './model';
@@ -80,6 +81,9 @@ export async function clientAuthentication(
         assertion,
       };
     }
+    // RFC 8705 §2: the TLS client certificate authenticates the client; the body names it, nothing more.
+    case 'tls_client_auth':
+    case 'self_signed_tls_client_auth':
     case 'none':
       return { headers: [], params: [['client_id', profile.clientId]], secrets: [] };
   }

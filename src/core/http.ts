@@ -2,16 +2,20 @@
  * The one HTTP transport. Every request of a run goes through it, so every request is recorded the
  * same way: the request head exactly as written to the socket, the response, cookies sent and set,
  * and timings. It never follows redirects — reading the 302 `Location` of /as/resume is the point.
+ * Behind a proxy it still records what its own sockets carry: the request inside a CONNECT tunnel for
+ * https, the absolute-form request (RFC 9112 §3.2.2) an http proxy receives for http.
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
-import { Agent, buildConnector, request } from 'undici';
+import { Agent, buildConnector, Client, ProxyAgent, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { CookieJar } from './cookies';
 import { errorMessage, FlowError } from './errors';
 import type { Exchange, RecordedRequest, RecordedResponse, SecretMark } from './model';
+import { proxyCredentials, proxyRouteFor, shownProxy, trustedCas, type NetworkOptions, type ProxyRoute } from './network';
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
@@ -34,6 +38,8 @@ export interface TransportOptions {
   /** Verify TLS certificates (default true). */
   rejectUnauthorized?: boolean;
   userAgent?: string;
+  /** The proxy, extra CAs and client certificate; absent: direct, Node's CAs, no client certificate. */
+  network?: NetworkOptions;
 }
 
 export interface PhaseLimits {
@@ -67,7 +73,11 @@ interface SendHeadersMessage {
  * request head seen on its own sockets to the request in flight.
  */
 export class Transport {
-  readonly #agent: Agent;
+  readonly #direct: Agent;
+  /** One agent per proxy URL, made when a request first needs it. */
+  readonly #proxied = new Map<string, ProxyAgent>();
+  readonly #network: NetworkOptions;
+  readonly #verify: boolean;
   readonly #jar: CookieJar;
   readonly #timeoutMs: number;
   readonly #limits: PhaseLimits;
@@ -98,25 +108,72 @@ export class Transport {
     };
     this.#maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.#userAgent = options.userAgent ?? 'auth-flow-explorer';
-    const connector = buildConnector({ rejectUnauthorized: options.rejectUnauthorized ?? true, timeout: this.#limits.connectMs });
-    this.#agent = new Agent({
-      connect: (connectOptions, callback) => {
-        const started = performance.now();
-        return connector(connectOptions, (error, socket) => {
-          if (socket) {
-            this.#connectMs = (this.#connectMs ?? 0) + performance.now() - started;
-            this.#sockets.add(socket as Socket);
-          }
-          callback(error as null, socket as never);
-        });
+    this.#network = options.network ?? {};
+    this.#verify = options.rejectUnauthorized ?? true;
+    this.#direct = new Agent({ ...this.#agentOptions(), connect: buildConnector(this.#tls(this.#verify)) });
+    diagnosticsChannel.subscribe(SEND_HEADERS, this.#onSendHeaders);
+  }
+
+  /** The proxy a request to `url` goes through, credentials left out; undefined when it goes directly. */
+  proxyFor(url: string): { proxy: string; source: string } | undefined {
+    const route = URL.canParse(url) ? proxyRouteFor(new URL(url), this.#network.proxy) : undefined;
+    return route && { proxy: shownProxy(route), source: route.source };
+  }
+
+  /** TLS options for connections to servers (and, through `connect`'s timeout, the TCP connect limit). */
+  #tls(verify: boolean): buildConnector.BuildOptions {
+    const ca = trustedCas(this.#network.ca);
+    return { rejectUnauthorized: verify, timeout: this.#limits.connectMs, ...(ca ? { ca } : {}), ...this.#network.clientCertificate };
+  }
+
+  #agentOptions(): Agent.Options {
+    return {
+      // Every connection, direct or through a proxy, is opened by a Client this factory makes, so the
+      // connect time and the sockets whose request heads are recorded are this transport's own.
+      factory: (origin, options) => {
+        const connect = (options as { connect: buildConnector.connector }).connect;
+        return new Client(origin, { ...options, headersTimeout: this.#limits.headersMs, bodyTimeout: this.#limits.bodyIdleMs, connect: this.#observed(connect) });
       },
       // One request at a time (see send), so one connection per origin: no second socket opened while
       // the first is being handed back to the pool.
       connections: 1,
       headersTimeout: this.#limits.headersMs,
       bodyTimeout: this.#limits.bodyIdleMs,
-    });
-    diagnosticsChannel.subscribe(SEND_HEADERS, this.#onSendHeaders);
+    };
+  }
+
+  #observed(connect: buildConnector.connector): buildConnector.connector {
+    return (connectOptions, callback) => {
+      const started = performance.now();
+      return connect(connectOptions, (error, socket) => {
+        if (socket) {
+          this.#connectMs = (this.#connectMs ?? 0) + performance.now() - started;
+          this.#sockets.add(socket as Socket);
+        }
+        callback(error as null, socket as never);
+      });
+    };
+  }
+
+  #dispatcher(route: ProxyRoute | undefined): Dispatcher {
+    if (!route) return this.#direct;
+    let agent = this.#proxied.get(route.url);
+    if (!agent) {
+      const { authorization, strictSSL = true } = this.#network.proxy ?? {};
+      const verify = this.#verify && strictSSL;
+      agent = new ProxyAgent({
+        ...this.#agentOptions(),
+        uri: route.url,
+        ...(authorization ? { token: authorization } : {}),
+        // http through an http proxy goes in absolute form, as browsers and curl send it; https always
+        // through a CONNECT tunnel (RFC 9110 §9.3.6), so the proxy never sees the request.
+        proxyTunnel: false,
+        requestTls: this.#tls(verify),
+        proxyTls: this.#tls(verify),
+      });
+      this.#proxied.set(route.url, agent);
+    }
+    return agent;
   }
 
   /** Sends one request (after any in flight). Network failures throw a FlowError carrying the exchange. */
@@ -127,15 +184,18 @@ export class Transport {
   }
 
   async close(): Promise<void> {
-    if (this.#agent.closed || this.#agent.destroyed) return;
+    if (this.#direct.closed || this.#direct.destroyed) return;
     diagnosticsChannel.unsubscribe(SEND_HEADERS, this.#onSendHeaders);
-    await this.#agent.close();
+    await Promise.all([this.#direct.close(), ...[...this.#proxied.values()].map((agent) => agent.close())]);
   }
 
   async #send(httpRequest: HttpRequest, signal?: AbortSignal): Promise<Exchange> {
     this.#connectMs = undefined;
     this.#rawHead = undefined;
     const url = requestUrl(httpRequest);
+    const route = proxyRouteFor(url, this.#network.proxy);
+    // An http proxy receives its credentials in the request head itself (absolute form).
+    const proxyAuthorization = route && proxyCredentials(route, this.#network.proxy?.authorization);
     const sentCookies = this.#jar.cookiesFor(url);
     const headers: [string, string][] = [...(httpRequest.headers ?? [])];
     if (!headers.some(([name]) => name.toLowerCase() === 'user-agent')) headers.push(['user-agent', this.#userAgent]);
@@ -147,7 +207,11 @@ export class Transport {
       headers: [['host', url.host], ...headers],
       body: httpRequest.body,
       // Session cookies are bearer credentials: whoever holds ST can resume the flow.
-      secrets: [...(httpRequest.secrets ?? []), ...sentCookies.map((c) => this.#cookieSecret(c.name, c.value))],
+      secrets: [
+        ...(httpRequest.secrets ?? []),
+        ...sentCookies.map((c) => this.#cookieSecret(c.name, c.value)),
+        ...(proxyAuthorization ? [{ variable: 'PROXY_AUTHORIZATION', value: proxyAuthorization, describe: 'the Proxy-Authorization header value' }] : []),
+      ],
     };
     const exchange: Exchange = { request: recorded, timing: { total: 0 }, cookies: { sent: sentCookies, set: [] } };
 
@@ -159,7 +223,7 @@ export class Transport {
     const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
     try {
       const response = await request(url, {
-        dispatcher: this.#agent,
+        dispatcher: this.#dispatcher(route),
         method: httpRequest.method,
         headers: headers.flat(),
         body: httpRequest.body,
@@ -178,7 +242,7 @@ export class Transport {
     } catch (error) {
       exchange.timing.total ||= elapsed();
       const timedOut = deadline.aborted && error === deadline.reason && !signal?.aborted;
-      throw withExchange(timedOut ? this.#deadlineError(url, progress.bodyBytes) : networkError(error, url, this.#limits, signal, progress.bodyBytes), exchange);
+      throw withExchange(timedOut ? this.#deadlineError(url, progress.bodyBytes) : networkError(error, url, this.#limits, signal, progress.bodyBytes, route), exchange);
     } finally {
       this.#captureHead(recorded);
       const connect = this.#connectMs ?? (recorded.rawHead === undefined ? undefined : 0);
@@ -320,14 +384,36 @@ function withExchange(error: FlowError, exchange: Exchange): FlowError {
   return error;
 }
 
-/** `bodyBytes` is how much of the body had arrived when the answer had begun (headers received), else undefined. */
-function networkError(error: unknown, url: URL, limits: PhaseLimits, signal: AbortSignal | undefined, bodyBytes: number | undefined): FlowError {
+/** What fixes a certificate this machine does not trust, in each place a run can be started from. */
+const TRUST_HINT =
+  'Trust the CA that signed it: --ca-file PEM or NODE_EXTRA_CA_CERTS for the CLI; the setting authFlow.tls.caFile, NODE_EXTRA_CA_CERTS or http.systemCertificates in VS Code. Behind a TLS-inspecting gateway, that is the gateway\'s root CA.';
+const CLIENT_CERT_HINT =
+  'Give the environment a client certificate the server accepts: clientCertFile in the profile with its key in the secret store, or --client-cert and --client-key for the CLI.';
+
+/**
+ * `bodyBytes` is how much of the body had arrived when the answer had begun (headers received), else
+ * undefined; `route` the proxy the request went through.
+ */
+function networkError(
+  error: unknown,
+  url: URL,
+  limits: PhaseLimits,
+  signal: AbortSignal | undefined,
+  bodyBytes: number | undefined,
+  route: ProxyRoute | undefined,
+): FlowError {
   if (error instanceof FlowError) return error;
   if (signal?.aborted) {
     return new FlowError('CANCELLED', 'The run was cancelled while waiting for this response.', 'Run the flow again when ready.', { cause: error });
   }
-  const code = (error as { code?: string } | undefined)?.code ?? '';
+  // undici wraps a TLS failure met through a proxy tunnel; the certificate problem is the cause.
+  const cause = (error as { code?: string; cause?: unknown } | undefined)?.code === 'UND_ERR_PRX_TLS' ? (error as { cause: unknown }).cause : error;
+  const code = (cause as { code?: string } | undefined)?.code ?? '';
   const host = url.host;
+  if (route) {
+    const proxied = proxyError(cause, code, host, route);
+    if (proxied) return proxied;
+  }
   const timeouts: Record<string, [string, string]> = {
     UND_ERR_CONNECT_TIMEOUT: [
       `${host} did not complete a connection within ${formatMs(limits.connectMs)} (connect timeout).`,
@@ -348,23 +434,71 @@ function networkError(error: unknown, url: URL, limits: PhaseLimits, signal: Abo
     bodyBytes === undefined
       ? `${host} closed the connection before answering.`
       : `${host} closed the connection in the middle of its answer, after the headers and ${bodyBytes} bytes of the body.`;
+  const untrusted = (what: string): [string, string] => [`${host} presented ${what}.`, TRUST_HINT];
   const known: Record<string, [string, string]> = {
     ECONNREFUSED: [`${host} refused the connection.`, 'Check the host and port in the auth path, and that the server is running.'],
     ECONNRESET: [closed, 'Check for a proxy or load balancer dropping the request, and the server logs.'],
     UND_ERR_SOCKET: [closed, 'Check for a proxy or load balancer dropping the request, and the server logs.'],
-    ENOTFOUND: [`The host name ${url.hostname} could not be resolved.`, 'Check the region or custom auth path of the environment.'],
+    ENOTFOUND: [`The host name ${url.hostname} could not be resolved.`, 'Check the region or custom auth path of the environment, and whether this network needs a proxy (http.proxy in VS Code, HTTPS_PROXY for the CLI).'],
     EAI_AGAIN: [`The host name ${url.hostname} could not be resolved right now.`, 'Check the network connection and DNS.'],
     CERT_HAS_EXPIRED: [`The TLS certificate of ${host} has expired.`, 'Fix the certificate, or (for a test server only) allow insecure TLS for this environment.'],
-    DEPTH_ZERO_SELF_SIGNED_CERT: [`${host} presented a self-signed TLS certificate.`, 'Trust its CA, or (for a test server only) allow insecure TLS for this environment.'],
-    SELF_SIGNED_CERT_IN_CHAIN: [`${host} presented a certificate chain with a self-signed root.`, 'Trust its CA, or (for a test server only) allow insecure TLS for this environment.'],
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: [`The TLS certificate of ${host} could not be verified.`, 'Check the certificate chain the server sends.'],
-    ERR_TLS_CERT_ALTNAME_INVALID: [`The TLS certificate of ${host} is not valid for that name.`, 'Check the auth path host name.'],
+    CERT_NOT_YET_VALID: [`The TLS certificate of ${host} is not valid yet.`, 'Check this machine\'s clock, then the certificate.'],
+    DEPTH_ZERO_SELF_SIGNED_CERT: untrusted('a self-signed TLS certificate'),
+    SELF_SIGNED_CERT_IN_CHAIN: untrusted('a certificate chain whose self-signed root this machine does not trust'),
+    // What a TLS-inspecting gateway's certificate looks like to a machine without the gateway's root CA.
+    UNABLE_TO_GET_ISSUER_CERT_LOCALLY: untrusted('a TLS certificate from an issuer this machine does not trust (unable to get local issuer certificate)'),
+    UNABLE_TO_GET_ISSUER_CERT: untrusted('a TLS certificate whose issuer is neither sent nor trusted here (unable to get issuer certificate)'),
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: untrusted('a TLS certificate that could not be verified up to a trusted CA (unable to verify the first certificate)'),
+    CERT_UNTRUSTED: untrusted('a TLS certificate this machine does not trust for servers'),
+    ERR_TLS_CERT_ALTNAME_INVALID: [`The TLS certificate of ${host} is not valid for that name (hostname mismatch).`, 'Check the auth path host name; a gateway must issue its certificate for the name requested.'],
+    ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: [`${host} asked for a TLS client certificate and none was presented.`, CLIENT_CERT_HINT],
+    ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: [`${host} refused the TLS client certificate presented.`, CLIENT_CERT_HINT],
+    ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN: [`${host} refused the TLS client certificate presented.`, CLIENT_CERT_HINT],
+    ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: [`${host} does not trust the issuer of the TLS client certificate presented.`, CLIENT_CERT_HINT],
   };
   const [message, hint] = known[code] ?? [
-    `The request to ${host} failed: ${errorMessage(error)}.`,
+    `The request to ${host} failed: ${errorMessage(cause)}.`,
     'Check the URL and that the server is reachable.',
   ];
   return new FlowError(code === 'UND_ERR_SOCKET' ? 'ECONNRESET' : code || 'NETWORK_ERROR', message, hint, { cause: error });
+}
+
+/** Where proxy credentials come from, in each place a run can be started from. */
+const PROXY_CREDENTIALS_HINT =
+  'In VS Code set http.proxyAuthorization (e.g. "Basic " and base64 of user:password) or put user:password@ in http.proxy; for the CLI put them in the proxy URL: HTTPS_PROXY=http://user:password@proxy:port.';
+
+/** A failure of the proxy itself, rather than of the server behind it; undefined when the server is at fault. */
+function proxyError(cause: unknown, code: string, host: string, route: ProxyRoute): FlowError | undefined {
+  const proxy = `The proxy ${shownProxy(route)} (from ${route.source})`;
+  const message = errorMessage(cause);
+  // undici reports a refused CONNECT as "Proxy response (407) !== 200", and a 407 to an absolute-form
+  // request as "Proxy Authentication Required (407)".
+  const status = Number(/Proxy response \((\d{3})\)/.exec(message)?.[1] ?? (/Proxy Authentication Required/.test(message) ? 407 : NaN));
+  if (status === 407) {
+    return new FlowError('PROXY_AUTH_REQUIRED', `${proxy} answered 407 Proxy Authentication Required: it wants credentials, or refused the ones sent.`, PROXY_CREDENTIALS_HINT, { cause });
+  }
+  if (status) {
+    return new FlowError(
+      'PROXY_ERROR',
+      `${proxy} refused to open a tunnel to ${host}: it answered ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd() + '.',
+      `Check that the proxy lets this machine reach ${host}; the proxy's own logs say why. To bypass it, add the host to http.noProxy in VS Code or NO_PROXY for the CLI.`,
+      { cause },
+    );
+  }
+  const unreachable: Record<string, string> = {
+    ECONNREFUSED: 'refused the connection',
+    ENOTFOUND: 'has a host name that could not be resolved',
+    EAI_AGAIN: 'has a host name that could not be resolved right now',
+  };
+  if (Object.hasOwn(unreachable, code)) {
+    return new FlowError(
+      'PROXY_UNREACHABLE',
+      `${proxy} ${unreachable[code]}.`,
+      `Check the proxy URL in ${route.source}, and that the proxy is running; "proxy": "none" in the environment sends its requests directly.`,
+      { cause },
+    );
+  }
+  return undefined;
 }
 
 function formatMs(ms: number): string {

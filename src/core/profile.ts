@@ -22,12 +22,17 @@ export const REGIONS = {
 
 export type Region = keyof typeof REGIONS;
 
-/** Token endpoint client authentication, named as in OIDC Core §9 / RFC 7591. */
+/**
+ * Token endpoint client authentication, named as in OIDC Core §9 / RFC 7591, and RFC 8705 §2's mutual
+ * TLS methods (the client certificate authenticates; the body carries only client_id).
+ */
 export const CLIENT_AUTH_METHODS = [
   'client_secret_basic',
   'client_secret_post',
   'client_secret_jwt',
   'private_key_jwt',
+  'tls_client_auth',
+  'self_signed_tls_client_auth',
   'none',
 ] as const;
 export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
@@ -93,6 +98,7 @@ const AUTH_PATH_RULE = 'The auth path must be an http(s) URL, such as https://au
 const ENV_ID_UUID_RULE = 'A PingOne environment ID is a UUID, such as 8f4e0d3c-1b2a-4c5d-9e8f-0a1b2c3d4e5f.';
 const REDIRECT_RULE = 'The redirect URI must be an absolute URL registered on the application.';
 const SCOPES_RULE = 'Scopes are a list of words without spaces, such as ["openid", "profile"].';
+const PROXY_RULE = 'proxy is an http(s) URL without a user name or password, such as http://proxy.example.com:8080, or "none".';
 const REQUEST_OBJECT_ALG_RULE = `The request object algorithm must be one of ${REQUEST_OBJECT_ALGS.join(', ')}.`;
 
 const splitScopes = (scopes: string | string[]) => (typeof scopes === 'string' ? scopes.split(/\s+/).filter(Boolean) : scopes);
@@ -190,6 +196,18 @@ const fields = {
       }),
     ),
   ),
+  // Credentials never go in a profile: a proxy's come from http.proxyAuthorization or the environment.
+  proxy: z.optional(
+    z
+      .union([z.literal('none', PROXY_RULE), z.url({ protocol: HTTP, error: PROXY_RULE }).check(z.refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), PROXY_RULE))], says(PROXY_RULE, { is: 'string', expected: 'a proxy URL or "none"' }))
+      .check(z.describe('The proxy for every request of this environment (an http(s) URL), or "none" to go directly; overrides http.proxy and HTTPS_PROXY.')),
+  ),
+  clientCertFile: z.optional(
+    z.string(text('clientCertFile is the path of a PEM certificate file.')).check(
+      z.regex(NOT_BLANK, 'clientCertFile is the path of a PEM certificate file.'),
+      z.describe('A PEM client certificate for mutual TLS (RFC 8705; tls_client_auth, self_signed_tls_client_auth), relative to the workspace folder. Its private key goes in the secret store or AUTH_FLOW_CLIENT_KEY_FILE, never here.'),
+    ),
+  ),
 };
 
 type Fields = { [K in keyof typeof fields]: z.output<(typeof fields)[K]> };
@@ -248,6 +266,8 @@ export interface ProfileProblem {
 export interface Secrets {
   clientSecret?: string;
   privateKey?: string;
+  /** The PEM private key of the profile's TLS client certificate (mutual TLS). */
+  clientKey?: string;
   username?: string;
   password?: string;
 }
@@ -313,11 +333,19 @@ export function secretProblems(profile: Profile, secrets: Secrets): ProfileProbl
   if (needsKey && !secrets.privateKey) {
     problems.push({ field: 'secrets', message: `"${profile.name}" needs a private key (PKCS#8 PEM or private JWK).` });
   }
+  if (usesMutualTls(profile) && !secrets.clientKey) {
+    problems.push({ field: 'secrets', message: `"${profile.name}" needs the private key of its TLS client certificate (${profile.clientAuthMethod}).` });
+  }
   return problems;
 }
 
+/** RFC 8705 §2: the client authenticates with its TLS client certificate. */
+export function usesMutualTls(profile: Pick<Profile, 'clientAuthMethod'>): boolean {
+  return profile.clientAuthMethod === 'tls_client_auth' || profile.clientAuthMethod === 'self_signed_tls_client_auth';
+}
+
 /** Fields that would put a secret into a file; refused with their own message before anything else. */
-const SECRET_FIELDS = ['clientSecret', 'client_secret', 'password', 'privateKey'];
+const SECRET_FIELDS = ['clientSecret', 'client_secret', 'password', 'privateKey', 'clientKey'];
 
 /** The profile, or every problem with it (one per field, in field order). */
 function check(value: unknown): { profile: Profile; problems?: undefined } | { problems: ProfileProblem[] } {

@@ -15,15 +15,17 @@ import type { Flow, SignOnAction } from './flow';
 import type { HttpRequest } from './http';
 import { Transport } from './http';
 import { buildJwksRequest, readJwksResponse } from './jwks';
+import { proxyForProfile, type NetworkOptions } from './network';
 import { plainHttpWarnings } from './origin';
 import { decodeToken, tryDecode, verifyToken } from './jwt';
 import { hasJwsShape } from './jwtScan';
 import type { DecodedToken, Run, RunEvent, SecretMark, Step, StepKind, TokenKind } from './model';
 import { createPkce, randomValue } from './pkce';
 import type { Profile, Secrets } from './profile';
-import { endpointsOf, secretProblems, validateProfile } from './profile';
+import { endpointsOf, secretProblems, usesMutualTls, validateProfile } from './profile';
 import type { Answers, Ask, Question } from './questions';
 import { runMarks, secretReplacer } from './redact';
+import { askAgain, type AskAgain } from './signOnRetry';
 import { buildResumeRequest, readResumeResponse } from './resume';
 import { buildTokenRequest, readTokenResponse } from './token';
 import { buildUserinfoRequest, readUserinfoResponse } from './userinfo';
@@ -39,6 +41,10 @@ export interface RunOptions {
   timeoutMs?: number;
   clockSkewSec?: number;
   maxBodyBytes?: number;
+  /** The host's proxy (a profile's own `proxy` overrides it) and extra CAs. */
+  network?: Pick<NetworkOptions, 'proxy' | 'ca'>;
+  /** The PEM TLS client certificate, read from the profile's clientCertFile or a flag; its key is `secrets.clientKey`. */
+  clientCert?: string;
   /** One line per request and response, secrets already replaced by `$VARIABLE`. */
   log?: (line: string) => void;
 }
@@ -68,17 +74,27 @@ export async function runFlow(options: RunOptions): Promise<Run> {
   const emit = (event: RunEvent) => options.onEvent?.(structuredClone(event));
   emit({ type: 'run/started', run });
 
+  const { clientCert } = options;
+  const clientKey = options.secrets.clientKey;
   const transport = new Transport({
     jar: new CookieJar(),
     timeoutMs: options.timeoutMs,
     maxBodyBytes: options.maxBodyBytes,
     rejectUnauthorized: !profile.insecureTls,
+    network: {
+      proxy: proxyForProfile(profile.proxy, options.network?.proxy),
+      ca: options.network?.ca,
+      ...(clientCert && clientKey ? { clientCertificate: { cert: clientCert, key: clientKey } } : {}),
+    },
   });
   const context = new RunContext(run, options, transport, emit);
   try {
     const problems = validateProfile(profile);
     // Which secrets a profile needs is only meaningful once the profile itself is valid.
     if (!problems.length) problems.push(...secretProblems(profile, options.secrets));
+    if (!problems.length && usesMutualTls(profile) && !clientCert) {
+      problems.push({ field: 'clientCertFile', message: `"${profile.name}" authenticates with ${profile.clientAuthMethod} and needs a TLS client certificate (clientCertFile, or --client-cert for the CLI).` });
+    }
     if (problems.length) {
       throw new FlowError('INVALID_PROFILE', problems.map((p) => p.message).join(' '), 'Edit the environment, or set its secrets.');
     }
@@ -237,45 +253,82 @@ class RunContext {
     } catch (error) {
       return this.step('signOn', title, () => Promise.reject(error));
     }
-    const { body, marks } = await this.actionInput(action, flow);
-    return this.step('signOn', title, async (step) => {
-      step.facts.action = action;
-      step.facts.status_before = flow.status;
-      const result = readFlowResponse(await this.send(step, buildFlowActionRequest(this.#endpoints, flow, action, body, marks)));
-      describeFlow(step, result);
-      return result;
-    });
+    // A refused password or code leaves the flow where it was, so the person may try again in it.
+    let retry: (AskAgain & { username?: string }) | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const input = await this.actionInput(action, flow, retry);
+      retry = undefined;
+      try {
+        const result = await this.step('signOn', attempt === 1 ? title : `Sign on (${action}, attempt ${attempt})`, async (step) => {
+          step.facts.action = action;
+          step.facts.status_before = flow.status;
+          try {
+            const result = readFlowResponse(await this.send(step, buildFlowActionRequest(this.#endpoints, flow, action, input.body, input.marks)));
+            describeFlow(step, result);
+            return result;
+          } catch (error) {
+            const again = this.options.ask ? askAgain(action, error, attempt) : undefined;
+            if (!again) throw error;
+            retry = { ...again, username: typeof input.body.username === 'string' ? input.body.username : undefined };
+            throw again.error;
+          }
+        });
+        for (const accept of input.accepted) await accept();
+        return result;
+      } catch (error) {
+        if (!retry) throw error;
+      }
+    }
   }
 
-  /** The body of a sign-on action (docs/pingone.md §2), from the run's secrets or by asking. */
-  async actionInput(action: SignOnAction, flow: Flow): Promise<{ body: Record<string, unknown>; marks: SecretMark[] }> {
+  /**
+   * The body of a sign-on action (docs/pingone.md §2), from the run's secrets or by asking; after a
+   * refusal, by asking again with why. `accepted` tells the host which of its answers the server took,
+   * once the action has succeeded.
+   */
+  async actionInput(
+    action: SignOnAction,
+    flow: Flow,
+    retry?: { message: string; username?: string },
+  ): Promise<{ body: Record<string, unknown>; marks: SecretMark[]; accepted: (() => Promise<void>)[] }> {
     const { secrets } = this.options;
+    const accepted: (() => Promise<void>)[] = [];
+    const askChecked = async <Q extends Question>(question: Q): Promise<Answers[Q['kind']]> => {
+      const answer = await this.ask(question);
+      accepted.push(async () => this.options.ask?.accepted?.(question.kind, answer));
+      return answer;
+    };
+    const message = retry ? { message: retry.message } : {};
     switch (action) {
       case 'usernamePassword.check': {
         const knownUser = flow._embedded?.user?.username;
         const credentials =
-          secrets.username !== undefined && secrets.password !== undefined && (!knownUser || knownUser === secrets.username)
+          !retry && secrets.username !== undefined && secrets.password !== undefined && (!knownUser || knownUser === secrets.username)
             ? { username: secrets.username, password: secrets.password }
-            : await this.ask({ kind: 'credentials', username: knownUser ?? secrets.username });
+            : await askChecked({ kind: 'credentials', username: knownUser ?? retry?.username ?? secrets.username, ...message });
         return {
           body: { username: credentials.username, password: credentials.password },
           marks: [{ variable: 'PASSWORD', value: credentials.password, describe: 'the user\'s password' }],
+          accepted,
         };
       }
       case 'user.lookup':
-        return { body: { username: secrets.username ?? (await this.ask({ kind: 'credentials' })).username }, marks: [] };
+        // A lookup takes the username only: its success says nothing about the password asked with it.
+        return { body: { username: secrets.username ?? (await this.ask({ kind: 'credentials' })).username }, marks: [], accepted };
       case 'device.select':
-        return { body: { device: { id: (await this.ask({ kind: 'device', devices: flowDevices(flow) })).deviceId } }, marks: [] };
+        return { body: { device: { id: (await askChecked({ kind: 'device', devices: flowDevices(flow) })).deviceId } }, marks: [], accepted };
       case 'otp.check': {
-        const { otp } = await this.ask({ kind: 'otp' });
-        return { body: { otp }, marks: [{ variable: 'OTP', value: otp }] };
+        const { otp } = await askChecked({ kind: 'otp', ...message });
+        return { body: { otp }, marks: [{ variable: 'OTP', value: otp }], accepted };
       }
       case 'password.reset': {
+        // Not reported as accepted: once the reset succeeds, the password asked for here is the old one.
         const current = secrets.password ?? (await this.ask({ kind: 'credentials' })).password;
         const { newPassword } = await this.ask({ kind: 'newPassword', message: `The flow is ${flow.status}: choose a new password.` });
         return {
           body: { currentPassword: current, newPassword },
           marks: [{ variable: 'PASSWORD', value: current, describe: 'the user\'s password' }, { variable: 'NEW_PASSWORD', value: newPassword }],
+          accepted,
         };
       }
     }
@@ -303,7 +356,12 @@ class RunContext {
   async send(step: Step, request: HttpRequest): Promise<NonNullable<Step['exchange']>> {
     // Redacted as the run is: every secret marked so far on any step, and this request's own.
     const log = (line: string) => this.options.log?.(secretReplacer([...runMarks(this.run), ...(request.secrets ?? [])])(line));
-    log(`→ ${request.method} ${request.url}`);
+    const via = this.transport.proxyFor(request.url);
+    if (via) {
+      step.facts.proxy = `${via.proxy} (from ${via.source})`;
+      if (this.options.network?.proxy?.strictSSL === false) step.warnings.push('TLS certificate verification is off for requests through the proxy (http.proxyStrictSSL is false).');
+    }
+    log(`→ ${request.method} ${request.url}${via ? ` via ${via.proxy}` : ''}`);
     try {
       const exchange = await this.transport.send(request, this.options.signal);
       step.exchange = exchange;

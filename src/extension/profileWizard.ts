@@ -26,6 +26,8 @@ const AUTH_METHOD_DETAILS: Record<ClientAuthMethod, string> = {
   client_secret_post: 'Client ID and secret in the token request body',
   client_secret_jwt: 'A JWT signed with the client secret (HS256)',
   private_key_jwt: 'A JWT signed with your private key (RS256)',
+  tls_client_auth: 'Mutual TLS: a client certificate from a CA, matched by its subject (RFC 8705)',
+  self_signed_tls_client_auth: 'Mutual TLS: a self-signed client certificate registered with the app (RFC 8705)',
   none: 'Public client: no secret, use PKCE',
 };
 

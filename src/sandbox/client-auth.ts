@@ -2,12 +2,13 @@
  * Client authentication at the token, introspection, revocation and PAR endpoints, by the method the
  * app is registered with (docs/pingone.md §4; RFC 6749 §2.3, RFC 7523 §2.2 and §3, OIDC Core §9).
  */
+import { X509Certificate } from 'node:crypto';
 import { decodeJwt, jwtVerify } from 'jose';
 import type { ClientAuthMethod } from '../core/profile';
 import { constantTimeEqual } from './compare';
 import { findApp, type SandboxContext } from './context';
 import { oauthError, oauthErrorReply } from './errors';
-import type { Reply, SandboxRequest } from './http';
+import type { ClientCertificate, Reply, SandboxRequest } from './http';
 import { appAlgorithms, appVerificationKey } from './keys';
 import type { SandboxApp } from './seed';
 
@@ -59,9 +60,29 @@ export async function authenticateClient(
       const problem = await verifyAssertion(ctx, app, presented.assertion, endpoint);
       return problem ? deny(problem) : { ok: true, app };
     }
-    case 'none':
-      return { ok: true, app };
+    case 'none': {
+      if (method === 'none') return { ok: true, app };
+      const problem = certificateProblem(app, req.clientCertificate);
+      return problem ? deny(problem) : { ok: true, app };
+    }
   }
+}
+
+/**
+ * RFC 8705 §2.1: a tls_client_auth certificate chains to a trusted CA and carries the registered
+ * subject DN; §2.2: a self_signed_tls_client_auth certificate is the one the client registered.
+ */
+function certificateProblem(app: SandboxApp, certificate: ClientCertificate | undefined): string | undefined {
+  if (!certificate) return `This application authenticates with ${app.tokenEndpointAuthMethod}, but no TLS client certificate was presented.`;
+  if (app.tokenEndpointAuthMethod === 'self_signed_tls_client_auth') {
+    const registered = app.tlsClientCertificate && new X509Certificate(app.tlsClientCertificate).fingerprint256;
+    return registered === certificate.fingerprint256 ? undefined : 'The TLS client certificate is not the one registered for this application.';
+  }
+  if (!certificate.authorized) return 'The TLS client certificate is not issued by a CA this server trusts.';
+  if (certificate.subjectDn !== app.tlsClientAuthSubjectDn) {
+    return `The TLS client certificate's subject ${certificate.subjectDn} is not the registered ${app.tlsClientAuthSubjectDn}.`;
+  }
+  return undefined;
 }
 
 /** What the request presents, or why it is malformed (RFC 6749 §2.3: exactly one method). */
@@ -98,8 +119,9 @@ function methodMatches(kind: Presented['kind'], method: ClientAuthMethod): boole
       return method === 'client_secret_post';
     case 'jwt':
       return method === 'client_secret_jwt' || method === 'private_key_jwt';
+    // RFC 8705 §2: with mutual TLS the body carries client_id alone, as a public client's does.
     case 'none':
-      return method === 'none';
+      return method === 'none' || method === 'tls_client_auth' || method === 'self_signed_tls_client_auth';
   }
 }
 

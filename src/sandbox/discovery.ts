@@ -1,14 +1,14 @@
 /** OpenID Provider metadata (OIDC Discovery §3, RFC 8414 §2) and the JWKS (RFC 7517 §5). */
 import { RESPONSE_MODES_SUPPORTED, SCOPES_SUPPORTED } from './authorize-request';
-import { CLIENT_AUTH_METHODS } from '../core/profile';
 import { SIGN_ON_POLICIES, type SandboxContext } from './context';
 import { json, type Reply } from './http';
 
-const CLIENT_AUTH_METHODS_LIST = [...CLIENT_AUTH_METHODS];
 const ASSERTION_ALGS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'];
 
 export function handleDiscovery(ctx: SandboxContext): Reply {
   const e = ctx.endpoints;
+  // The methods of the registered apps: the mutual TLS ones only where the sandbox asks for client certificates.
+  const clientAuthMethods = [...new Set(ctx.apps.map((app) => app.tokenEndpointAuthMethod))];
   return json(200, {
     issuer: e.issuer,
     authorization_endpoint: e.authorize,
@@ -30,10 +30,10 @@ export function handleDiscovery(ctx: SandboxContext): Reply {
     request_parameter_supported: true,
     request_uri_parameter_supported: false,
     require_pushed_authorization_requests: false,
-    token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS_LIST,
+    token_endpoint_auth_methods_supported: clientAuthMethods,
     token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
-    introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS_LIST,
-    revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS_LIST,
+    introspection_endpoint_auth_methods_supported: clientAuthMethods,
+    revocation_endpoint_auth_methods_supported: clientAuthMethods,
     code_challenge_methods_supported: ['S256', 'plain'],
     acr_values_supported: Object.keys(SIGN_ON_POLICIES),
     claims_parameter_supported: false,

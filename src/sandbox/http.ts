@@ -15,6 +15,17 @@ export interface SandboxRequest {
   /** Body as UTF-8 text; '' when there is none. */
   body: string;
   cookies: ReadonlyMap<string, string>;
+  /** The TLS client certificate presented on the connection, when the sandbox listens with TLS and one was. */
+  clientCertificate?: ClientCertificate;
+}
+
+export interface ClientCertificate {
+  /** Whether it chains to the sandbox's client CA. */
+  authorized: boolean;
+  /** The subject DN as RFC 4514 writes it: most specific first, `CN=client,O=Example`. */
+  subjectDn: string;
+  /** SHA-256 fingerprint, for a registered self-signed certificate. */
+  fingerprint256: string;
 }
 
 export interface Reply {

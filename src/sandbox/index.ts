@@ -4,12 +4,13 @@
  * tests have a real server to talk to. See seed.ts for the users and their passwords.
  */
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Profile, Secrets } from '../core/profile';
 import { sandboxEndpoints, type SandboxContext, type SandboxState } from './context';
 import { generateClientKeyPair, generateSigningKey } from './keys';
 import { sandboxProfiles } from './profiles';
-import { DEMO_USER, seedApps, seedUsers, type SandboxApp, type SandboxUser } from './seed';
+import { DEMO_USER, seedApps, seedUsers, type MutualTlsApps, type SandboxApp, type SandboxUser } from './seed';
 import { declaresTooLarge } from './http';
 import { requestListener } from './server';
 import { ExpiringMap } from './store';
@@ -32,6 +33,20 @@ export interface SandboxOptions {
   flowTtlMs?: number;
   /** Wrong passwords before PASSWORD_LOCKED_OUT. Default 5. */
   lockoutThreshold?: number;
+  /** Listen with TLS (an https URL) with this certificate, instead of plain http. */
+  tls?: SandboxTls;
+}
+
+export interface SandboxTls {
+  /** PEM. */
+  key: string;
+  /** PEM, with any intermediates after it. */
+  cert: string;
+  /**
+   * Ask for TLS client certificates (RFC 8705), registering the mutual TLS apps: `ca` verifies the
+   * certificates of the tls_client_auth app, which must carry `subjectDn`.
+   */
+  clientAuth?: MutualTlsApps & { ca?: string };
 }
 
 export interface Sandbox {
@@ -75,7 +90,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const now = options.now ?? Date.now;
   const [signingKey, clientKeys] = await Promise.all([generateSigningKey(), generateClientKeyPair()]);
 
-  const server = createServer({ requestTimeout: 30_000 });
+  const clientAuth = options.tls?.clientAuth;
+  // A certificate is asked for but not required: the other apps' clients connect without one, and a
+  // missing or unknown certificate is the token endpoint's invalid_client, as RFC 8705 §2 has it.
+  const server = options.tls
+    ? createTlsServer({ key: options.tls.key, cert: options.tls.cert, requestTimeout: 30_000, ...(clientAuth ? { requestCert: true, rejectUnauthorized: false, ...(clientAuth.ca ? { ca: clientAuth.ca } : {}) } : {}) })
+    : createServer({ requestTimeout: 30_000 });
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -92,7 +112,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const url = `${options.tls ? 'https' : 'http'}://${host}:${address.port}`;
 
   const endpoints = sandboxEndpoints(url, SANDBOX_ENV_ID);
   const state: SandboxState = {
@@ -116,7 +136,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     lockoutThreshold: options.lockoutThreshold ?? 5,
     signingKey,
     users: seedUsers(),
-    apps: seedApps(endpoints.callback, clientKeys),
+    apps: seedApps(endpoints.callback, clientKeys, clientAuth),
     state,
   };
   const listener = requestListener(ctx);

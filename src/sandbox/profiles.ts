@@ -21,6 +21,8 @@ const VARIANTS: Record<SandboxApp['tokenEndpointAuthMethod'], Variant> = {
   client_secret_jwt: { id: 'sandbox-secret-jwt', responseMode: 'redirect', authorizeMethod: 'POST', assertionAlg: 'HS256', requestObject: { alg: 'HS256' } },
   private_key_jwt: { id: 'sandbox-private-key-jwt', responseMode: 'pi.flow', authorizeMethod: 'GET', assertionAlg: 'RS256', requestObject: { alg: 'RS256' } },
   none: { id: 'sandbox-public', responseMode: 'redirect', authorizeMethod: 'GET' },
+  tls_client_auth: { id: 'sandbox-tls-client-auth', responseMode: 'pi.flow', authorizeMethod: 'POST' },
+  self_signed_tls_client_auth: { id: 'sandbox-self-signed-tls-client-auth', responseMode: 'redirect', authorizeMethod: 'GET' },
 };
 
 export function sandboxProfiles(url: string, envId: string, endpoints: SandboxEndpoints, apps: readonly SandboxApp[]): Array<{ profile: Profile; secrets: Secrets }> {

@@ -52,6 +52,10 @@ export interface SandboxApp {
   clientSecret?: string;
   /** private_key_jwt only: the key pair whose public half verifies assertions and RS request objects. */
   keyPair?: ClientKeyPair;
+  /** tls_client_auth only: the subject DN its certificates carry (RFC 8705 §2.1.2 tls_client_auth_subject_dn). */
+  tlsClientAuthSubjectDn?: string;
+  /** self_signed_tls_client_auth only: the certificate it registered, PEM (RFC 8705 §2.2). */
+  tlsClientCertificate?: string;
   redirectUris: readonly string[];
   postLogoutRedirectUris: readonly string[];
   grantTypes: readonly GrantType[];
@@ -98,8 +102,19 @@ export function seedUsers(): SandboxUser[] {
   ];
 }
 
-/** One app per client authentication method. Every app accepts redirect mode and pi.flow. */
-export function seedApps(callbackUrl: string, clientKeys: ClientKeyPair): SandboxApp[] {
+/** How the mutual TLS apps recognise their client certificates; each app is registered only when given. */
+export interface MutualTlsApps {
+  /** tls_client_auth: the subject DN (RFC 4514, e.g. `CN=client,O=Example`) of a certificate the sandbox's client CA issued. */
+  subjectDn?: string;
+  /** self_signed_tls_client_auth: the self-signed certificate, PEM. */
+  selfSignedCert?: string;
+}
+
+/**
+ * One app per client authentication method. Every app accepts redirect mode and pi.flow. The mutual
+ * TLS apps exist only on a sandbox listening with TLS that asks for client certificates.
+ */
+export function seedApps(callbackUrl: string, clientKeys: ClientKeyPair, mutualTls: MutualTlsApps = {}): SandboxApp[] {
   const web = {
     redirectUris: [callbackUrl],
     postLogoutRedirectUris: [callbackUrl],
@@ -149,6 +164,12 @@ export function seedApps(callbackUrl: string, clientKeys: ClientKeyPair): Sandbo
       // A public client cannot keep a secret, so client_credentials makes no sense (RFC 6749 §4.4).
       grantTypes: ['authorization_code', 'refresh_token'],
     },
+    ...(mutualTls.subjectDn === undefined
+      ? []
+      : [{ id: 'b2f0c7d1-0006-4a1e-9c55-5a0d0b5e0006', name: 'Sandbox web app (tls_client_auth)', tokenEndpointAuthMethod: 'tls_client_auth', pkceEnforcement: 'OPTIONAL', tlsClientAuthSubjectDn: mutualTls.subjectDn, ...web } as const]),
+    ...(mutualTls.selfSignedCert === undefined
+      ? []
+      : [{ id: 'b2f0c7d1-0007-4a1e-9c55-5a0d0b5e0007', name: 'Sandbox web app (self_signed_tls_client_auth)', tokenEndpointAuthMethod: 'self_signed_tls_client_auth', pkceEnforcement: 'OPTIONAL', tlsClientCertificate: mutualTls.selfSignedCert, ...web } as const]),
   ];
 }
 

@@ -3,13 +3,15 @@
  * writes the {@link Reply}. A request-target that is not a URL is a 400, a body over the cap a 413;
  * whatever a handler throws becomes a 500 platform error: bad input never takes the sandbox down.
  */
+import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import { handleAuthorize } from './authorize';
 import type { SandboxContext } from './context';
 import { handleDiscovery, handleJwks } from './discovery';
 import { platformError } from './errors';
 import { handleFlow } from './flows-api';
-import { BodyTooLargeError, parseCookies, readBody, type Reply, type SandboxRequest } from './http';
+import { BodyTooLargeError, parseCookies, readBody, type ClientCertificate, type Reply, type SandboxRequest } from './http';
 import { handleIntrospect, handleRevoke } from './introspection';
 import { handleCallbackPage, handleSignOnPage } from './pages';
 import { handlePar } from './par';
@@ -73,7 +75,18 @@ async function answer(ctx: SandboxContext, req: IncomingMessage): Promise<Reply>
     body,
     cookies: parseCookies(req.headers.cookie),
   };
+  const certificate = clientCertificate(req.socket as Partial<TLSSocket>);
+  if (certificate) request.clientCertificate = certificate;
   return route(ctx, request);
+}
+
+/** The certificate the client presented on a TLS connection, if any. */
+function clientCertificate(socket: Partial<TLSSocket>): ClientCertificate | undefined {
+  const raw = socket.getPeerCertificate?.(false)?.raw;
+  if (!raw) return undefined;
+  const x509 = new X509Certificate(raw);
+  // X509Certificate lists the RDNs root first, one a line; RFC 4514 writes them most specific first.
+  return { authorized: socket.authorized === true, subjectDn: x509.subject.split('\n').reverse().join(','), fingerprint256: x509.fingerprint256 };
 }
 
 function route(ctx: SandboxContext, req: SandboxRequest): Reply | Promise<Reply> {

@@ -147,6 +147,8 @@ async function clientAuth(sb: Sandbox, app: SandboxApp): Promise<{ headers: Reco
         headers: {},
         params: { client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: await assertion(sb, app) },
       };
+    case 'tls_client_auth':
+    case 'self_signed_tls_client_auth':
     case 'none':
       return { headers: {}, params: { client_id: app.id } };
   }
