@@ -89,7 +89,8 @@ const THEMES = {
       '--vscode-inputValidation-warningBorder': '#b89500',
       '--vscode-inputValidation-warningBackground': '#f6f5d2',
       '--vscode-editorWarning-foreground': '#bf8803',
-      '--vscode-testing-iconPassed': '#388a34',
+      // VS Code's default for every theme kind but high-contrast light: far too light for text on white.
+      '--vscode-testing-iconPassed': '#73c991',
       '--vscode-charts-blue': '#1a85ff',
       '--vscode-textLink-foreground': '#005fb8',
       '--vscode-textCodeBlock-background': '#f0f0f0',
@@ -499,7 +500,9 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     const hint = (await c.locator('.error-box .error-hint').innerText()).replace(/\s+/g, ' ');
     assert.equal(hint, `What to check: ${failed.error!.hint}`);
     const errorColor = await c.locator('.error-box .error-message').evaluate((el) => getComputedStyle(el).color);
-    assert.equal(errorColor, 'rgb(248, 81, 73)', 'uses --vscode-errorForeground');
+    // --vscode-errorForeground (#f85149) lightened for text: still red, no longer the theme's exact value.
+    const [r, g, b] = (errorColor.match(/[\d.]+/g) ?? []).map(Number);
+    assert.ok(r > g * 1.4 && r > b * 1.4, `a red: ${errorColor}`);
     const border = await c.evaluate((el) => getComputedStyle(el).borderTopColor);
     assert.equal(border, 'rgb(190, 17, 0)', 'uses --vscode-inputValidation-errorBorder');
     assert.equal((await c.locator('.card-head .code-badge').innerText()).trim(), '400 Bad Request');
@@ -740,6 +743,73 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, 'narrow-320-top.png') });
   });
+
+  /** WCAG 2.x contrast of every visible status text against what is painted behind it, read from computed styles. */
+  async function statusContrasts(): Promise<{ what: string; text: string; ratio: number }[]> {
+    // A string, not a function: tsx would wrap the function's inner helpers with one that does not exist in the page.
+    return page.evaluate(`(() => {
+      const canvas = document.createElement('canvas');
+      canvas.width = canvas.height = 1;
+      const ctx = canvas.getContext('2d', { willReadFrequently: true });
+      // Any CSS colour (rgb(), color(srgb …) from color-mix) as 0–255 RGBA, through the canvas.
+      const rgba = (color) => {
+        ctx.clearRect(0, 0, 1, 1);
+        ctx.fillStyle = '#000';
+        ctx.fillStyle = color;
+        ctx.fillRect(0, 0, 1, 1);
+        const [r, g, b, a] = ctx.getImageData(0, 0, 1, 1).data;
+        return [r, g, b, a / 255];
+      };
+      const over = (top, under) => [0, 1, 2].map((i) => top[i] * top[3] + under[i] * (1 - top[3])).concat(1);
+      const background = (el) => {
+        const layers = [];
+        for (let e = el; e; e = e.parentElement) {
+          const c = rgba(getComputedStyle(e).backgroundColor);
+          if (c[3] > 0) layers.push(c);
+          if (c[3] === 1) break;
+        }
+        return layers.reverse().reduce((under, top) => over(top, under), [255, 255, 255, 1]);
+      };
+      const luminance = (c) =>
+        [0, 1, 2].map((i) => {
+          const v = c[i] / 255;
+          return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+        }).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+      const selector = '.code-badge, .wf-code, .pill, .signature, .copy-status, .check-icon, .check-failed .check-name, .check-failed .check-detail, .error-message, .tab-alert, .method, .row-error td, .reltime.expired, .card-title, .outcome, .outcome *';
+      return [...document.querySelectorAll(selector)]
+        .filter((el) => el.offsetParent !== null && el.innerText.trim() !== '')
+        .map((el) => {
+          const bg = background(el);
+          const fg = over(rgba(getComputedStyle(el).color), bg);
+          const [hi, lo] = [luminance(fg), luminance(bg)].sort((a, b) => b - a);
+          return { what: el.className, text: el.innerText.trim().slice(0, 40), ratio: Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100 };
+        });
+    })()`);
+  }
+
+  for (const theme of Object.keys(THEMES) as ThemeName[]) {
+    it(`gives every status text at least 4.5:1 contrast (${theme})`, async () => {
+      await open({ theme });
+      await loadRun(succeededRun);
+      await loadRun(failedRun);
+      await send({ method: 'timeline/token/show', params: tamperedToken });
+      await send({ method: 'timeline/curl/copied', params: { stepId: 's1', includeSecrets: false, ok: true, message: 'Copied' } });
+      await send({ method: 'timeline/curl/copied', params: { stepId: 's2', includeSecrets: false, ok: false, message: 'Clipboard unavailable' } });
+      await page.locator('.copy-status.copy-ok').waitFor({ timeout: 5000 });
+      await page.locator('.copy-status.copy-failed').waitFor({ timeout: 5000 });
+      await showTab('s2', 'response');
+      const failedRunTexts = await statusContrasts();
+      await page.locator('.run-select').selectOption(succeededRun.id);
+      await showTab('s4', 'response');
+      await showTab('s4', 'checks');
+      const all = [...failedRunTexts, ...(await statusContrasts())];
+      for (const text of ['200 OK', '302 Found', '400 Bad Request', 'Succeeded', 'Failed', 'Verified', 'Copied']) {
+        assert.ok(all.some((t) => t.text.includes(text)), `"${text}" measured`);
+      }
+      const low = all.filter((t) => t.ratio < 4.5);
+      assert.deepEqual(low, [], `below 4.5:1 in ${theme}`);
+    });
+  }
 
   for (const theme of Object.keys(THEMES) as ThemeName[]) {
     it(`screenshots the timeline (${theme})`, async () => {
