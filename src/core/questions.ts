@@ -17,4 +17,12 @@ export interface Answers {
   newPassword: { newPassword: string };
 }
 
-export type Ask = <Q extends Question>(question: Q) => Promise<Answers[Q['kind']] | undefined>;
+export interface Ask {
+  <Q extends Question>(question: Q): Promise<Answers[Q['kind']] | undefined>;
+  /**
+   * Told, once the sign-on step that sent it succeeded, that an answer this Ask gave was accepted by
+   * the server; never for a refused answer, nor for what the run was given up front. The run waits
+   * for it, so a host may ask here whether to remember the credentials that worked.
+   */
+  accepted?: <K extends keyof Answers>(kind: K, answer: Answers[K]) => Promise<void>;
+}
