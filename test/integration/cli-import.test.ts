@@ -4,29 +4,17 @@
  * redirect and pi.flow mode, with the client secret the environment held passed as the CLI asks.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { toPostman } from '../../src/core/export/postman';
 import type { Run } from '../../src/core/model';
 import { importPostmanEnvironment } from '../../src/core/postman-import';
 import { runFlow } from '../../src/core/run';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { runCli } from '../support/cli';
 
-const CLI = join(__dirname, '../../dist/cli.js');
-const exec = promisify(execFile);
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('CLI import of a Postman environment', function () {
   this.timeout(60_000);
@@ -73,7 +61,7 @@ describe('CLI import of a Postman environment', function () {
   after(() => sandbox.close());
 
   it('prints the profile on stdout and what it mapped and left out on stderr, never the secret', async () => {
-    const { code, stdout, stderr } = await cli(['import', environmentFile]);
+    const { code, stdout, stderr } = await runCli(['import', environmentFile]);
     assert.equal(code, 0, stderr);
     assert.deepEqual(JSON.parse(stdout), {
       name: 'Sandbox guide',
@@ -100,11 +88,11 @@ describe('CLI import of a Postman environment', function () {
   });
 
   async function importAndRun(edit: (profile: Record<string, unknown>) => string): Promise<Run> {
-    const imported = await cli(['import', environmentFile]);
+    const imported = await runCli(['import', environmentFile]);
     assert.equal(imported.code, 0, imported.stderr);
     const profileFile = join(dir, `profile-${Math.random().toString(36).slice(2)}.json`);
     writeFileSync(profileFile, edit(JSON.parse(imported.stdout) as Record<string, unknown>));
-    const { code, stdout, stderr } = await cli(['run', '--profile', profileFile, '--json'], { ...login, AUTH_FLOW_CLIENT_SECRET: secret });
+    const { code, stdout, stderr } = await runCli(['run', '--profile', profileFile, '--json'], { ...login, AUTH_FLOW_CLIENT_SECRET: secret });
     assert.equal(code, 0, `${stderr}\n${stdout.slice(0, 2000)}`);
     return JSON.parse(stdout) as Run;
   }
@@ -133,13 +121,13 @@ describe('CLI import of a Postman environment', function () {
     for (const [name, text, reason] of cases) {
       const file = join(dir, name);
       writeFileSync(file, text);
-      const { code, stdout, stderr } = await cli(['import', file]);
+      const { code, stdout, stderr } = await runCli(['import', file]);
       assert.equal(code, 2, name);
       assert.equal(stdout, '', `${name}: nothing on stdout`);
       assert.match(stderr, reason, name);
       assert.equal(stderr.trimEnd().split('\n').length, 1, `${name}: one line`);
     }
-    const missing = await cli(['import', join(dir, 'absent.json')]);
+    const missing = await runCli(['import', join(dir, 'absent.json')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /^Cannot read .*absent\.json: ENOENT/);
     assert.equal(missing.stderr.trimEnd().split('\n').length, 1);
@@ -159,7 +147,7 @@ describe('CLI import of a Postman environment', function () {
   });
 
   it('lists import in the usage text', async () => {
-    const { stdout } = await cli(['--help']);
+    const { stdout } = await runCli(['--help']);
     assert.match(stdout, /^ {2}auth-flow import FILE$/m);
   });
 });

@@ -3,26 +3,14 @@
  * stack trace), and a profile that turns TLS verification off runs only with `--insecure`.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Run } from '../../src/core/model';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { runCli } from '../support/cli';
 
-const CLI = join(__dirname, '../../dist/cli.js');
-const exec = promisify(execFile);
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('CLI profile files', function () {
   this.timeout(30_000);
@@ -48,7 +36,7 @@ describe('CLI profile files', function () {
   };
 
   it('exits 2 naming each badly typed field, without a stack trace', async () => {
-    const { code, stderr } = await cli(['run', '--profile', write('typed.json', { ...profile, envId: 42, insecureTls: 'false' })], env);
+    const { code, stderr } = await runCli(['run', '--profile', write('typed.json', { ...profile, envId: 42, insecureTls: 'false' })], env);
     assert.equal(code, 2, stderr);
     assert.match(stderr, /^envId: expected a string, got the number 42\.$/m);
     assert.match(stderr, /^insecureTls: expected true or false, got the string "false"\.$/m);
@@ -56,20 +44,20 @@ describe('CLI profile files', function () {
   });
 
   it('exits 2 on a profile file that is not one JSON object', async () => {
-    const { code, stderr } = await cli(['run', '--profile', write('list.json', [profile])], env);
+    const { code, stderr } = await runCli(['run', '--profile', write('list.json', [profile])], env);
     assert.equal(code, 2, stderr);
     assert.match(stderr, /A profile is a JSON object/);
   });
 
   it('refuses insecureTls without --insecure, before any request', async () => {
-    const { code, stdout, stderr } = await cli(['run', '--profile', write('insecure.json', { ...profile, insecureTls: true })], env);
+    const { code, stdout, stderr } = await runCli(['run', '--profile', write('insecure.json', { ...profile, insecureTls: true })], env);
     assert.equal(code, 2, stderr);
     assert.match(stderr, /--insecure/);
     assert.equal(stdout, '', 'nothing ran');
   });
 
   it('runs insecureTls with --insecure, every step warning that verification is off', async () => {
-    const { code, stdout, stderr } = await cli(['run', '--profile', write('insecure.json', { ...profile, insecureTls: true }), '--insecure', '--json'], env);
+    const { code, stdout, stderr } = await runCli(['run', '--profile', write('insecure.json', { ...profile, insecureTls: true }), '--insecure', '--json'], env);
     assert.equal(code, 0, stderr);
     const run = JSON.parse(stdout) as Run;
     assert.equal(run.status, 'succeeded');
@@ -78,7 +66,7 @@ describe('CLI profile files', function () {
   });
 
   it('documents --insecure in the usage text', async () => {
-    const { code, stdout } = await cli(['--help']);
+    const { code, stdout } = await runCli(['--help']);
     assert.equal(code, 0);
     assert.match(stdout, /--insecure/);
   });

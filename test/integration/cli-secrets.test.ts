@@ -7,20 +7,17 @@
  * base64(client:secret) or code_verifier, in any encoding they travelled in.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Run } from '../../src/core/model';
 import type { ClientAuthMethod, Profile } from '../../src/core/profile';
 import { runFlow } from '../../src/core/run';
+import { runCli, type CliResult } from '../support/cli';
 
-const CLI = join(__dirname, '../../dist/cli.js');
-const exec = promisify(execFile);
 
 const CLIENT_ID = 'echo-app';
 const USERNAME = 'echo.user';
@@ -150,17 +147,10 @@ function strings(value: unknown): string {
   return String(value);
 }
 
-async function cli(server: EchoServer, method: ClientAuthMethod, flags: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(server: EchoServer, method: ClientAuthMethod, flags: string[]): Promise<CliResult> {
   const file = join(mkdtempSync(join(tmpdir(), 'afe-secrets-')), 'profile.json');
   writeFileSync(file, JSON.stringify(profileFor(server, method)));
-  const env = { ...process.env, NO_COLOR: '1', AUTH_FLOW_CLIENT_SECRET: CLIENT_SECRET, AUTH_FLOW_USERNAME: USERNAME, AUTH_FLOW_PASSWORD: PASSWORD };
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, 'run', '--profile', file, ...flags], { env });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return runCli(['run', '--profile', file, ...flags], { AUTH_FLOW_CLIENT_SECRET: CLIENT_SECRET, AUTH_FLOW_USERNAME: USERNAME, AUTH_FLOW_PASSWORD: PASSWORD });
 }
 
 describe('secrets echoed back by the server', function () {

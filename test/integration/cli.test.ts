@@ -3,28 +3,17 @@
  * the timeline, --json, secrets kept out of output, and `sandbox` printing a profile that works.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Run } from '../../src/core/model';
+import { CLI, runCli } from '../support/cli';
 
-const CLI = join(__dirname, '../../dist/cli.js');
-const exec = promisify(execFile);
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('CLI', function () {
   this.timeout(30_000);
@@ -52,7 +41,7 @@ describe('CLI', function () {
   });
 
   it('run --json prints the whole run, succeeded, with secrets redacted', async () => {
-    const { code, stdout } = await cli(['run', '--profile', profileFile, '--json'], {
+    const { code, stdout } = await runCli(['run', '--profile', profileFile, '--json'], {
       AUTH_FLOW_CLIENT_SECRET: clientSecret,
       AUTH_FLOW_USERNAME: demo.username,
       AUTH_FLOW_PASSWORD: demo.password,
@@ -68,7 +57,7 @@ describe('CLI', function () {
   });
 
   it('run prints a timeline with each step, status, cURL and the decoded ID token', async () => {
-    const { code, stdout } = await cli(['run', '--profile', profileFile, '--client-secret', clientSecret, '--username', demo.username, '--password', demo.password]);
+    const { code, stdout } = await runCli(['run', '--profile', profileFile, '--client-secret', clientSecret, '--username', demo.username, '--password', demo.password]);
     assert.equal(code, 0, stdout);
     for (const title of ['Authorize', 'Flow status', 'Sign on (usernamePassword.check)', 'Resume', 'Token', 'Userinfo']) assert.ok(stdout.includes(title), title);
     assert.match(stdout, /Resume \(read the redirect, do not follow it\)\s+GET \S+\/as\/resume\?flowId=\S+\s+302/);
@@ -80,34 +69,34 @@ describe('CLI', function () {
   });
 
   it('exits 1 with the failed step explained on a wrong password', async () => {
-    const { code, stdout } = await cli(['run', '--profile', profileFile, '--client-secret', clientSecret, '--username', demo.username, '--password', 'nope-nope']);
+    const { code, stdout } = await runCli(['run', '--profile', profileFile, '--client-secret', clientSecret, '--username', demo.username, '--password', 'nope-nope']);
     assert.equal(code, 1);
     assert.match(stdout, /✘ 3\. Sign on \(usernamePassword\.check\)/);
     assert.match(stdout, /username or password is incorrect/);
   });
 
   it('exits 2 on bad usage and on a profile that carries a secret', async () => {
-    assert.equal((await cli(['frobnicate'])).code, 2);
-    assert.equal((await cli(['run'])).code, 2);
+    assert.equal((await runCli(['frobnicate'])).code, 2);
+    assert.equal((await runCli(['run'])).code, 2);
     const withSecret = join(mkdtempSync(join(tmpdir(), 'afe-cli-')), 'bad.json');
     writeFileSync(withSecret, JSON.stringify({ region: 'NA', envId: 'x', clientSecret: 'leak' }));
-    const bad = await cli(['run', '--profile', withSecret]);
+    const bad = await runCli(['run', '--profile', withSecret]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /never hold secrets/);
   });
 
   it('decode verifies a token against the sandbox JWKS, and explains a non-token', async () => {
-    const { stdout } = await cli(['run', '--profile', profileFile, '--json', '--include-secrets', '--client-secret', clientSecret, '--username', demo.username, '--password', demo.password]);
+    const { stdout } = await runCli(['run', '--profile', profileFile, '--json', '--include-secrets', '--client-secret', clientSecret, '--username', demo.username, '--password', demo.password]);
     const run = JSON.parse(stdout) as Run;
     const idToken = run.steps.find((s) => s.kind === 'token')?.tokens.find((t) => t.kind === 'id_token');
     assert.ok(idToken && idToken.raw.startsWith('eyJ'), '--include-secrets keeps the raw token');
     const jwks = run.steps.find((s) => s.kind === 'jwks')?.exchange?.request.url ?? '';
-    const decoded = await cli(['decode', `Bearer ${idToken.raw}`, '--jwks', jwks]);
+    const decoded = await runCli(['decode', `Bearer ${idToken.raw}`, '--jwks', jwks]);
     assert.equal(decoded.code, 0, decoded.stderr);
     const result = JSON.parse(decoded.stdout);
     assert.equal(result.verified, true);
     assert.equal(result.payload.sub, idToken.payload.sub);
-    const junk = await cli(['decode', 'not-a-token']);
+    const junk = await runCli(['decode', 'not-a-token']);
     assert.equal(junk.code, 1);
     assert.match(junk.stderr, /No JWT found/);
   });
@@ -117,7 +106,7 @@ describe('CLI', function () {
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
     const { port } = busy.address() as AddressInfo;
     try {
-      const taken = await cli(['sandbox', '--port', String(port)]);
+      const taken = await runCli(['sandbox', '--port', String(port)]);
       assert.equal(taken.code, 2, taken.stderr);
       assert.match(taken.stderr.split('\n')[0]!, new RegExp(`^Port ${port} on 127\\.0\\.0\\.1 is already in use.*--port`));
       assert.doesNotMatch(taken.stderr, /^\s+at /m);
@@ -126,7 +115,7 @@ describe('CLI', function () {
     }
     const missing = join(tmpdir(), 'afe-no-such-key.pem');
     for (const [args, env] of [[['--private-key-file', missing], {}], [[], { AUTH_FLOW_PRIVATE_KEY_FILE: missing }]] as const) {
-      const run = await cli(['run', '--profile', profileFile, ...args], env);
+      const run = await runCli(['run', '--profile', profileFile, ...args], env);
       assert.equal(run.code, 2, run.stderr);
       assert.ok(run.stderr.split('\n')[0]!.includes(`private key file ${missing}`), run.stderr);
       assert.doesNotMatch(run.stderr, /^\s+at /m);
@@ -136,14 +125,14 @@ describe('CLI', function () {
   it('decode --jwks with a value that is not a URL says so, quoting it', async () => {
     const header = Buffer.from('{"alg":"RS256"}').toString('base64url');
     const payload = Buffer.from('{"sub":"x"}').toString('base64url');
-    const result = await cli(['decode', `${header}.${payload}.c2ln`, '--jwks', 'notaurl']);
+    const result = await runCli(['decode', `${header}.${payload}.c2ln`, '--jwks', 'notaurl']);
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stderr, /"notaurl" is not a valid http or https URL/);
     assert.doesNotMatch(result.stderr, /bug|^\s+at /m);
   });
 
   it('demo (npm start) runs a complete flow against the embedded sandbox', async () => {
-    const { code, stdout } = await cli(['demo']);
+    const { code, stdout } = await runCli(['demo']);
     assert.equal(code, 0, stdout);
     assert.match(stdout, /Flow completed/);
     assert.equal((stdout.match(/^✔ \d+\./gm) ?? []).length, 7);

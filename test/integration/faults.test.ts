@@ -33,8 +33,8 @@ import {
   type FaultyServer,
   type Jwt,
 } from '../support/faulty-server';
+import { CLI } from '../support/cli';
 
-const CLI = join(__dirname, '../../dist/cli.js');
 /** A run the CLI has not finished by then is killed and reported as hanging. */
 const KILL_AFTER_MS = 20_000;
 /** Cases in flight at once (two CLI processes each). */

@@ -14,8 +14,8 @@ import type { ClientAuthMethod, Profile, Secrets } from '../../src/core/profile'
 import { runFlow } from '../../src/core/run';
 import { startPingOneFacade } from '../support/pingone-facade';
 import type { PingOneFacade } from '../support/pingone-facade';
+import { CLI } from '../support/cli';
 
-const CLI = join(__dirname, '../../dist/cli.js');
 const FULL_FLOW: StepKind[] = ['authorize', 'flow', 'signOn', 'resume', 'token', 'jwks', 'userinfo'];
 
 describe('against oidc-provider behind PingOne paths', function () {

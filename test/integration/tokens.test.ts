@@ -6,18 +6,17 @@
  * and the size cap on what it reads (the built dist/cli.js, as cli.test.ts runs it: `npm run build` first).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { CryptoKey, JSONWebKeySet } from 'jose';
 import { MAX_TOKEN_TEXT, tokenHash } from '../../src/core/jwt';
 import type { Run, Step } from '../../src/core/model';
 import type { Profile } from '../../src/core/profile';
 import { runFlow } from '../../src/core/run';
+import { runCli } from '../support/cli';
 
 const ENV_ID = '3f0c6a1e-2b4d-4e8f-9a7c-5d1e0b2c4a6f';
 const CLIENT_ID = 'token-test-app';
@@ -178,16 +177,7 @@ describe('token step: every token the endpoint returns is read, or the step says
 
 describe('auth-flow decode, as a process', function () {
   this.timeout(60_000);
-  const CLI = join(__dirname, '../../dist/cli.js');
-
-  function decode(args: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = execFile(process.execPath, [CLI, 'decode', ...args], { maxBuffer: 8 * MAX_TOKEN_TEXT }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code) : 0, stdout, stderr }),
-      );
-      child.stdin?.end(stdin);
-    });
-  }
+  const decode = (args: string[], stdin = '') => runCli(['decode', ...args], {}, stdin);
 
   it('exits 2 with a one-line reason when no token is given', async () => {
     for (const [args, reason] of [
