@@ -7,7 +7,9 @@
  *   FUZZ_SEED=123 npx mocha test/unit/fuzz-….test.ts   replays one seed
  *   FUZZ_RUNS=100000 …                                  searches longer
  */
+import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { FlowError, toStepError } from '../../src/core/errors';
 
 /** One seed for the whole suite unless FUZZ_SEED names another. */
 export const FUZZ_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20261130;
@@ -82,4 +84,15 @@ function reshape(root: unknown, index: number, value: unknown, remove: boolean):
   const [parent, key] = slots[index % slots.length];
   if (remove && !Array.isArray(parent)) delete (parent as Record<string, unknown>)[key as string];
   else (parent as Record<string | number, unknown>)[key] = value;
+}
+
+/** Runs `read`; a thrown value must be a FlowError whose step error is not INTERNAL. Returns what `read` returned. */
+export function readsOrFailsClearly<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof FlowError)) throw error;
+    assert.notEqual(toStepError(error).code, 'INTERNAL');
+    return undefined;
+  }
 }

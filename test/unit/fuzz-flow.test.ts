@@ -7,14 +7,13 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { readAuthorizeResponse } from '../../src/core/authorize';
-import { FlowError, toStepError } from '../../src/core/errors';
 import { buildFlowActionRequest, buildFlowStatusRequest, FLOW_ACTIONS, flowDevices, flowFacts, offeredActions, readFlowResponse } from '../../src/core/flow';
 import type { Flow } from '../../src/core/flow';
 import type { Exchange } from '../../src/core/model';
 import { endpointsOf } from '../../src/core/profile';
 import type { Profile } from '../../src/core/profile';
 import { buildResumeRequest } from '../../src/core/resume';
-import { fuzz, jsonInputs, mutated } from '../support/fuzz';
+import { fuzz, jsonInputs, mutated, readsOrFailsClearly } from '../support/fuzz';
 
 const endpoints = endpointsOf({ region: 'custom', authPath: 'https://auth.example', envId: 'env' });
 const origin = 'https://auth.example';
@@ -76,15 +75,6 @@ const bodies: fc.Arbitrary<Body> = fc.oneof(
 );
 const statuses = fc.oneof({ arbitrary: fc.constant(200), weight: 4 }, { arbitrary: fc.constantFrom(201, 400, 401, 404, 406, 415, 500), weight: 1 });
 
-function readsOrFailsClearly<T>(read: () => T): T | undefined {
-  try {
-    return read();
-  } catch (error) {
-    if (!(error instanceof FlowError)) throw error;
-    assert.notEqual(toStepError(error).code, 'INTERNAL');
-    return undefined;
-  }
-}
 
 /** Everything the runner derives from a flow it has read, checked for what the runner relies on. */
 function useFlow(flow: Flow): void {

@@ -7,11 +7,10 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { readAuthorizeResponse } from '../../src/core/authorize';
-import { FlowError, toStepError } from '../../src/core/errors';
 import type { Exchange } from '../../src/core/model';
 import type { Profile } from '../../src/core/profile';
 import { readResumeResponse } from '../../src/core/resume';
-import { fuzz, jsonInputs, textInputs } from '../support/fuzz';
+import { fuzz, jsonInputs, readsOrFailsClearly, textInputs } from '../support/fuzz';
 
 const issuer = 'https://auth.example/env/as';
 const expected = { state: 's1', redirectUri: 'https://app.example/cb', issuer };
@@ -66,16 +65,6 @@ const exchanges: fc.Arbitrary<Exchange> = fc
     };
   });
 
-/** Runs `read`; a thrown value must be a FlowError whose step error is not INTERNAL. Returns what `read` returned. */
-function readsOrFailsClearly<T>(read: () => T): T | undefined {
-  try {
-    return read();
-  } catch (error) {
-    if (!(error instanceof FlowError)) throw error;
-    assert.notEqual(toStepError(error).code, 'INTERNAL');
-    return undefined;
-  }
-}
 
 describe('fuzz: Location headers', () => {
   it('the authorize response reader', () => {
