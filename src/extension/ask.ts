@@ -1,5 +1,6 @@
 import type { Answers, Ask, Question } from '../core/questions';
 import { ask as askInput, choose } from './quickInput';
+import { rememberAccepted, type RememberOptions } from './remember';
 
 export interface AskContext {
   /** Shown in every title, e.g. "Sign in to Staging". */
@@ -8,8 +9,8 @@ export interface AskContext {
   username?: string;
   /** Extra line under the password box (the sandbox tells its demo password). */
   passwordHint?: string;
-  /** When set, the user is offered to remember the credentials; called only if they opt in. */
-  remember?: (credentials: Answers['credentials']) => Promise<void>;
+  /** When set, credentials the person typed are offered for remembering once the server accepted them. */
+  remember?: Omit<RememberOptions, 'confirm'>;
   /** The run's signal: cancelling the run closes the open input. */
   signal?: AbortSignal;
 }
@@ -24,25 +25,30 @@ async function credentials(context: AskContext, question: Extract<Question, { ki
   const password = await askInput({
     title,
     signal,
-    prompt: [`Password for ${username}`, context.passwordHint].filter(Boolean).join(' — '),
+    // Asked again after a refusal, the question says why and how many tries are left.
+    prompt: [question.message, `Password for ${username}`, context.passwordHint].filter(Boolean).join(' — '),
     password: true,
     validate: required('password'),
   });
-  if (password === undefined) return undefined;
-  if (context.remember) {
-    const remember = await choose({
-      title,
-      signal,
-      placeholder: `Remember these credentials for ${context.profileName}?`,
+  return password === undefined ? undefined : { username, password };
+}
+
+/** After the sign-on step succeeded with them; dismissing the offer only means "don't remember". */
+function confirmRemember(context: AskContext): RememberOptions['confirm'] {
+  return (replacing) =>
+    choose({
+      title: `Signed in to ${context.profileName}`,
+      signal: context.signal,
+      placeholder: `These credentials worked. Remember them for ${context.profileName}?`,
       items: [
-        { label: 'Don\'t remember', description: 'ask again next run', value: false },
-        { label: 'Remember in the secret store', description: 'kept in the OS keychain, never in settings', value: true },
+        { label: 'Don\'t remember', description: replacing ? 'keep the stored ones' : 'ask again next run', value: false },
+        {
+          label: replacing ? 'Replace the remembered credentials' : 'Remember in the secret store',
+          description: 'kept in the OS keychain, never in settings',
+          value: true,
+        },
       ],
     });
-    if (remember === undefined) return undefined;
-    if (remember) await context.remember({ username, password });
-  }
-  return { username, password };
 }
 
 async function answer(context: AskContext, question: Question): Promise<Answers[Question['kind']] | undefined> {
@@ -81,5 +87,6 @@ async function answer(context: AskContext, question: Question): Promise<Answers[
 
 /** The runner's `ask` callback, answered with quick inputs. Dismissing any input cancels the run. */
 export function createAsk(context: AskContext): Ask {
-  return <Q extends Question>(question: Q) => answer(context, question) as Promise<Answers[Q['kind']] | undefined>;
+  const ask = <Q extends Question>(question: Q) => answer(context, question) as Promise<Answers[Q['kind']] | undefined>;
+  return context.remember ? Object.assign(ask, { accepted: rememberAccepted({ ...context.remember, confirm: confirmRemember(context) }) }) : ask;
 }

@@ -94,10 +94,16 @@ export class RunController implements vscode.Disposable {
       if (!(await promptPrivateKey(store, profile))) return undefined;
       secrets = await store.secrets(profile);
     }
-    const remember = async ({ username, password }: { username: string; password: string }) => {
-      await store.set(profile, 'username', username);
-      await store.set(profile, 'password', password);
+    // Offered mid-run, once the credentials worked: a keychain that refuses them must not fail the run.
+    const save = async ({ username, password }: { username: string; password: string }) => {
+      try {
+        await store.set(profile, 'username', username);
+        await store.set(profile, 'password', password);
+      } catch (error) {
+        void vscode.window.showWarningMessage(`The credentials for "${profile.name}" could not be remembered: ${errorMessage(error)}`);
+      }
     };
+    const remember = { stored: { username: secrets.username, password: secrets.password }, save };
     return { profile, secrets, ask: { profileName: profile.name, username: secrets.username, remember } };
   }
 

@@ -31,6 +31,7 @@ export function unexpectedErrorMessage(error: unknown, known: { secrets: Secrets
 }
 
 function failedAt(run: Run): string {
-  const failed = run.steps.find((step) => step.status === 'failed');
+  // The last failed step stopped the run; earlier ones were tries asked again (a wrong password).
+  const failed = run.steps.findLast((step) => step.status === 'failed');
   return failed ? ` at "${failed.title}"` : '';
 }

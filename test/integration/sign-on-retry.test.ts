@@ -10,6 +10,7 @@ import type { Profile, Secrets } from '../../src/core/profile';
 import type { Answers, Ask, Question } from '../../src/core/questions';
 import { redactRun } from '../../src/core/redact';
 import { runFlow } from '../../src/core/run';
+import { rememberAccepted } from '../../src/extension/remember';
 import { SANDBOX_OTP } from '../../src/sandbox/seed';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index';
 
@@ -147,6 +148,30 @@ describe('sign-on asks again after a refused password or code', () => {
     assert.equal(run.status, 'succeeded');
     assert.deepEqual(script.questions, []);
     assert.deepEqual(script.accepted, []);
+  });
+
+  it('the extension offers to remember the credentials that worked, never the wrong ones typed before', async () => {
+    const { sandbox, profile, appSecrets } = await setUp();
+    const offered: number[] = [];
+    const saved: Answers['credentials'][] = [];
+    let steps: Step[] = [];
+    const script = scripted({ credentials: [{ username: 'demo', password: 'wrong-Pass-1' }, { ...sandbox.demoUser }] });
+    const ask: Ask = Object.assign(script.ask.bind(null), {
+      accepted: rememberAccepted({
+        stored: {},
+        confirm: async () => {
+          offered.push(steps.filter((s) => s.kind === 'signOn' && s.status === 'succeeded').length);
+          return true;
+        },
+        save: async (credentials) => {
+          saved.push(credentials);
+        },
+      }),
+    });
+    const run = await runFlow({ profile, secrets: appSecrets, ask, onEvent: (e) => e.type !== 'run/started' && e.type !== 'run/finished' && (steps = [...steps.filter((s) => s.id !== e.step.id), e.step]) });
+    assert.equal(run.status, 'succeeded');
+    assert.deepEqual(offered, [1], 'offered once, after the sign-on step succeeded');
+    assert.deepEqual(saved, [{ ...sandbox.demoUser }]);
   });
 
   it('a wrong one-time code is asked for again in the same flow', async () => {

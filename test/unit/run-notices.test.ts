@@ -50,6 +50,15 @@ describe('run notices', () => {
     assert.equal(outcomeLine('Echo', succeeded), 'Run of "Echo" succeeded in 412 ms.');
   });
 
+  it('names the step that stopped the run, not an earlier try that was asked again', () => {
+    const run = failedRun();
+    const refused: Step = { ...run.steps[0], id: 's1', error: { code: 'INVALID_CREDENTIALS', message: 'The username or password is incorrect (400); asking again (attempt 2 of 3).', hint: '' } };
+    const token: Step = { ...run.steps[0], id: 's3', kind: 'token', title: 'Token (authorization_code, client_secret_basic)' };
+    run.steps = [refused, { ...run.steps[0], status: 'succeeded', error: undefined }, token];
+    assert.match(failureNotice('Echo', run), /failed at "Token \(authorization_code, client_secret_basic\)"/);
+    assert.match(outcomeLine('Echo', run), /failed in 412 ms at "Token /);
+  });
+
   it('an unexpected error is redacted with the secrets the run was given and the ones it marked', () => {
     const run = failedRun();
     run.steps[0].tokens.push({ kind: 'access_token', raw: ACCESS_TOKEN, header: {}, payload: {}, signature: '', times: [], checks: [] });
