@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { CookieJar } from '../core/cookies';
 import { FlowError } from '../core/errors';
 import { Transport } from '../core/http';
+import { proxyFromEnvironment } from '../core/network';
 import { buildJwksRequest, readJwksResponse } from '../core/jwks';
 import { decodeToken, extractJwt, verifyToken } from '../core/jwt';
 import { DEFAULT_CLOCK_SKEW_SEC } from '../core/run';
@@ -18,7 +19,7 @@ export async function decodeCommand(args: string[]): Promise<number> {
   if (!raw) throw new FlowError('JWT_MALFORMED', 'No JWT found in the input.', 'A JWT is three base64url parts separated by dots, starting with "eyJ".');
   let token = decodeToken(raw);
   if (values.jwks) {
-    const transport = new Transport({ jar: new CookieJar() });
+    const transport = new Transport({ jar: new CookieJar(), network: { proxy: proxyFromEnvironment(process.env) } });
     try {
       const jwks = readJwksResponse(await transport.send(buildJwksRequest(values.jwks)));
       token = await verifyToken(token, { jwks, skewSec: DEFAULT_CLOCK_SKEW_SEC });

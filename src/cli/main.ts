@@ -13,13 +13,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Profile, Secrets } from '../core/profile';
 import { parseProfile, ProfileError } from '../core/profile';
-import { runFlow } from '../core/run';
+import type { RunOptions } from '../core/run';
 import { exchangeMarks, redactRun, redactValue } from '../core/redact';
 import { FlowError } from '../core/errors';
-import { EXPORT_FORMATS, exportFormatOf, exportRun } from '../core/export/index';
-import { SandboxListenError, startSandbox } from '../sandbox/index';
-import { decodeCommand } from './decode';
-import { importCommand } from './import';
+import { cliNetwork } from './network';
 import { printRun, SECRETS_SHOWN } from './print';
 import { terminalAsk } from './prompt';
 import { UsageError } from './usage';
@@ -27,8 +24,8 @@ import { UsageError } from './usage';
 const USAGE = `Usage:
   auth-flow run --profile FILE [--username U] [--password P] [--client-secret S]
                 [--private-key-file F] [--timeout SECONDS] [--json] [--include-secrets]
-                [--export FILE]...
-                [--insecure]
+                [--export FILE]... [--insecure]
+                [--ca-file PEM] [--client-cert FILE --client-key FILE]
   auth-flow sandbox [--port N]
   auth-flow decode TOKEN|- [--jwks URL]
   auth-flow demo
@@ -40,6 +37,12 @@ Secrets never come from the profile file. They come from flags or the environmen
 
 A profile with "insecureTls": true (TLS certificate verification off) runs only with --insecure;
 every step of such a run carries a warning.
+
+Behind a proxy: HTTPS_PROXY, HTTP_PROXY and NO_PROXY (any case) are honoured, credentials as
+  http://user:password@proxy:port; a profile's "proxy" (a URL, or "none") overrides them.
+--ca-file PEM trusts the CA certificates in PEM (a TLS-inspecting gateway's root) beside Node's own,
+  as NODE_EXTRA_CA_CERTS does. --client-cert FILE presents a TLS client certificate (else the
+  profile's clientCertFile), with its key from --client-key FILE or AUTH_FLOW_CLIENT_KEY_FILE.
 
 --export FILE (repeatable) also writes the run to FILE, in the format its name ends with:
   .sh a bash + curl script that signs on again, .http for httpyac and REST Client, .har (HAR 1.2),
@@ -61,11 +64,11 @@ export async function main(argv: string[]): Promise<number> {
       case 'sandbox':
         return await sandboxCommand(rest);
       case 'decode':
-        return await decodeCommand(rest);
+        return await (await import('./decode')).decodeCommand(rest);
       case 'demo':
         return await demoCommand();
       case 'import':
-        return importCommand(rest);
+        return (await import('./import')).importCommand(rest);
       case undefined:
       case '--help':
       case '-h':
@@ -104,12 +107,18 @@ async function runCommand(args: string[]): Promise<number> {
       'include-secrets': { type: 'boolean', default: false },
       export: { type: 'string', multiple: true, default: [] },
       insecure: { type: 'boolean', default: false },
+      'ca-file': { type: 'string' },
+      'client-cert': { type: 'string' },
+      'client-key': { type: 'string' },
     },
     strict: true,
   });
   if (!values.profile) throw new UsageError('run needs --profile FILE.');
-  const unknown = values.export.find((file) => !exportFormatOf(file));
-  if (unknown) throw new UsageError(`--export ${unknown}: the file name must end in ${EXPORT_FORMATS.map((f) => f.suffix).join(', ')}.`);
+  if (values.export.length) {
+    const { EXPORT_FORMATS, exportFormatOf } = await import('../core/export/index');
+    const unknown = values.export.find((file) => !exportFormatOf(file));
+    if (unknown) throw new UsageError(`--export ${unknown}: the file name must end in ${EXPORT_FORMATS.map((f) => f.suffix).join(', ')}.`);
+  }
   const text = readNamedFile(values.profile, 'profile file');
   let json: unknown;
   try {
@@ -124,15 +133,20 @@ async function runCommand(args: string[]): Promise<number> {
   }
   const env = process.env;
   const privateKeyFile = values['private-key-file'] ?? env.AUTH_FLOW_PRIVATE_KEY_FILE;
+  const clientKeyFile = values['client-key'] ?? env.AUTH_FLOW_CLIENT_KEY_FILE;
+  const clientCertFile = values['client-cert'] ?? profile.clientCertFile;
   const secrets: Secrets = {
     clientSecret: values['client-secret'] ?? env.AUTH_FLOW_CLIENT_SECRET,
     privateKey: privateKeyFile ? readNamedFile(privateKeyFile, 'private key file') : env.AUTH_FLOW_PRIVATE_KEY,
     username: values.username ?? env.AUTH_FLOW_USERNAME,
     password: values.password ?? env.AUTH_FLOW_PASSWORD,
+    ...(clientKeyFile ? { clientKey: readNamedFile(clientKeyFile, 'client key file') } : {}),
   };
+  const network = cliNetwork(env, values['ca-file'], readNamedFile);
+  const clientCert = clientCertFile === undefined ? undefined : readNamedFile(clientCertFile, 'client certificate file');
   const timeoutSec = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutSec !== undefined && !(timeoutSec > 0)) throw new UsageError('--timeout takes a number of seconds.');
-  return execute(profile, secrets, { json: values.json, includeSecrets: values['include-secrets'], exports: values.export, timeoutMs: timeoutSec && timeoutSec * 1000 });
+  return execute(profile, secrets, { json: values.json, includeSecrets: values['include-secrets'], exports: values.export, timeoutMs: timeoutSec && timeoutSec * 1000, network, clientCert });
 }
 
 /** A file named on the command line or in the environment: one that cannot be read is bad usage. */
@@ -144,22 +158,31 @@ function readNamedFile(path: string, what: string): string {
   }
 }
 
-async function execute(profile: Profile, secrets: Secrets, options: { json: boolean; includeSecrets: boolean; exports?: string[]; timeoutMs?: number }): Promise<number> {
+async function execute(
+  profile: Profile,
+  secrets: Secrets,
+  options: { json: boolean; includeSecrets: boolean; exports?: string[]; timeoutMs?: number; network?: RunOptions['network']; clientCert?: string },
+): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   try {
+    // Loaded here, not at start-up, as the sandbox and the exporters are: each command loads what it uses.
+    const { runFlow } = await import('../core/run');
     const run = await runFlow({
       profile,
       secrets,
       signal: controller.signal,
       timeoutMs: options.timeoutMs,
+      network: options.network,
+      clientCert: options.clientCert,
       ask: process.stdin.isTTY ? terminalAsk : undefined,
     });
     if (options.json && options.includeSecrets) process.stderr.write(`⚠ ${SECRETS_SHOWN}\n`);
     if (options.json) process.stdout.write(`${JSON.stringify(options.includeSecrets ? run : redactRun(run), null, 2)}\n`);
     else process.stdout.write(printRun(run, { insecure: profile.insecureTls, includeSecrets: options.includeSecrets }));
     for (const path of options.exports ?? []) {
+      const { exportRun } = await import('../core/export/index');
       for (const file of exportRun(run, path, { includeSecrets: options.includeSecrets, insecure: profile.insecureTls })) {
         writeFileSync(file.path, file.text, { mode: options.includeSecrets ? 0o600 : 0o644 });
         process.stderr.write(`Exported ${file.path}${options.includeSecrets ? ' (with secrets)' : ''}\n`);
@@ -175,6 +198,7 @@ async function sandboxCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { port: { type: 'string' } }, strict: true });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port takes a port number (0 for any free port).');
+  const { SandboxListenError, startSandbox } = await import('../sandbox/index');
   const sandbox = await startSandbox({ port }).catch((error: unknown) => {
     throw error instanceof SandboxListenError ? new UsageError(`${error.message} Choose another with --port N, or --port 0 for any free port.`) : error;
   });
@@ -205,6 +229,7 @@ async function sandboxCommand(args: string[]): Promise<number> {
 }
 
 async function demoCommand(): Promise<number> {
+  const { startSandbox } = await import('../sandbox/index');
   const sandbox = await startSandbox();
   try {
     const [demo] = sandbox.profiles();
@@ -213,16 +238,4 @@ async function demoCommand(): Promise<number> {
   } finally {
     await sandbox.close();
   }
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
 }
