@@ -1,9 +1,12 @@
 // Bundles the three programs this package ships:
-//   dist/cli.js        the headless CLI (Node)
+//   dist/cli.js        the headless CLI (Node): a stub importing dist/cli/bin.mjs, whose chunks each
+//                      command loads as it needs them (the sandbox, the exporters, jose's signing…)
 //   dist/extension.js  the VS Code extension host entry (Node, `vscode` external)
 //   dist/engine.js     what the extension loads on first use: runner, sandbox, redaction, cURL, JWT
 //   dist/webview/      the timeline webview (browser), loaded only when the panel opens
 // `node esbuild.mjs --watch` rebuilds on change; `--dev` keeps bundles unminified with source maps.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -16,18 +19,33 @@ const common = {
   sourcemap: dev ? 'linked' : false,
   logLevel: 'info',
   legalComments: 'none',
+  plugins: [
+    {
+      // undici's index loads all of undici (see build/undici.cjs); the bundles take only what src uses.
+      name: 'undici-used',
+      setup(build) {
+        const entry = fileURLToPath(new URL('build/undici.cjs', import.meta.url));
+        build.onResolve({ filter: /^undici$/ }, (args) => (args.importer.includes('/node_modules/') ? undefined : { path: entry }));
+      },
+    },
+  ],
 };
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
   {
     ...common,
-    entryPoints: { cli: 'src/cli/main.ts' },
-    outdir: 'dist',
+    // ES modules, because esbuild splits only those: each `await import()` in src/cli becomes a chunk
+    // loaded when a command needs it. The CommonJS parts (undici) get a `require` of their own.
+    entryPoints: { bin: 'src/cli/bin.ts' },
+    outdir: 'dist/cli',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: '[name]-[hash]',
+    splitting: true,
     platform: 'node',
     target: 'node20.18',
-    format: 'cjs',
-    banner: { js: '#!/usr/bin/env node' },
+    format: 'esm',
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   },
   {
     ...common,
@@ -50,6 +68,12 @@ const builds = [
     loader: { '.css': 'css' },
   },
 ];
+
+// Chunk names change with their content: old ones would pile up.
+rmSync('dist/cli', { recursive: true, force: true });
+// The package's bin: CommonJS, so `node dist/cli.js` runs it without a package "type".
+mkdirSync('dist', { recursive: true });
+writeFileSync('dist/cli.js', "#!/usr/bin/env node\n'use strict';\nimport('./cli/bin.mjs');\n", { mode: 0o755 });
 
 if (watch) {
   const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));

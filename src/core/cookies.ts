@@ -2,11 +2,11 @@
  * A per-run cookie jar, so the `ST` / `ST-NO-SS` session cookies PingOne sets on authorize and sign-on
  * flow to /flows and /as/resume the way a browser would carry them — no pasting.
  *
- * Parsing is undici's (`getSetCookies`); storage and matching follow RFC 6265 §5.3–5.4: host-only vs
+ * Parsing is undici's (`parseCookie`, a Set-Cookie value per RFC 6265 §5.2); storage and matching follow RFC 6265 §5.3–5.4: host-only vs
  * Domain cookies, default-path, Max-Age over Expires, Secure only over https, longest path first.
  * Public-suffix checks are not applied: a run talks to one authorization server.
  */
-import { getSetCookies, Headers } from 'undici';
+import { parseCookie } from 'undici';
 import type { CookieRecord } from './model';
 
 interface StoredCookie {
@@ -32,8 +32,8 @@ export class CookieJar {
 
   /** Stores the response's Set-Cookie headers for `url`; returns what was set, as the server sent it. */
   store(url: URL, headers: [string, string][]): CookieRecord[] {
-    // Only Set-Cookie goes through Headers: other recorded headers may hold values it refuses.
-    const parsed = getSetCookies(new Headers(headers.filter(([name]) => name.toLowerCase() === 'set-cookie')));
+    // A value undici cannot parse is ignored, as §5.2 has a user agent ignore it.
+    const parsed = headers.flatMap(([name, value]) => (name.toLowerCase() === 'set-cookie' ? (parseCookie(value) ?? []) : []));
     const now = this.#now();
     const host = url.hostname.toLowerCase();
     const records: CookieRecord[] = [];

@@ -3,13 +3,14 @@
  * with jose. HMAC algorithms use the client secret; RSA/EC/PSS algorithms the client's private key,
  * given as PKCS#8 PEM or a private JWK.
  */
-import { importJWK, importPKCS8, SignJWT } from 'jose';
 import type { JWTPayload } from 'jose';
 import { errorMessage, FlowError } from './errors';
 import type { Secrets } from './profile';
 
 export async function signJwt(claims: JWTPayload, alg: string, secrets: Secrets, typ?: string): Promise<string> {
   const key = await signingKey(alg, secrets);
+  // Loaded when first signing: most flows sign nothing (a client secret in Basic, no request object).
+  const { SignJWT } = await import('jose/jwt/sign');
   return new SignJWT(claims).setProtectedHeader({ alg, ...(typ ? { typ } : {}) }).sign(key);
 }
 
@@ -24,6 +25,7 @@ async function signingKey(alg: string, secrets: Secrets): Promise<CryptoKey | Ui
   if (!material) {
     throw new FlowError('MISSING_KEY', `${alg} signing needs the client's private key, and none is set.`, 'Set the private key (PKCS#8 PEM or private JWK) for this environment.');
   }
+  const { importJWK, importPKCS8 } = await import('jose/key/import');
   try {
     if (material.startsWith('{')) return (await importJWK(JSON.parse(material), alg)) as CryptoKey;
     return await importPKCS8(material, alg);
