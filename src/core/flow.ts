@@ -2,7 +2,8 @@
  * Steps 2 and 3 — the flows API (PingOne "Flows", docs/pingone.md §2). GET reads the flow's status; POST
  * performs the action named by the vendor media type `application/vnd.pingidentity.<action>+json`.
  * The flow's `_links` name the actions available now. Flow calls carry the session cookies, not a
- * bearer token, and send no `Accept: application/json` (it can answer 406).
+ * bearer token, and send an Accept allowing any media type, as PingOne's sample apps do:
+ * `Accept: application/json` can answer 406.
  *
  * The flow resource is the server's word, read as untrusted input: it is validated against the shape
  * this client reads before anything uses it, and its links may not send the sign-on (passwords,
@@ -91,8 +92,11 @@ function flowUrl(endpoints: Endpoints, flowId: string): string {
   return `${endpoints.flows}/${encodeURIComponent(flowId)}`;
 }
 
+/** Any media type: the flow comes back as application/hal+json (docs/pingone.md §2). */
+const ACCEPT_ANY: [string, string] = ['accept', '*/*'];
+
 export function buildFlowStatusRequest(endpoints: Endpoints, flowId: string): HttpRequest {
-  return { method: 'GET', url: flowUrl(endpoints, flowId) };
+  return { method: 'GET', url: flowUrl(endpoints, flowId), headers: [ACCEPT_ANY] };
 }
 
 export function buildFlowActionRequest(
@@ -105,7 +109,7 @@ export function buildFlowActionRequest(
   return {
     method: 'POST',
     url: actionUrl(endpoints, flow, action),
-    headers: [['content-type', `application/vnd.pingidentity.${action}+json`]],
+    headers: [['content-type', `application/vnd.pingidentity.${action}+json`], ACCEPT_ANY],
     body: JSON.stringify(body),
     secrets,
   };
