@@ -66,7 +66,7 @@ export function proxyFromEnvironment(env: Readonly<Record<string, string | undef
   const https = variable('https_proxy');
   if (!http && !https) return undefined;
   const noProxy = [env.no_proxy, env.NO_PROXY].find((value) => value?.trim());
-  return { http, https, ...(noProxy ? { noProxy } : {}) };
+  return { ...(http ? { http } : {}), ...(https ? { https } : {}), ...(noProxy ? { noProxy } : {}) };
 }
 
 /** `proxy.corp:8080`, as people often write it, is `http://proxy.corp:8080`. */

@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
+import { systemCertificates } from '../core/network';
 import type { Run, RunEvent, Step } from '../core/model';
-import type { Profile, Secrets } from '../core/profile';
+import { usesMutualTls, type Profile, type Secrets } from '../core/profile';
+import type { RunOptions } from '../core/run';
 import { redactRun } from '../core/redact';
 import type { WebviewMessages } from '../protocol';
 import { createAsk, type AskContext } from './ask';
@@ -9,8 +13,8 @@ import type { ProfileTarget } from './commandTable';
 import { loadEngine } from './engineLoader';
 import type { Environments } from './environments';
 import { failureNotice, outcomeLine, unexpectedErrorMessage } from './runNotices';
-import { promptClientSecret, promptPrivateKey } from './secretPrompts';
-import { SETTINGS_SECTION, readSettings, type Settings } from './settings';
+import { promptClientKey, promptClientSecret, promptPrivateKey } from './secretPrompts';
+import { networkOptions, readHttpSettings, SETTINGS_SECTION, readSettings, type Settings } from './settings';
 import type { TimelinePanels } from './timelinePanel';
 import { secretNeeds } from './treeModel';
 
@@ -20,6 +24,27 @@ const KEPT_RUNS = 20;
 export function currentSettings(): Settings {
   const configuration = vscode.workspace.getConfiguration(SETTINGS_SECTION);
   return readSettings((key) => configuration.get(key));
+}
+
+type Connection = Pick<RunOptions, 'network' | 'clientCert'>;
+
+/** The proxy, CAs and client certificate of a profile's run, from VS Code's settings and the profile. */
+function connectionFor(profile: Profile, settings: Settings): Connection {
+  const http = vscode.workspace.getConfiguration('http');
+  const network = networkOptions(settings, readHttpSettings((key) => http.get(key)), {
+    env: process.env,
+    readFile: (path) => readFileSync(path, 'utf8'),
+    systemCertificates,
+  });
+  if (!profile.clientCertFile) return { network };
+  // Relative to the workspace, like the auth-flows.json file that names it.
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const path = isAbsolute(profile.clientCertFile) || !folder ? profile.clientCertFile : join(folder, profile.clientCertFile);
+  try {
+    return { network, clientCert: readFileSync(path, 'utf8') };
+  } catch (error) {
+    throw new Error(`The client certificate ${path} (clientCertFile of "${profile.name}") cannot be read: ${errorMessage(error)}`);
+  }
 }
 
 /**
@@ -57,9 +82,19 @@ export class RunController implements vscode.Disposable {
       if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', `${SETTINGS_SECTION}.allowInsecureTls`);
       return undefined;
     }
+    // The sandbox listens on this machine: its requests never go through a proxy.
+    let connection: Connection = {};
+    if (entry.source !== 'sandbox') {
+      try {
+        connection = connectionFor(entry.profile, settings);
+      } catch (error) {
+        void vscode.window.showErrorMessage(errorMessage(error));
+        return undefined;
+      }
+    }
     const prepared = entry.source === 'sandbox' ? await this.prepareSandbox() : await this.prepareProfile(entry.profile);
     if (!prepared) return undefined;
-    return this.execute(prepared.profile, prepared.secrets, prepared.ask, settings);
+    return this.execute(prepared.profile, prepared.secrets, prepared.ask, settings, connection);
   }
 
   private async prepareSandbox(): Promise<{ profile: Profile; secrets: Secrets; ask: AskContext } | undefined> {
@@ -94,6 +129,10 @@ export class RunController implements vscode.Disposable {
       if (!(await promptPrivateKey(store, profile))) return undefined;
       secrets = await store.secrets(profile);
     }
+    if (usesMutualTls(profile) && !secrets.clientKey) {
+      if (!(await promptClientKey(store, profile))) return undefined;
+      secrets = await store.secrets(profile);
+    }
     // Offered mid-run, once the credentials worked: a keychain that refuses them must not fail the run.
     const save = async ({ username, password }: { username: string; password: string }) => {
       try {
@@ -107,7 +146,7 @@ export class RunController implements vscode.Disposable {
     return { profile, secrets, ask: { profileName: profile.name, username: secrets.username, remember } };
   }
 
-  private async execute(profile: Profile, secrets: Secrets, askContext: AskContext, settings: Settings): Promise<Run | undefined> {
+  private async execute(profile: Profile, secrets: Secrets, askContext: AskContext, settings: Settings, connection: Connection): Promise<Run | undefined> {
     const engine = loadEngine();
     const insecure = profile.insecureTls === true;
     this.log.info(`Running "${profile.name}" (${profile.clientAuthMethod}, ${profile.responseMode}).`);
@@ -126,6 +165,7 @@ export class RunController implements vscode.Disposable {
             ask: createAsk({ ...askContext, signal: abort.signal }),
             timeoutMs: settings.requestTimeoutMs,
             clockSkewSec: settings.clockSkewSec,
+            ...connection,
             log: (line) => this.log.info(line),
             onEvent: (event) => {
               if (event.type === 'run/started') runId = event.run.id;

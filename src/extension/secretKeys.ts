@@ -6,7 +6,7 @@
  */
 import { endpointsOf, type Profile } from '../core/profile';
 
-export const SECRET_NAMES = ['clientSecret', 'privateKey', 'username', 'password'] as const;
+export const SECRET_NAMES = ['clientSecret', 'privateKey', 'username', 'password', 'clientKey'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 const PREFIX = 'authFlow.profile.';

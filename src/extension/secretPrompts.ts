@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Profile } from '../core/profile';
 import { normalizePrivateKey, validateClientSecret, validatePrivateKey } from './profileValidators';
@@ -14,6 +15,22 @@ export async function promptClientSecret(secrets: SecretStore, profile: Profile)
   });
   if (value === undefined) return false;
   await secrets.set(profile, 'clientSecret', value.trim());
+  return true;
+}
+
+/** Reads the private key of the profile's TLS client certificate (mutual TLS) from a PEM file and stores it. */
+export async function promptClientKey(secrets: SecretStore, profile: Profile): Promise<boolean> {
+  const title = `Client certificate key for ${profile.name}`;
+  const [uri] = (await vscode.window.showOpenDialog({ title, openLabel: 'Store in the Secret Store', canSelectMany: false, filters: { 'PEM private keys': ['pem', 'key'] } })) ?? [];
+  if (!uri) return false;
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  try {
+    createPrivateKey(text);
+  } catch {
+    void vscode.window.showErrorMessage(`${vscode.workspace.asRelativePath(uri)} is not a PEM private key.`);
+    return false;
+  }
+  await secrets.set(profile, 'clientKey', text);
   return true;
 }
 

@@ -28,8 +28,8 @@ export class SecretStore implements vscode.Disposable {
   }
 
   async secrets(profile: Bindable): Promise<Secrets> {
-    const [clientSecret, privateKey, username, password] = await Promise.all(SECRET_NAMES.map((name) => this.get(profile, name)));
-    return { clientSecret, privateKey, username, password };
+    const [clientSecret, privateKey, username, password, clientKey] = await Promise.all(SECRET_NAMES.map((name) => this.get(profile, name)));
+    return { clientSecret, privateKey, username, password, clientKey };
   }
 
   async state(profile: Bindable): Promise<SecretState> {

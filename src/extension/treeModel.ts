@@ -42,8 +42,8 @@ export interface TreeNode {
 export function secretNeeds(profile: Profile): { clientSecret: boolean; privateKey: boolean } {
   // secretProblems is the one rule for what a profile needs; ask it with the other secret supplied.
   return {
-    clientSecret: secretProblems(profile, { privateKey: 'present' }).length > 0,
-    privateKey: secretProblems(profile, { clientSecret: 'present' }).length > 0,
+    clientSecret: secretProblems(profile, { privateKey: 'present', clientKey: 'present' }).length > 0,
+    privateKey: secretProblems(profile, { clientSecret: 'present', clientKey: 'present' }).length > 0,
   };
 }
 

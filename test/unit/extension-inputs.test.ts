@@ -63,8 +63,8 @@ describe('extension secret keys', () => {
 
 describe('extension settings', () => {
   it('uses the defaults for missing or out-of-range values', () => {
-    assert.deepEqual(readSettings(() => undefined), { requestTimeoutMs: 30_000, clockSkewSec: 120, allowInsecureTls: false, curlIncludeSecretsByDefault: false });
+    assert.deepEqual(readSettings(() => undefined), { requestTimeoutMs: 30_000, clockSkewSec: 120, allowInsecureTls: false, curlIncludeSecretsByDefault: false, caFile: '' });
     const values: Record<string, unknown> = { requestTimeoutSeconds: 5, clockSkewSeconds: -1, allowInsecureTls: 'yes', 'curl.includeSecretsByDefault': true };
-    assert.deepEqual(readSettings((key) => values[key]), { requestTimeoutMs: 5000, clockSkewSec: 120, allowInsecureTls: false, curlIncludeSecretsByDefault: true });
+    assert.deepEqual(readSettings((key) => values[key]), { requestTimeoutMs: 5000, clockSkewSec: 120, allowInsecureTls: false, curlIncludeSecretsByDefault: true, caFile: '' });
   });
 });
