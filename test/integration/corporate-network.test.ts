@@ -152,6 +152,15 @@ describe('corporate network (built CLI, proxy, private CA, client certificates)'
       assert.match(error.hint, /HTTPS_PROXY=http:\/\/user:password@proxy:port/);
     });
 
+    it('fails the first step on a 407 to an absolute-form http request too', async () => {
+      const { path, env } = profileOf(plainSandbox, 'client_secret_post');
+      const { code, run: result, stderr } = await run(['--profile', path], { ...env, HTTP_PROXY: authProxy.url });
+      assert.equal(code, 1, stderr);
+      assert.deepEqual(authProxy.passed.map((p) => [p.method, p.status]), [['POST', 407]]);
+      assert.equal(result!.error!.code, 'PROXY_AUTH_REQUIRED');
+      assert.match(result!.error!.message, new RegExp(`^The proxy ${authProxy.url} \\(from HTTP_PROXY\\) answered 407`));
+    });
+
     it('passes the credentials of the proxy URL, and never shows them', async () => {
       const { path, env } = profileOf(tlsSandbox, 'client_secret_basic');
       const withCredentials = authProxy.url.replace('//', '//alice:s3cret-proxy@');
