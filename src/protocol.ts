@@ -46,6 +46,8 @@ export interface WebviewMessages {
   'timeline/run/again': { profileId: string };
   /** Export the run (Auth Flow: Export Run…): the host asks for the format, the file and whether to include secrets. */
   'timeline/run/export': { runId: string };
+  /** Open a specification or documentation page an explanation cites, in the browser; only {@link DOC_LINK} URLs pass. */
+  'timeline/link/open': { url: string };
 }
 
 export type Message<M> = { [K in keyof M]: { method: K; params: M[K] } }[keyof M];
@@ -160,11 +162,18 @@ function hostMessageSchemas(): Schemas<HostMessages> {
   });
 }
 
+/**
+ * The only pages the timeline may ask the host to open: HTTPS on the sites its explanations cite, so a
+ * compromised webview cannot have the host open arbitrary URLs or schemes (command:, file:).
+ */
+export const DOC_LINK = z.url({ protocol: /^https$/, hostname: /^(www\.rfc-editor\.org|openid\.net|docs\.pingidentity\.com|apidocs\.pingidentity\.com)$/ });
+
 const webviewSchemas = table<WebviewMessages>()({
   'webview/ready': z.object({}),
   'timeline/curl/copy': z.object({ runId: z.string(), stepId: z.string(), includeSecrets: z.boolean() }),
   'timeline/run/again': z.object({ profileId: z.string() }),
   'timeline/run/export': z.object({ runId: z.string() }),
+  'timeline/link/open': z.object({ url: DOC_LINK }),
 });
 
 /** The message with its params as the schema returned them (unknown fields dropped), or undefined. */

@@ -1,5 +1,6 @@
 /** Building blocks shared by the cards: titled sections, disclosures, name/value tables, JSON. */
 import { h, type Child } from './dom';
+import { citations } from './explain';
 
 export function section(title: string, content: Node, name?: string): HTMLElement {
   return h('section', { class: 'sub', attrs: { 'data-section': name ?? title.replace(/\s*\(.*$/, '').toLowerCase() } }, h('h4', { class: 'sub-title' }, title), content);
@@ -28,7 +29,7 @@ export function richTable(rows: { name: string; value: Child; note?: string }[],
       h(
         'tr',
         { attrs: { 'data-name': row.name } },
-        h('th', { attrs: { scope: 'row' } }, h('span', { class: 'mono name' }, row.name), row.note ? h('span', { class: 'note' }, row.note) : null),
+        h('th', { attrs: { scope: 'row' } }, h('span', { class: 'mono name' }, row.name), row.note ? noteView(row.note) : null),
         h('td', null, row.value),
       ),
     );
@@ -38,6 +39,14 @@ export function richTable(rows: { name: string; value: Child; note?: string }[],
     { class: 'table-wrap' },
     h('table', { class: `kv kv-${name}` }, h('thead', null, h('tr', null, h('th', { attrs: { scope: 'col' } }, nameHeader), h('th', { attrs: { scope: 'col' } }, 'Value'))), body),
   );
+}
+
+/**
+ * An explanation with the specifications it cites as links. main.ts hands a click on one to the host
+ * (timeline/link/open), which opens it in the browser.
+ */
+export function noteView(note: string): HTMLElement {
+  return h('span', { class: 'note' }, ...citations(note).map((part) => (typeof part === 'string' ? part : h('a', { class: 'doc-link', attrs: { href: part.url, title: part.url } }, part.text))));
 }
 
 /** Pretty-printed, colourised JSON built from text nodes. */

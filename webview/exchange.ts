@@ -1,12 +1,12 @@
-/** The Request, Response, Cookies, Facts and Checks tabs of a step card. */
+/** The Request, Response, Cookies, Values and Checks tabs of a step card. */
 import type { Check, CookieRecord, Exchange, RecordedRequest, RecordedResponse, Run, Step } from '../src/core/model';
 import { disclosure, jsonView, kvTable, richTable, section, valueText } from './blocks';
 import { h } from './dom';
-import { FACTS, HEADERS, PARAMETERS } from './explain';
+import { explainHeader, PARAMETERS, VALUES, type HeaderContext } from './explain';
 import { display, formatBytes, headerValue, isFormBody, splitUrl, statusClass, tryJson } from './format';
 import { cookieSentBy, cookieSetBy, whereSeen } from './trace';
 
-export function renderRequest(request: RecordedRequest): HTMLElement {
+export function renderRequest(request: RecordedRequest, step: Step): HTMLElement {
   const parts = splitUrl(request.url);
   const contentType = headerValue(request.headers, 'content-type');
   const out = h(
@@ -27,7 +27,7 @@ export function renderRequest(request: RecordedRequest): HTMLElement {
     }
     out.appendChild(disclosure('Raw body', h('pre', { class: 'code-block raw-body' }, request.body)));
   }
-  out.appendChild(section(`Headers (${request.headers?.length ?? 0})`, headersTable(request.headers)));
+  out.appendChild(section(`Headers (${request.headers?.length ?? 0})`, headersTable(request.headers, { kind: step.kind, side: 'request' })));
   if (request.rawHead) out.appendChild(disclosure('Raw request head', h('pre', { class: 'code-block' }, request.rawHead)));
   return out;
 }
@@ -55,7 +55,7 @@ export function renderResponse(exchange: Exchange, step: Step): HTMLElement {
     out.appendChild(section('Authorize response (pi.flow)', kvTable(params, 'Parameter', 'location')));
   }
   out.appendChild(renderBody(response));
-  out.appendChild(section(`Headers (${response.headers?.length ?? 0})`, headersTable(response.headers)));
+  out.appendChild(section(`Headers (${response.headers?.length ?? 0})`, headersTable(response.headers, { kind: step.kind, side: 'response', status: response.status })));
   return out;
 }
 
@@ -88,11 +88,11 @@ function renderBody(response: RecordedResponse): HTMLElement {
   return section('Body', h('pre', { class: 'code-block raw-body' }, response.body));
 }
 
-function headersTable(headers: [string, string][] | undefined): HTMLElement {
-  return kvTable((headers ?? []).map(([k, v]) => [k, v, typeof k === 'string' ? HEADERS[k.toLowerCase()] : undefined]), 'Header', 'headers');
+function headersTable(headers: [string, string][] | undefined, context: HeaderContext): HTMLElement {
+  return kvTable((headers ?? []).map(([k, v]) => [k, v, explainHeader(k, context)]), 'Header', 'headers');
 }
 
-// ── Cookies / facts / checks ────────────────────────────────────────────────────────────────────
+// ── Cookies / values / checks ────────────────────────────────────────────────────────────────────
 
 export function renderCookies(run: Run, index: number, cookies: Exchange['cookies']): HTMLElement {
   const out = h('div', { class: 'section-stack' });
@@ -137,12 +137,12 @@ function cookieTable(cookies: CookieRecord[], withAttributes: boolean, note: (c:
   return h('div', { class: 'table-wrap' }, h('table', { class: 'kv cookies' }, h('thead', null, head), h('tbody', null, ...rows)));
 }
 
-export function renderFacts(run: Run, step: Step, facts: [string, string][]): HTMLElement {
-  const rows = facts.map(([k, v]) => {
+export function renderValues(run: Run, step: Step, values: [string, string][]): HTMLElement {
+  const rows = values.map(([k, v]) => {
     const seen = whereSeen(run, step, v);
     return {
       name: k,
-      note: FACTS[k] ?? PARAMETERS[k],
+      note: VALUES[k] ?? PARAMETERS[k],
       value: h(
         'span',
         null,
@@ -151,7 +151,7 @@ export function renderFacts(run: Run, step: Step, facts: [string, string][]): HT
       ),
     };
   });
-  return richTable(rows, 'Fact', 'facts');
+  return richTable(rows, 'Name', 'values');
 }
 
 export function renderChecks(checks: Check[]): HTMLElement {

@@ -3,6 +3,7 @@
  * OIDC Core §2 and §5.1 (ID token and standard claims), RFC 6749 / 7636 (parameters), RFC 9068
  * (JWT access tokens), and PingOne's token claims (env, org, p1.region).
  */
+import type { StepKind } from '../src/core/model';
 
 export const CLAIMS: Record<string, string> = {
   iss: 'Issuer: who minted the token; must equal the issuer in discovery.',
@@ -66,7 +67,7 @@ export const PARAMETERS: Record<string, string> = {
   nonce: 'Echoed in the ID token; protects against replay.',
   code_challenge: 'PKCE: hash of the code_verifier (RFC 7636).',
   code_challenge_method: 'PKCE: S256 (hash) or plain.',
-  code_verifier: 'PKCE: the secret the code_challenge was made from.',
+  code_verifier: 'PKCE: the secret the code_challenge was made from (RFC 7636 §4.1).',
   response_mode: 'How the result comes back: query, fragment, form_post, pi.flow.',
   prompt: 'none, login or consent: force or forbid interaction.',
   max_age: 'Force sign-on again if the session is older than this (s).',
@@ -87,7 +88,8 @@ export const PARAMETERS: Record<string, string> = {
   post_logout_redirect_uri: 'Where to go after sign-off.',
 };
 
-export const FACTS: Record<string, string> = {
+/** The values a step kept (`Step.facts`): what each is and where it goes next. */
+export const VALUES: Record<string, string> = {
   code_verifier: 'PKCE secret kept by the client, sent on the token request.',
   code_challenge: 'BASE64URL(SHA-256(code_verifier)), sent on authorize.',
   code_challenge_method: 'How the challenge was derived.',
@@ -110,15 +112,84 @@ export const FACTS: Record<string, string> = {
   user: 'User the flow signed on.',
 };
 
-export const HEADERS: Record<string, string> = {
-  location: 'Where the server redirects; never followed automatically here.',
-  'set-cookie': 'A cookie the server asks the client to keep (see Cookies).',
-  cookie: 'Cookies sent with the request (see Cookies).',
-  authorization: 'Client or bearer credentials.',
-  'www-authenticate': 'Why the server refused the credentials (RFC 6750 §3).',
+/** Where a header was seen: which step, which side, and the status of the response. */
+export interface HeaderContext {
+  kind: StepKind;
+  side: 'request' | 'response';
+  status?: number;
+}
+
+const GENERIC_HEADERS: Record<string, string> = {
+  location: 'Where the server redirects (RFC 9110 §10.2.2); never followed automatically here.',
+  'set-cookie': 'A cookie the server asks the client to keep (RFC 6265 §4.1); see the Cookies tab.',
+  cookie: 'Cookies sent with the request (RFC 6265 §4.2); see the Cookies tab.',
+  authorization: 'Credentials for the request (RFC 9110 §11.6.2).',
+  'www-authenticate': 'How to authenticate to this resource (RFC 9110 §11.6.1).',
   'correlation-id': 'PingOne request id: quote it to Ping support.',
-  'content-type': 'Media type of the body; the flows API reads the action from it.',
-  'cache-control': 'Token responses must not be cached (RFC 6749 §5.1).',
-  'retry-after': 'How long to wait before retrying (rate limited).',
-  'dpop-nonce': 'Nonce to put in the next DPoP proof.',
+  'content-type': 'Media type of the body (RFC 9110 §8.3).',
+  'cache-control': 'Whether and how long caches may keep the response (RFC 9111 §5.2).',
+  pragma: 'HTTP/1.0 cache directive; no-cache asks caches not to reuse the response (RFC 9111 §5.4).',
+  'retry-after': 'How long to wait before retrying (RFC 9110 §10.2.3).',
+  'dpop-nonce': 'Nonce to put in the next DPoP proof (RFC 9449 §8).',
 };
+
+/**
+ * What a header means where it was seen: `Cache-Control` on a token response is the rule of RFC 6749
+ * §5.1, on the authorize redirect it is only caching; `Authorization` is client credentials on the
+ * token request and a bearer token on userinfo.
+ */
+export function explainHeader(name: string, context: HeaderContext): string | undefined {
+  const header = name.toLowerCase();
+  const { kind, side, status = 0 } = context;
+  const ok = status >= 200 && status < 300;
+  const redirect = status >= 300 && status < 400;
+  if (side === 'response' && kind === 'token' && ok && (header === 'cache-control' || header === 'pragma')) {
+    return 'Token responses carry no-store so no cache keeps the tokens (RFC 6749 §5.1).';
+  }
+  if (side === 'response' && kind === 'userinfo' && ok && header === 'cache-control') {
+    return 'Whether caches may keep the user\'s claims (RFC 9111 §5.2).';
+  }
+  if (header === 'location' && redirect) {
+    if (kind === 'authorize') return 'Where authorize sends the browser: the sign-on page with a flowId, or the redirect URI with a code or an error (RFC 6749 §4.1.2). Not followed here.';
+    if (kind === 'resume') return 'The redirect URI with the code and state, or an error (RFC 6749 §4.1.2). Read here, not followed.';
+  }
+  if (header === 'authorization' && side === 'request') {
+    if (kind === 'token') return 'Client credentials, HTTP Basic with the client id and secret (RFC 6749 §2.3.1).';
+    if (kind === 'userinfo') return 'The access token, sent as a bearer token (RFC 6750 §2.1).';
+  }
+  if (header === 'www-authenticate' && side === 'response') {
+    if (kind === 'token') return 'The client authentication the token endpoint accepts; sent with invalid_client (RFC 6749 §5.2).';
+    if (kind === 'userinfo') return 'Why the access token was refused (RFC 6750 §3).';
+  }
+  if (header === 'content-type' && side === 'request' && (kind === 'signOn' || kind === 'flow')) {
+    return 'The flows API reads the action from it: application/vnd.pingidentity.<action>+json.';
+  }
+  return GENERIC_HEADERS[header];
+}
+
+/** A specification a note cites, and where to read it. */
+export interface Citation {
+  /** The citation as written in the note, e.g. "RFC 6749 §5.1". */
+  text: string;
+  url: string;
+}
+
+/** "RFC 6749 §5.1", "RFC 6265", "OIDC Core §3.1.2.1": how notes here cite their sources. */
+const CITATION = /\b(RFC (\d{4})(?: §(\d+(?:\.\d+)*))?|OIDC Core §(\d+(?:\.\d+)*))/g;
+
+/** The note split into plain text and the citations in it, each with the URL of the section cited. */
+export function citations(note: string): (string | Citation)[] {
+  const parts: (string | Citation)[] = [];
+  let last = 0;
+  for (const match of note.matchAll(CITATION)) {
+    const [text, , rfc, section, oidc] = match;
+    if (match.index > last) parts.push(note.slice(last, match.index));
+    const url = rfc
+      ? `https://www.rfc-editor.org/rfc/rfc${rfc}${section ? `#section-${section}` : ''}`
+      : `https://openid.net/specs/openid-connect-core-1_0.html#rfc.section.${oidc}`;
+    parts.push({ text, url });
+    last = match.index + text.length;
+  }
+  if (last < note.length) parts.push(note.slice(last));
+  return parts;
+}

@@ -83,6 +83,14 @@ function onHostMessage(message: HostMessage): void {
   update(applyHostMessage(state, message));
 }
 
+// A cited page opens in the browser through the host; the webview itself never navigates.
+root.addEventListener('click', (event) => {
+  const link = event.target instanceof Element ? event.target.closest<HTMLAnchorElement>('a.doc-link') : null;
+  if (!link) return;
+  event.preventDefault();
+  vscode.postMessage({ method: 'timeline/link/open', params: { url: link.href } });
+});
+
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = parseHostMessage(event.data);
   if (!message) {

@@ -6,8 +6,10 @@ import type { Exchange, RecordedRequest, Run, Step, StepError } from '../src/cor
 import type { WebviewMessage, WebviewState } from '../src/protocol';
 import { jsonView, spinner } from './blocks';
 import { h, uid, type Child } from './dom';
-import { renderChecks, renderCookies, renderFacts, renderRequest, renderResponse } from './exchange';
+import { renderChecks, renderCookies, renderRequest, renderResponse, renderValues } from './exchange';
 import { clockTime, formatMs, splitUrl, statusClass } from './format';
+import { stepOutcome } from './outcome';
+import { placeSpans } from './scale';
 import { currentRun } from './store';
 import { tabs, type TabSpec } from './tabs';
 import { refreshTimes, renderToken, tokenLabel } from './token';
@@ -31,8 +33,10 @@ const cardCache = new WeakMap<object, { key: string; element: HTMLElement }>();
 export function renderApp(root: HTMLElement, state: WebviewState, ui: Ui): void {
   const run = currentRun(state);
   const children: Child[] = [];
-  if (run) children.push(guard('run header', () => renderHeader(run, state, ui)));
+  // Tokens decoded from an editor belong to no run: they come first, under their own heading, not
+  // between a run's header and its steps.
   if (state.tokens.length > 0) children.push(guard('decoded tokens', () => renderTokenCards(state, ui)));
+  if (run) children.push(guard('run header', () => renderHeader(run, state, ui)));
   if (run) children.push(guard('timeline', () => renderTimeline(run, ui)));
   if (!run && state.tokens.length === 0) children.push(renderEmpty());
   root.replaceChildren(...children.filter((c): c is Node => c instanceof Node));
@@ -121,6 +125,13 @@ function metaItem(label: string, value: Child): HTMLElement {
   return h('div', { class: 'meta-item' }, h('dt', null, label), h('dd', null, value));
 }
 
+/** A step stopped by the person (Cancel) is recorded as failed with CANCELLED; it is shown as cancelled, not as an error. */
+type Outcome = Step['status'] | 'cancelled';
+
+function outcomeOf(step: Step): Outcome {
+  return step.error?.code === 'CANCELLED' ? 'cancelled' : step.status;
+}
+
 function runStatusBadge(run: Run): HTMLElement {
   const label = { running: 'Running', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled' }[run.status] ?? run.status;
   return h('span', { class: `pill pill-${run.status}`, attrs: { 'data-run-status': run.status } }, run.status === 'running' ? spinner('Run in progress') : null, label);
@@ -142,11 +153,15 @@ function renderRunSelector(run: Run, state: WebviewState, ui: Ui): HTMLElement {
 }
 
 function renderRunError(run: Run, error: StepError): HTMLElement {
+  if (run.status === 'cancelled') {
+    const stopped = run.steps.find((s) => outcomeOf(s) === 'cancelled');
+    return h('div', { class: 'run-cancelled-note' }, h('p', null, stopped ? `Cancelled during ${stopped.title}.` : 'Cancelled before the first request.'));
+  }
   const failed = run.steps.find((s) => s.status === 'failed');
   return h(
     'div',
     { class: 'run-error' },
-    h('p', { class: 'error-message' }, failed ? `Failed at ${failed.title}: ` : run.status === 'cancelled' ? 'Cancelled: ' : 'Failed: ', error.message),
+    h('p', { class: 'error-message' }, failed ? `Failed at ${failed.title}: ` : 'Failed: ', error.message),
     failed
       ? h('button', { class: 'link-button', attrs: { type: 'button' }, on: { click: () => focusCard(failed.id) } }, 'Go to the failed step')
       : h('p', { class: 'error-hint' }, h('strong', null, 'What to check: '), error.hint.replace(/^what to check:\s*/i, '')),
@@ -173,19 +188,35 @@ function setAllExpanded(run: Run, ui: Ui, open: boolean): void {
   }
 }
 
-/** When each step ran relative to the run, so slow or serial calls stand out. */
+/**
+ * When each step ran relative to the run, so slow or serial calls stand out. Think time between steps
+ * is compressed and marked (see scale.ts), so the requests stay readable beside it.
+ */
 function renderWaterfall(run: Run): HTMLElement {
   const start = Date.parse(run.startedAt);
-  const spans = run.steps.map((step) => {
-    const offset = Math.max(0, Date.parse(step.startedAt) - start) || 0;
-    return { step, offset, duration: step.duration ?? step.exchange?.timing?.total ?? 0 };
-  });
-  const total = Math.max(run.duration ?? 0, ...spans.map((s) => s.offset + s.duration), 1);
+  const spans = run.steps.map((step) => ({
+    offset: Math.max(0, Date.parse(step.startedAt) - start) || 0,
+    duration: step.duration ?? step.exchange?.timing?.total ?? 0,
+  }));
+  const { bars, gaps } = placeSpans(spans, run.duration ?? 0);
   const list = h('ol', { class: 'waterfall', attrs: { 'aria-label': 'Steps over time' } });
-  spans.forEach(({ step, offset, duration }) => {
-    const bar = h('span', { class: `wf-bar wf-${step.status}` });
-    bar.style.left = `${(offset / total) * 100}%`;
-    bar.style.width = `${Math.max((duration / total) * 100, 0.8)}%`;
+  run.steps.forEach((step, index) => {
+    const gap = gaps.find((g) => g.before === index);
+    if (gap) {
+      const mark = h('span', { class: 'wf-gap-mark' });
+      place(mark, gap);
+      list.appendChild(
+        h(
+          'li',
+          { class: 'wf-gap', attrs: { 'data-idle-ms': String(Math.round(gap.ms)) } },
+          h('span', { class: 'wf-gap-text' }, `${formatMs(gap.ms)} idle (waiting for the person; not to scale)`),
+          h('span', { class: 'wf-track', attrs: { 'aria-hidden': 'true' } }, mark),
+        ),
+      );
+    }
+    const outcome = outcomeOf(step);
+    const bar = h('span', { class: `wf-bar wf-${outcome}` });
+    place(bar, bars[index]);
     const status = step.exchange?.response?.status;
     list.appendChild(
       h(
@@ -195,14 +226,14 @@ function renderWaterfall(run: Run): HTMLElement {
           'button',
           {
             class: 'wf-row',
-            attrs: { type: 'button', 'aria-label': `${step.title}: ${step.status}${status ? `, HTTP ${status}` : ''}, ${formatMs(duration)}. Go to card.` },
+            attrs: { type: 'button', 'aria-label': `${step.title}: ${outcome}${status ? `, HTTP ${status}` : ''}, ${formatMs(spans[index].duration)}. Go to card.` },
             on: { click: () => focusCard(step.id) },
           },
-          h('span', { class: `wf-dot dot-${step.status}`, attrs: { 'aria-hidden': 'true' } }),
+          h('span', { class: `wf-dot dot-${outcome}`, attrs: { 'aria-hidden': 'true' } }),
           h('span', { class: 'wf-title' }, step.title),
           h('span', { class: `wf-code code-${statusClass(status)}` }, status ? String(status) : ''),
           h('span', { class: 'wf-track', attrs: { 'aria-hidden': 'true' } }, bar),
-          h('span', { class: 'wf-ms' }, formatMs(duration)),
+          h('span', { class: 'wf-ms' }, formatMs(spans[index].duration)),
         ),
       ),
     );
@@ -210,12 +241,25 @@ function renderWaterfall(run: Run): HTMLElement {
   return list;
 }
 
+/** Positions through CSSOM, which the CSP's style-src does not govern (no inline style attributes). */
+function place(element: HTMLElement, { left, width }: { left: number; width: number }): void {
+  element.style.left = `${left}%`;
+  element.style.width = `${Math.max(width, 0.8)}%`;
+}
+
 // ── Token cards (Decode Selected Token) ─────────────────────────────────────────────────────────
 
 function renderTokenCards(state: WebviewState, ui: Ui): HTMLElement {
-  const section = h('section', { class: 'token-cards', attrs: { 'aria-label': 'Decoded tokens' } });
+  const list = h('div', { class: 'token-list' });
+  const section = h(
+    'section',
+    { class: 'token-cards', attrs: { 'aria-label': 'Decoded tokens' } },
+    h('h1', { class: 'token-cards-title' }, 'Decoded tokens'),
+    h('p', { class: 'muted' }, 'Decoded from an editor with Auth Flow: Decode Selected Token; not part of any run.'),
+    list,
+  );
   state.tokens.forEach(({ token, source }, index) => {
-    section.appendChild(
+    list.appendChild(
       h(
         'article',
         { class: `card token-card${token.verified === false ? ' card-failed' : ''}`, attrs: { 'aria-label': `Decoded ${tokenLabel(token.kind)} from ${source}`, tabindex: '-1' } },
@@ -270,6 +314,7 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): HTMLElemen
   const response = exchange?.response;
   const status = response?.status;
 
+  const outcome = outcomeOf(step);
   const key = `${run.id}\n${step.id}`;
   const specs = stepTabs(run, index, step);
   const expanded = ui.expandedFor(key) ?? defaultExpanded(step);
@@ -295,7 +340,7 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): HTMLElemen
   const head = h(
     'div',
     { class: 'card-head' },
-    h('span', { class: `step-index dot-${step.status}`, attrs: { 'aria-hidden': 'true' } }, String(index + 1)),
+    h('span', { class: `step-index dot-${outcome}`, attrs: { 'aria-hidden': 'true' } }, String(index + 1)),
     h('h2', { class: 'card-title' }, toggle ?? step.title),
     h('span', { class: 'spacer' }),
     step.status === 'running'
@@ -305,7 +350,7 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): HTMLElemen
       ? h(
           'span',
           { class: `code-badge code-${statusClass(status)}`, attrs: { 'data-status': status === undefined ? 'none' : String(status), title: response ? `HTTP ${status} ${response.statusText}` : 'No response' } },
-          response ? `${status} ${response.statusText}`.trim() : step.status === 'running' ? '…' : 'No response',
+          response ? `${status} ${response.statusText}`.trim() : step.status === 'running' ? '…' : outcome === 'cancelled' ? 'Cancelled' : 'No response',
         )
       : null,
     step.duration !== undefined ? h('span', { class: 'duration', attrs: { 'data-duration': String(step.duration) } }, formatMs(step.duration)) : null,
@@ -315,24 +360,32 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): HTMLElemen
   const card = h(
     'article',
     {
-      class: `card card-${step.status}`,
+      class: `card card-${outcome}`,
       attrs: {
         'data-step-id': step.id,
         'data-step-kind': step.kind,
         'data-step-status': step.status,
         tabindex: '-1',
-        'aria-label': `Step ${index + 1}: ${step.title}, ${step.status}${status ? `, HTTP ${status}` : ''}`,
+        'aria-label': `Step ${index + 1}: ${step.title}, ${outcome}${status ? `, HTTP ${status}` : ''}`,
       },
     },
     head,
+    renderOutcome(step),
     exchange ? renderRequestLine(exchange.request) : null,
     exchange ? renderTiming(exchange) : null,
     step.warnings?.length ? renderWarnings(step.warnings) : null,
-    step.error ? renderError(step.error) : null,
+    step.error ? (outcome === 'cancelled' ? renderCancelled(step.error) : renderError(step.error)) : null,
     exchange ? renderCopyActions(run, step, ui) : null,
     body,
   );
   return card;
+}
+
+/** The outcome line: what the step came to, readable with the card folded. */
+function renderOutcome(step: Step): HTMLElement | null {
+  const parts = stepOutcome(step);
+  if (parts.length === 0) return null;
+  return h('p', { class: 'outcome', attrs: { 'aria-label': 'Outcome' } }, ...parts.map((part) => h('span', { class: part.startsWith('✕') ? 'outcome-item outcome-failed' : 'outcome-item' }, part)));
 }
 
 /** "at +0.42 s": when the step began, counted from the start of the run. */
@@ -344,7 +397,7 @@ function startOffset(run: Run, step: Step): HTMLElement | null {
 
 /** Open what needs reading: a failure, a step still running, tokens. The rest is one click away. */
 function defaultExpanded(step: Step): boolean {
-  return step.status !== 'succeeded' || (step.tokens?.length ?? 0) > 0;
+  return (step.status !== 'succeeded' && outcomeOf(step) !== 'cancelled') || (step.tokens?.length ?? 0) > 0;
 }
 
 function defaultTab(step: Step): string {
@@ -357,19 +410,20 @@ function stepTabs(run: Run, index: number, step: Step): TabSpec[] {
   const specs: TabSpec[] = [];
   const exchange = step.exchange;
   if (exchange) {
-    specs.push({ id: 'request', label: 'Request', content: renderRequest(exchange.request) });
+    specs.push({ id: 'request', label: 'Request', content: renderRequest(exchange.request, step) });
     const code = exchange.response?.status;
     specs.push({
       id: 'response',
       label: 'Response',
-      alert: code === undefined ? step.status === 'failed' : code >= 400,
+      alert: code === undefined ? outcomeOf(step) === 'failed' : code >= 400,
       content: renderResponse(exchange, step),
     });
     const cookies = (exchange.cookies?.sent?.length ?? 0) + (exchange.cookies?.set?.length ?? 0);
     if (cookies > 0) specs.push({ id: 'cookies', label: 'Cookies', badge: String(cookies), content: renderCookies(run, index, exchange.cookies) });
   }
-  const facts = Object.entries(step.facts ?? {});
-  if (facts.length > 0) specs.push({ id: 'facts', label: 'Facts', badge: String(facts.length), content: renderFacts(run, step, facts) });
+  // What the step kept (state, PKCE, flowId, flow status, code…) and where each value went next.
+  const values = Object.entries(step.facts ?? {});
+  if (values.length > 0) specs.push({ id: 'values', label: 'Values', badge: String(values.length), content: renderValues(run, step, values) });
   const checks = step.checks ?? [];
   if (checks.length > 0) {
     const passed = checks.filter((c) => c.status === 'passed').length;
@@ -444,6 +498,11 @@ function renderError(error: StepError): HTMLElement {
     box.appendChild(h('details', { class: 'error-detail' }, h('summary', null, 'Error detail'), jsonView(error.detail)));
   }
   return box;
+}
+
+/** Cancelled by the person: said plainly, without the error styling or a hint to fix anything. */
+function renderCancelled(error: StepError): HTMLElement {
+  return h('div', { class: 'cancel-box', attrs: { 'data-error-code': error.code } }, h('p', null, h('span', { class: 'cancel-icon', attrs: { 'aria-hidden': 'true' } }, '■'), error.message));
 }
 
 function renderCopyActions(run: Run, step: Step, ui: Ui): HTMLElement {

@@ -4,8 +4,8 @@ import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../p
 
 export const TIMELINE_VIEW_TYPE = 'authFlow.timeline';
 
-/** Messages the host acts on; `webview/ready` is handled by the panel itself. */
-export type TimelineRequest = Exclude<WebviewMessage, { method: 'webview/ready' }>;
+/** Messages the host acts on; `webview/ready` and opening a cited page are handled by the panel itself. */
+export type TimelineRequest = Exclude<WebviewMessage, { method: 'webview/ready' | 'timeline/link/open' }>;
 
 /**
  * The one timeline panel of the window. Messages posted before the webview says `webview/ready` (or
@@ -89,6 +89,10 @@ export class TimelinePanels implements vscode.Disposable, vscode.WebviewPanelSer
     const message = parseWebviewMessage(value);
     if (!message) {
       this.log.warn(`Dropped a malformed message from the timeline webview: ${JSON.stringify(value)?.slice(0, 200)}`);
+      return;
+    }
+    if (message.method === 'timeline/link/open') {
+      void vscode.env.openExternal(vscode.Uri.parse(message.params.url, true));
       return;
     }
     if (message.method !== 'webview/ready') {

@@ -105,4 +105,13 @@ describe('protocol', () => {
     assert.equal(parseWebviewMessage({ method: 'toString', params: {} }), undefined);
     assert.equal(parseWebviewMessage({ method: 'timeline/run/started', params: { run: sampleRun() } }), undefined, 'a host message is not a request');
   });
+
+  it('lets the webview ask to open only HTTPS pages on the sites its explanations cite', () => {
+    const open = (url: string) => parseWebviewMessage({ method: 'timeline/link/open', params: { url } });
+    assert.ok(open('https://www.rfc-editor.org/rfc/rfc6749#section-5.1'));
+    assert.ok(open('https://openid.net/specs/openid-connect-core-1_0.html#rfc.section.3.1.2.1'));
+    for (const url of ['http://www.rfc-editor.org/rfc/rfc6749', 'https://www.rfc-editor.org.example.com/', 'https://example.com/', 'command:workbench.action.openSettings', 'file:///etc/passwd', 'javascript:alert(1)']) {
+      assert.equal(open(url), undefined, url);
+    }
+  });
 });

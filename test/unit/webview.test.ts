@@ -18,7 +18,7 @@ import { runFlow } from '../../src/core/run';
 import { renderTimelineHtml } from '../../src/panel/html';
 import { startSandbox } from '../../src/sandbox/index';
 import type { HostMessage, WebviewMessage } from '../../src/protocol';
-import { CLIENT_ID, CODE, CODE_VERIFIER, ENV_ID, IAT, ISSUER, KID, STATE, failedRun, succeededRun, tamperedToken } from '../fixtures/runs';
+import { CLIENT_ID, CODE, CODE_VERIFIER, ENV_ID, FLOW_ID, IAT, ISSUER, KID, STATE, failedRun, succeededRun, tamperedToken } from '../fixtures/runs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -423,7 +423,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.deepEqual(Object.fromEntries(params), body.authorizeResponse);
   });
 
-  it('lists cookies sent and set with their attributes, and the step facts', async () => {
+  it('lists cookies sent and set with their attributes, and the values each step kept', async () => {
     await open();
     await loadRun(succeededRun);
     await showTab('s3', 'cookies');
@@ -435,8 +435,9 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     const st = signOn.set[0];
     for (const part of [st.name, st.value, `Path=/${ENV_ID}`, 'Secure', 'HttpOnly', 'SameSite=None']) assert.ok(set.includes(part), `${part} in ${set}`);
 
-    await showTab('s1', 'facts');
-    const facts = await rows(card('s1'), 'kv-facts');
+    await showTab('s1', 'values');
+    assert.equal((await card('s1').locator('[role="tab"][data-tab="values"]').evaluate((tab) => tab.firstChild?.textContent)), 'Values');
+    const facts = await rows(card('s1'), 'kv-values');
     assert.deepEqual(Object.fromEntries(facts), succeededRun.steps[0].facts);
     const note = await card('s1').locator('.tabpanel:not([hidden]) tr[data-name="code_verifier"] .note').innerText();
     assert.match(note, /PKCE/);
@@ -609,6 +610,24 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
       }
     }
     assert.equal(await page.locator('.run-header [data-run-status]').getAttribute('data-run-status'), run.status);
+    // Folded cards say what each step came to, read here from the responses themselves.
+    assert.equal(run.status, 'succeeded');
+    let previousStatus: string | undefined;
+    for (const step of run.steps) {
+      const json = step.exchange!.response!.json as Record<string, any>;
+      const outcome = (await card(step.id).locator('.outcome').innerText()).replace(/\s+/g, ' ');
+      const expected: string[] = [];
+      if (step.kind === 'authorize' || step.kind === 'flow') expected.push(`flow ${json.status}`);
+      if (step.kind === 'signOn') expected.push(`flow ${previousStatus} → ${json.status}`);
+      if (step.kind === 'resume') expected.push(`code=${String(json.authorizeResponse.code).slice(0, 10)}`);
+      if (step.kind === 'token') expected.push(`issued ${[json.id_token && 'ID token', json.access_token && 'access token', json.refresh_token && 'refresh token'].filter(Boolean).join(', ')}`);
+      if (step.kind === 'jwks') expected.push(`${json.keys.length} key`);
+      if (step.kind === 'userinfo') expected.push(`sub ${String(json.sub).slice(0, 10)}`);
+      assert.equal(expected.length, 1, `a rule for ${step.kind}`);
+      assert.ok(outcome.includes(expected[0]), `${step.title}: "${outcome}" should say "${expected[0]}"`);
+      assert.equal(await card(step.id).locator('.card-body').isVisible(), step.kind === 'token', `${step.title} folded`);
+      if (typeof json.status === 'string') previousStatus = json.status;
+    }
     // Redaction reached the webview: no raw token or client secret in the DOM.
     const dom = await page.locator('#app').textContent();
     for (const step of run.steps) for (const token of step.tokens) assert.ok(token.raw.startsWith('$'), 'token raw is redacted');
@@ -616,6 +635,126 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
     assert.deepEqual(consoleLines.filter((l) => /^(error|pageerror)/.test(l)), []);
     await page.screenshot({ path: join(ARTIFACTS, 'sandbox-run.png'), fullPage: true });
+  });
+
+  it('says where a redirect points, and which check failed, on the folded card', async () => {
+    await open();
+    const token = succeededRun.steps[4];
+    const failing: Step = { ...token, checks: [{ name: 'Nonce', status: 'failed', detail: 'nonce differs' }] };
+    await loadRun({ ...succeededRun, steps: [...succeededRun.steps.slice(0, 4), failing] });
+    assert.equal((await card('s1').locator('.outcome').innerText()).trim(), `→ apps.pingone.com flowId=${FLOW_ID.slice(0, 10)}…`);
+    assert.equal((await card('s4').locator('.outcome').innerText()).trim(), `→ localhost:8765 code=${CODE.slice(0, 10)}…`);
+    const tokenOutcome = (await card('s5').locator('.outcome').innerText()).replace(/\s+/g, ' ');
+    assert.ok(tokenOutcome.includes('issued ID token, access token'), tokenOutcome);
+    assert.ok(tokenOutcome.includes('✕ Nonce failed'), tokenOutcome);
+  });
+
+  for (const width of [320, 480, 800]) {
+    it(`never cuts a step name off at ${width} px`, async () => {
+      await open({ width });
+      await loadRun({ ...succeededRun, steps: succeededRun.steps.map((st) => (st.id === 's3' ? { ...st, title: 'Sign on (usernamePassword.check, attempt 2)' } : st)) });
+      const cut = await page.locator('.wf-title, .card-title, .outcome-item').evaluateAll((els) =>
+        els
+          .filter((el) => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1 || getComputedStyle(el).textOverflow === 'ellipsis')
+          .map((el) => (el as HTMLElement).innerText),
+      );
+      assert.deepEqual(cut, []);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `page overflows by ${overflow}px`);
+      if (width === 320) await page.screenshot({ path: join(ARTIFACTS, 'names-320.png'), fullPage: true });
+    });
+  }
+
+  it('compresses think time in the waterfall and says how long it was', async () => {
+    await open();
+    const think = 30_000;
+    const later = (st: Step): Step => ({ ...st, startedAt: new Date(Date.parse(st.startedAt) + think).toISOString() });
+    const run: Run = { ...succeededRun, duration: succeededRun.duration! + think, steps: succeededRun.steps.map((st, i) => (i >= 3 ? later(st) : st)) };
+    await loadRun(run);
+    const [, , signOn, resume] = run.steps;
+    const idle = Date.parse(resume.startedAt) - (Date.parse(signOn.startedAt) + signOn.duration!);
+    const gaps = page.locator('.waterfall .wf-gap');
+    assert.equal(await gaps.count(), 1);
+    assert.equal(await gaps.getAttribute('data-idle-ms'), String(idle));
+    assert.ok((await gaps.innerText()).includes(`${(idle / 1000).toFixed(1)} s idle`), await gaps.innerText());
+    // The gap sits between the sign-on row and the resume row.
+    const order = await page.locator('.waterfall > li').evaluateAll((lis) => lis.map((li) => (li.classList.contains('wf-gap') ? 'gap' : (li.querySelector('.wf-title') as HTMLElement).innerText)));
+    assert.deepEqual(order, [...run.steps.slice(0, 3).map((st) => st.title), 'gap', ...run.steps.slice(3).map((st) => st.title)]);
+    // The 412 ms authorize stays readable: at least a tenth of the track, not 1.3 % of 31.9 s.
+    const share = await page.locator('.waterfall .wf-row').first().evaluate((row) => row.querySelector('.wf-bar')!.getBoundingClientRect().width / row.querySelector('.wf-track')!.getBoundingClientRect().width);
+    assert.ok(share >= 0.1, `authorize bar is ${(share * 100).toFixed(1)} % of the track`);
+  });
+
+  it('shows only the timings the transport measured: a refused connection has no connect time', async () => {
+    await open();
+    const authorize = succeededRun.steps[0];
+    const refused: Step = {
+      ...authorize,
+      status: 'failed',
+      duration: 3,
+      exchange: { request: authorize.exchange!.request, timing: { total: 3 }, cookies: { sent: [], set: [] } },
+      error: { code: 'HTTP_CONNECTION_REFUSED', message: 'Nothing listens at auth.pingone.com:443.', hint: 'Check the region.' },
+    };
+    await loadRun({ ...succeededRun, status: 'failed', steps: [refused], error: refused.error });
+    assert.equal((await card('s1').locator('.timing').innerText()).replace(/\s+/g, ' ').trim(), 'total 3 ms');
+    assert.equal((await card('s1').locator('.card-head .code-badge').innerText()).trim(), 'No response');
+    // A kept-alive connection, measured as 0 ms, still says it was reused.
+    await loadRun(succeededRun);
+    assert.equal(succeededRun.steps[1].exchange!.timing.connect, 0);
+    assert.ok((await card('s2').locator('.timing').innerText()).includes('connect 0 ms (reused)'));
+  });
+
+  it('shows a cancelled run as cancelled, not as an error', async () => {
+    await open();
+    const cancel = { code: 'CANCELLED', message: 'The run was cancelled.', hint: 'Run it again when ready.' };
+    const [authorize, signOn] = failedRun.steps;
+    const stopped: Step = { ...signOn, status: 'failed', warnings: [], exchange: { ...signOn.exchange!, response: undefined, timing: { total: 900 } }, error: cancel };
+    await loadRun({ ...failedRun, status: 'cancelled', steps: [authorize, stopped], error: cancel });
+    const c = card(stopped.id);
+    assert.match((await c.getAttribute('class'))!, /\bcard-cancelled\b/);
+    assert.equal(await c.locator('.error-box').count(), 0);
+    assert.ok((await c.locator('.cancel-box').innerText()).includes(cancel.message));
+    assert.equal((await c.locator('.card-head .code-badge').innerText()).trim(), 'Cancelled');
+    assert.equal(await c.locator('[role="tab"].tab-alert').count(), 0);
+    const colours = await c.evaluate((el) => [getComputedStyle(el.querySelector('.card-title')!).color, getComputedStyle(document.body).color, getComputedStyle(el).borderTopColor]);
+    assert.equal(colours[0], colours[1], 'title in the plain foreground');
+    assert.notEqual(colours[2], 'rgb(190, 17, 0)', 'no error border');
+    assert.equal(await page.locator('.run-header .run-error').count(), 0);
+    assert.equal((await page.locator('.run-header .run-cancelled-note').innerText()).trim(), `Cancelled during ${stopped.title}.`);
+    assert.equal((await page.locator('.run-header [data-run-status]').innerText()).trim(), 'Cancelled');
+  });
+
+  it('shows a decoded token in its own section, apart from any run', async () => {
+    await open();
+    await loadRun(succeededRun);
+    await send({ method: 'timeline/token/show', params: tamperedToken });
+    const order = await page.locator('#app > *').evaluateAll((els) => els.map((el) => el.className.split(' ')[0]));
+    assert.deepEqual(order, ['token-cards', 'run-header', 'timeline']);
+    assert.equal((await page.locator('.token-cards > h1').innerText()).trim(), 'Decoded tokens');
+    assert.equal(await page.locator('.run-header .token-card, .timeline .token-card').count(), 0);
+    assert.equal(await page.locator('.timeline .card').count(), succeededRun.steps.length, 'the run keeps only its own steps');
+  });
+
+  it('explains a header by where it was seen, and opens the cited section through the host', async () => {
+    await open();
+    await loadRun(succeededRun);
+    const note = (stepId: string, name: string) => card(stepId).locator(`.tabpanel:not([hidden]) table.kv-headers tr[data-name="${name}"] .note`);
+    await showTab('s1', 'response');
+    const onRedirect = await note('s1', 'Cache-Control').innerText();
+    assert.ok(!onRedirect.includes('6749') && !/token/i.test(onRedirect), onRedirect);
+    assert.match(onRedirect, /cache/i);
+    assert.match(await note('s1', 'Location').innerText(), /sign-on page with a flowId/);
+    await showTab('s5', 'response');
+    const onToken = note('s5', 'Cache-Control');
+    assert.match(await onToken.innerText(), /Token responses .* \(RFC 6749 §5\.1\)/);
+    const link = onToken.locator('a.doc-link');
+    assert.equal(await link.innerText(), 'RFC 6749 §5.1');
+    const url = page.url();
+    await link.click();
+    assert.equal(page.url(), url, 'the webview does not navigate');
+    assert.deepEqual((await posted()).at(-1), { method: 'timeline/link/open', params: { url: 'https://www.rfc-editor.org/rfc/rfc6749#section-5.1' } });
+    await showTab('s5', 'request');
+    assert.equal(await card('s5').locator('.tabpanel:not([hidden]) table.kv-form tr[data-name="code_verifier"] a.doc-link').innerText(), 'RFC 7636 §4.1');
   });
 
   it('drops malformed messages and keeps rendering', async () => {
@@ -825,8 +964,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
       await card('s5').screenshot({ path: join(ARTIFACTS, `token-${theme}.png`) });
       await showTab('s4', 'response');
       await card('s4').screenshot({ path: join(ARTIFACTS, `resume-${theme}.png`) });
-      await showTab('s1', 'facts');
-      await card('s1').screenshot({ path: join(ARTIFACTS, `facts-${theme}.png`) });
+      await showTab('s1', 'values');
+      await card('s1').screenshot({ path: join(ARTIFACTS, `values-${theme}.png`) });
       await showTab('s3', 'cookies');
       await card('s3').screenshot({ path: join(ARTIFACTS, `cookies-${theme}.png`) });
       const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
