@@ -59,10 +59,12 @@ function createHandlers({ environments, runs, panels, refreshTree }: CommandDeps
     'authFlow.exportRun': (runId) => exportRunCommand(runs, runId),
 
     'authFlow.addEnvironment': async () => {
-      const profile = await profileWizard({ id: newProfileId() }, takenNames(), 'Add Environment');
-      if (!profile) return;
+      const result = await profileWizard({ id: newProfileId() }, takenNames(), 'Add Environment');
+      if (!result) return;
+      const { profile } = result;
       await store.save(profile);
       await completeSecrets({ source: 'user', profile, secrets: await secrets.state(profile) });
+      if (result.runNow) await runs.run(profile.id);
     },
 
     'authFlow.importPostmanEnvironment': async () => {
@@ -79,10 +81,12 @@ function createHandlers({ environments, runs, panels, refreshTree }: CommandDeps
         if (uri) await vscode.window.showTextDocument(uri);
         return;
       }
-      const profile = await profileWizard(entry.profile, takenNames(entry.profile.id), `Edit ${entry.profile.name}`);
-      if (!profile) return;
+      const result = await profileWizard(entry.profile, takenNames(entry.profile.id), `Edit ${entry.profile.name}`);
+      if (!result) return;
+      const { profile } = result;
       await store.save(profile);
       await completeSecrets({ ...entry, profile, secrets: await secrets.state(profile) });
+      if (result.runNow) await runs.run(profile.id);
     },
 
     'authFlow.duplicateEnvironment': async (target) => {

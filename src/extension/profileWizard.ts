@@ -4,6 +4,7 @@ import {
   REGIONS,
   RESPONSE_MODES,
   parseProfile,
+  validateProfile,
   type ClientAuthMethod,
   type Profile,
   type Region,
@@ -19,7 +20,8 @@ import {
   validateScopes,
   type Draft,
 } from './profileValidators';
-import { BACK, input, pick, type Back, type PickItem } from './quickInput';
+import { readPastedUrl, type Pasted } from './pastedUrl';
+import { BACK, input, pick, separator, type Back, type PickItem } from './quickInput';
 
 const AUTH_METHOD_DETAILS: Record<ClientAuthMethod, string> = {
   client_secret_basic: 'Client ID and secret in the Authorization header (PingOne default)',
@@ -39,11 +41,14 @@ const RESPONSE_MODE_DETAILS: Record<ResponseMode, string> = {
 type Step = {
   /** Steps that do not apply to the draft (the auth path for a known region) are skipped. */
   applies?: (draft: Draft) => boolean;
+  /** The field's line on the summary page; a step without one is not listed there. */
+  summary?: (draft: Draft) => { label: string; value: string };
   run: (draft: Draft, position: { title: string; step: number; totalSteps: number }) => Promise<'next' | Back | undefined>;
 };
 
 /** Wraps an input step: the accepted value is written into the draft by `apply`. */
 function inputStep(
+  label: string,
   prompt: string,
   current: (draft: Draft) => string,
   validate: (value: string, draft: Draft) => string | undefined,
@@ -51,6 +56,7 @@ function inputStep(
   placeholder?: string,
 ): Step {
   return {
+    summary: (draft) => ({ label, value: current(draft) }),
     run: async (draft, position) => {
       const value = await input({ ...position, prompt, placeholder, value: current(draft), validate: (v) => validate(v, draft) });
       if (value === BACK || value === undefined) return value;
@@ -61,12 +67,14 @@ function inputStep(
 }
 
 function pickStep<T>(
+  label: string,
   placeholder: string,
   items: ReadonlyArray<PickItem<T>>,
   current: (draft: Draft) => T | undefined,
   apply: (draft: Draft, value: T) => void,
 ): Step {
   return {
+    summary: (draft) => ({ label, value: items.find((item) => item.value === current(draft))?.label ?? '' }),
     run: async (draft, position) => {
       const value = await pick({ ...position, placeholder, items, active: current(draft) });
       if (value === BACK) return BACK;
@@ -77,10 +85,53 @@ function pickStep<T>(
   };
 }
 
+/** What a recognised URL fills in, in words, for the note under the paste box. */
+function recognised(pasted: Extract<Pasted, { fields: unknown }>): string {
+  const { region, authPath, envId, clientId, redirectUri, scopes, responseMode } = pasted.fields;
+  const parts = [
+    region === 'custom' ? `auth path ${authPath}` : `region ${region}`,
+    `environment ${envId}`,
+    ...(clientId ? [`client ${clientId}`] : []),
+    ...(redirectUri ? [`redirect URI ${redirectUri}`] : []),
+    ...(scopes ? [`scopes ${scopes.join(' ')}`] : []),
+    ...(responseMode ? [`response mode ${responseMode}`] : []),
+  ];
+  return `Read as ${pasted.kind === 'api' ? 'a management API' : `${/^[aeiou]/.test(pasted.kind) ? 'an' : 'a'} ${pasted.kind}`} URL: ${parts.join(', ')}. Press Enter to fill these in.`;
+}
+
+/** Optional first step: a pasted URL fills in the fields it names; empty goes on to type them. */
+const pasteStep: Step = {
+  run: async (draft, position) => {
+    const read = (value: string) => (value.trim() ? readPastedUrl(value) : undefined);
+    const value = await input({
+      ...position,
+      prompt: 'Paste an issuer, authorize, discovery or PingOne console URL to fill in the region, environment ID and more, or press Enter to type them',
+      placeholder: 'https://auth.pingone.eu/<environment ID>/as',
+      validate: (v) => {
+        const pasted = read(v);
+        return pasted && 'problem' in pasted ? pasted.problem : undefined;
+      },
+      describe: (v) => {
+        const pasted = read(v);
+        return pasted && 'fields' in pasted ? recognised(pasted) : undefined;
+      },
+    });
+    if (value === BACK || value === undefined) return value;
+    const pasted = read(value);
+    if (pasted && 'fields' in pasted) {
+      Object.assign(draft, pasted.fields);
+      if (pasted.fields.region !== 'custom') delete draft.authPath;
+    }
+    return 'next';
+  },
+};
+
 function steps(takenNames: readonly string[]): Step[] {
   return [
-    inputStep('Name of the environment, as shown in the Environments view', (d) => d.name ?? '', (v) => validateName(v, takenNames), (d, v) => (d.name = v), 'Staging – Web app'),
+    pasteStep,
+    inputStep('Name', 'Name of the environment, as shown in the Environments view', (d) => d.name ?? '', (v) => validateName(v, takenNames), (d, v) => (d.name = v), 'Staging – Web app'),
     pickStep<Region | 'custom'>(
+      'Region',
       'Region of the PingOne environment',
       [
         ...Object.entries(REGIONS).map(([region, { label, authPath }]) => ({ label: region, description: label, detail: authPath, value: region as Region })),
@@ -94,31 +145,35 @@ function steps(takenNames: readonly string[]): Step[] {
     ),
     {
       applies: (d) => d.region === 'custom',
-      ...inputStep('Auth path: the base URL before /{envId}/as', (d) => d.authPath ?? '', validateAuthPath, (d, v) => (d.authPath = v), 'https://auth.example.com'),
+      ...inputStep('Auth path', 'Auth path: the base URL before /{envId}/as', (d) => d.authPath ?? '', validateAuthPath, (d, v) => (d.authPath = v), 'https://auth.example.com'),
     },
-    inputStep('Environment ID (PingOne console: Settings → Environment Properties)', (d) => d.envId ?? '', validateEnvId, (d, v) => (d.envId = v), '8f4e0d3c-1b2a-4c5d-9e8f-0a1b2c3d4e5f'),
-    inputStep('Client ID of the application (Applications → Overview)', (d) => d.clientId ?? '', validateClientId, (d, v) => (d.clientId = v)),
+    inputStep('Environment ID', 'Environment ID (PingOne console: Settings → Environment Properties)', (d) => d.envId ?? '', validateEnvId, (d, v) => (d.envId = v), '8f4e0d3c-1b2a-4c5d-9e8f-0a1b2c3d4e5f'),
+    inputStep('Client ID', 'Client ID of the application (Applications → Overview)', (d) => d.clientId ?? '', validateClientId, (d, v) => (d.clientId = v)),
     pickStep<ResponseMode>(
+      'Response mode',
       'Response mode',
       RESPONSE_MODES.map((mode) => ({ label: mode, detail: RESPONSE_MODE_DETAILS[mode], value: mode })),
       (d) => d.responseMode,
       (d, mode) => (d.responseMode = mode),
     ),
-    inputStep('Redirect URI registered on the application', (d) => d.redirectUri ?? '', validateRedirectUri, (d, v) => (d.redirectUri = v), 'https://localhost:3000/callback'),
-    inputStep('Scopes, separated by spaces', (d) => (d.scopes ?? ['openid', 'profile']).join(' '), validateScopes, (d, v) => (d.scopes = parseScopes(v))),
+    inputStep('Redirect URI', 'Redirect URI registered on the application', (d) => d.redirectUri ?? '', validateRedirectUri, (d, v) => (d.redirectUri = v), 'https://localhost:3000/callback'),
+    inputStep('Scopes', 'Scopes, separated by spaces', (d) => (d.scopes ?? ['openid', 'profile']).join(' '), validateScopes, (d, v) => (d.scopes = parseScopes(v))),
     pickStep<ClientAuthMethod>(
+      'Client authentication',
       'Client authentication at the token endpoint',
       CLIENT_AUTH_METHODS.map((method) => ({ label: method, detail: AUTH_METHOD_DETAILS[method], value: method })),
       (d) => d.clientAuthMethod,
       (d, method) => (d.clientAuthMethod = method),
     ),
     pickStep(
+      'Authorize method',
       'HTTP method of the authorize request',
       AUTHORIZE_METHODS.map((method) => ({ label: method, description: method === 'POST' ? 'form post' : 'query string', value: method })),
       (d) => d.authorizeMethod,
       (d, method) => (d.authorizeMethod = method),
     ),
     pickStep(
+      'PKCE',
       'PKCE',
       [
         { label: 'Use PKCE (S256)', description: 'recommended', value: true },
@@ -130,28 +185,62 @@ function steps(takenNames: readonly string[]): Step[] {
   ];
 }
 
+type Finish = 'save' | 'run';
+
 /**
- * The Add / Edit environment quick input, one field per step with Back. Starts from `initial` (the
- * profile being edited, or just an id for a new one) and returns the validated profile, or undefined
- * when the user dismisses it.
+ * The last page: every field on one line (select one to change it), then Save or Save and Run Now.
+ * Returns the choice, the index of the step to go back to, BACK, or undefined when dismissed.
  */
-export async function profileWizard(initial: Draft & { id: string }, takenNames: readonly string[], title: string): Promise<Profile | undefined> {
+async function summaryPage(draft: Draft, all: Step[], position: { title: string; step: number; totalSteps: number }): Promise<Finish | number | Back | undefined> {
+  const fields: PickItem<Finish | number>[] = all.flatMap((step, index) => {
+    const line = (step.applies?.(draft) ?? true) ? step.summary?.(draft) : undefined;
+    return line ? [{ label: line.label, description: line.value || '(empty)', value: index }] : [];
+  });
+  return pick<Finish | number>({
+    ...position,
+    placeholder: 'Check the environment: select a line to change it, or save',
+    items: [
+      { label: '$(play) Save and Run Now', description: 'run the sign-on flow against this environment', value: 'run' },
+      { label: '$(save) Save', value: 'save' },
+      separator<Finish | number>('Environment', -1),
+      ...fields,
+    ],
+    active: 'run',
+  });
+}
+
+/**
+ * The Add / Edit environment quick input, one field per step with Back, then a summary page. Starts
+ * from `initial` (the profile being edited, or just an id for a new one) and returns the validated
+ * profile and whether to run it now, or undefined when the user dismisses it.
+ */
+export async function profileWizard(initial: Draft & { id: string }, takenNames: readonly string[], title: string): Promise<{ profile: Profile; runNow: boolean } | undefined> {
   const draft: Draft = { ...initial };
   const all = steps(takenNames);
+  const applicable = () => all.filter((step) => step.applies?.(draft) ?? true);
   let index = 0;
-  while (index < all.length) {
-    const applicable = all.filter((step) => step.applies?.(draft) ?? true);
-    const current = all[index];
-    if (!(current.applies?.(draft) ?? true)) {
-      index++;
-      continue;
+  /** Set when a step was opened from the summary: once the draft is whole again, back to the summary. */
+  let fromSummary = false;
+  for (;;) {
+    while (index < all.length) {
+      const current = all[index];
+      if (!(current.applies?.(draft) ?? true)) {
+        index++;
+        continue;
+      }
+      const result = await current.run(draft, { title, step: applicable().indexOf(current) + 1, totalSteps: applicable().length + 1 });
+      if (result === undefined) return undefined;
+      if (result === BACK) {
+        do index--;
+        while (index > 0 && !(all[index].applies?.(draft) ?? true));
+      } else if (fromSummary && validateProfile(draft).length === 0) index = all.length;
+      else index++;
     }
-    const result = await current.run(draft, { title, step: applicable.indexOf(current) + 1, totalSteps: applicable.length });
-    if (result === undefined) return undefined;
-    if (result === BACK) {
-      do index--;
-      while (index > 0 && !(all[index].applies?.(draft) ?? true));
-    } else index++;
+    const total = applicable().length + 1;
+    const choice = await summaryPage(draft, all, { title, step: total, totalSteps: total });
+    if (choice === undefined) return undefined;
+    if (choice === 'save' || choice === 'run') return { profile: parseProfile(draft), runNow: choice === 'run' };
+    fromSummary = choice !== BACK;
+    index = choice === BACK ? all.lastIndexOf(applicable().at(-1)!) : choice;
   }
-  return parseProfile(draft);
 }

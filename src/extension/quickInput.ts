@@ -20,10 +20,17 @@ export interface InputOptions extends Common {
   password?: boolean;
   /** The message to show under the box, or undefined when the value is acceptable. */
   validate?: (value: string) => string | undefined;
+  /** A note under an acceptable value (what a pasted URL was read as); it does not block Enter. */
+  describe?: (value: string) => string | undefined;
 }
 
 export interface PickItem<T> extends vscode.QuickPickItem {
   value: T;
+}
+
+/** A heading between items; never selectable, so its value is never returned. */
+export function separator<T>(label: string, value: T): PickItem<T> {
+  return { label, kind: vscode.QuickPickItemKind.Separator, value };
 }
 
 export interface PickOptions<T> extends Common {
@@ -70,7 +77,12 @@ export function input(options: InputOptions): Promise<string | Back | undefined>
     box.value = options.value ?? '';
     box.placeholder = options.placeholder;
     box.password = options.password ?? false;
-    const validate = () => (box.validationMessage = options.validate?.(box.value));
+    const validate = () => {
+      const problem = options.validate?.(box.value);
+      const note = problem === undefined ? options.describe?.(box.value) : undefined;
+      box.validationMessage = note ? { message: note, severity: vscode.InputBoxValidationSeverity.Info } : problem;
+      return problem;
+    };
     // A prefilled value is checked at once; an empty box only once the user types or accepts.
     if (box.value) validate();
     return [

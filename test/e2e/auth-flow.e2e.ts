@@ -65,27 +65,36 @@ describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
     const secret = `e2e-secret-${randomBytes(12).toString('hex')}`;
 
     await session.runCommand('Auth Flow: Add Environment');
-    await waitForQuickInput(session, /Add Environment.*1\/10/s);
+    await waitForQuickInput(session, /Add Environment.*1\/12/s);
+    // A console URL pasted first fills in the region, the environment ID and the client ID.
+    await session.answerInput(`https://console.pingone.eu/?env=${envId}#/applications/${clientId}`);
+    await waitForQuickInput(session, '2/12');
     await session.answerInput(name);
-    await waitForQuickInput(session, '2/10');
+    await waitForQuickInput(session, '3/12');
     await session.pickItem('EU');
     await waitForQuickInput(session, 'Environment ID');
+    assert.equal(await inputValue(session), envId, 'the environment ID comes from the pasted URL');
     await session.answerInput(envId);
     await waitForQuickInput(session, 'Client ID');
+    assert.equal(await inputValue(session), clientId, 'the client ID comes from the application page pasted');
     await session.answerInput(clientId);
-    await waitForQuickInput(session, '5/10');
+    await waitForQuickInput(session, '6/12');
     await session.pickItem('redirect');
     await waitForQuickInput(session, 'Redirect URI');
     await session.answerInput('https://localhost:3000/callback');
     await waitForQuickInput(session, 'Scopes');
     assert.equal(await inputValue(session), 'openid profile', 'scopes are prefilled');
     await session.answerInput('openid profile');
-    await waitForQuickInput(session, '8/10');
+    await waitForQuickInput(session, '9/12');
     await session.pickItem('client_secret_basic');
-    await waitForQuickInput(session, '9/10');
+    await waitForQuickInput(session, '10/12');
     await session.pickItem('GET');
-    await waitForQuickInput(session, '10/10');
+    await waitForQuickInput(session, '11/12');
     await session.pickItem('Use PKCE (S256)');
+    // The summary lists every field before anything is saved.
+    await waitForQuickInput(session, '12/12');
+    assert.ok((await session.quickPickLabels()).includes('Environment ID'));
+    await session.pickItem('Save');
     await waitForQuickInput(session, `Client secret for ${name}`);
     await session.answerInput(secret);
 
