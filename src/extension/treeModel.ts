@@ -95,17 +95,29 @@ function profileDetails(nodeId: string, profile: Profile): TreeNode[] {
   return nodes;
 }
 
+/** "port 4000" from the sandbox's URL; it always listens on loopback, so the port is what tells two apart. */
+function portOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const { port, protocol } = new URL(url);
+    return `port ${port || (protocol === 'https:' ? '443' : '80')}`;
+  } catch {
+    return undefined;
+  }
+}
+
 function sandboxNode(entry: Extract<TreeEntry, { source: 'sandbox' }>): TreeNode {
   const id = SANDBOX_ENTRY_ID;
   const children = entry.profile
     ? [detail(id, 'url', 'Running at', entry.url ?? '', 'radio-tower'), ...profileDetails(id, entry.profile)]
     : [detail(id, 'status', 'Not started', 'starts on this machine on first run', 'debug-start')];
+  const about = 'A PingOne-like server on this machine with a demo user: try every flow without an account.';
   return {
     id,
     profileId: id,
-    label: 'Local sandbox',
-    description: entry.profile ? 'running' : 'built in',
-    tooltip: 'A PingOne-like server on this machine with a demo user: try every flow without an account.',
+    label: 'Local PingOne sandbox',
+    description: entry.profile ? [portOf(entry.url), entry.profile.name].filter(Boolean).join(' · ') : 'not started',
+    tooltip: entry.profile ? `${about}\nRunning at ${entry.url ?? '(address unknown)'} with the profile "${entry.profile.name}".` : `${about}\nStarts on the first run.`,
     icon: 'beaker',
     contextValue: contextValueOf(entry),
     children,

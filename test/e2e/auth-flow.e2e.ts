@@ -143,7 +143,7 @@ describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
     assert.match(await idTokenClaim(frame, 'sub'), /\S/, 'the ID token shows its sub');
     assert.equal(await idTokenClaim(frame, 'preferred_username'), DEMO_USER.username);
     // The tree now lists the running sandbox.
-    await waitForTreeRow(session, 'Local sandbox', (row) => row.includes('running'), 'marked running');
+    await waitForTreeRow(session, 'Local PingOne sandbox', (row) => /port \d+/.test(row), 'with its port');
 
     await showTimelineOnly(session, frame);
     const dark = await session.screenshot('timeline-dark');

@@ -14,7 +14,7 @@ describe('extension tree model', () => {
 
   it('lists the sandbox first, then profiles, with settings as children', () => {
     const nodes = treeNodes([sandboxIdle, { source: 'user', profile: sampleProfile(), secrets: noSecrets }]);
-    assert.deepEqual(nodes.map((n) => n.label), ['Local sandbox', 'Staging']);
+    assert.deepEqual(nodes.map((n) => n.label), ['Local PingOne sandbox', 'Staging']);
     const children = nodes[1].children ?? [];
     assert.deepEqual(children.map((c) => c.label), [
       'Region', 'Environment ID', 'Client ID', 'Redirect URI', 'Scopes', 'Client authentication', 'Response mode', 'Client secret',
@@ -27,10 +27,16 @@ describe('extension tree model', () => {
     assert.equal(nodes[1].icon, 'warning');
   });
 
-  it('shows the running sandbox with its profile', () => {
-    const [node] = treeNodes([{ source: 'sandbox', profile: sampleProfile({ id: 'sandbox-basic', name: 'Sandbox' }), url: 'http://127.0.0.1:4000' }]);
-    assert.equal(node.description, 'running');
+  it('names the sandbox, and when it runs its port and the profile it runs with', () => {
+    const [node] = treeNodes([{ source: 'sandbox', profile: sampleProfile({ id: 'sandbox-basic', name: 'Sandbox (client_secret_basic)' }), url: 'http://127.0.0.1:4000' }]);
+    assert.equal(node.label, 'Local PingOne sandbox');
+    assert.equal(node.description, 'port 4000 · Sandbox (client_secret_basic)');
+    assert.match(node.tooltip ?? '', /http:\/\/127\.0\.0\.1:4000/);
+    assert.match(node.tooltip ?? '', /Sandbox \(client_secret_basic\)/);
     assert.equal(node.children?.[0].description, 'http://127.0.0.1:4000');
+    const [idle] = treeNodes([sandboxIdle, { source: 'user', profile: sampleProfile(), secrets: noSecrets }]);
+    assert.equal(idle.label, 'Local PingOne sandbox');
+    assert.equal(idle.description, 'not started');
   });
 
   it('says which secrets a profile needs and has in its context value', () => {

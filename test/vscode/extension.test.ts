@@ -49,7 +49,7 @@ describe('Auth Flow Explorer inside the extension host', () => {
       const nodes = await api.environmentNodes();
       return nodes.some((n) => n.id === profile.id) ? nodes : undefined;
     });
-    assert.deepEqual(roots.map((n) => n.label), ['Local sandbox', profile.name], 'the sandbox entry shows once there is a profile');
+    assert.deepEqual(roots.map((n) => n.label), ['Local PingOne sandbox', profile.name], 'the sandbox entry shows once there is a profile');
     const node = roots.find((n) => n.id === profile.id)!;
     assert.equal(node.description, 'EU · needs client secret');
     assert.match(node.contextValue, /\bsource-user\b/);
