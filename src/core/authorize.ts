@@ -85,10 +85,12 @@ export function readAuthorizeResponse(exchange: Exchange, profile: Profile): Aut
     const params = new URLSearchParams(url.hash.startsWith('#') ? url.hash.slice(1) : url.search);
     const error = params.get('error') ?? url.searchParams.get('error');
     if (error) {
-      throw oauthFailure(
-        { error, error_description: params.get('error_description') ?? url.searchParams.get('error_description') ?? undefined },
-        `redirect ${response.status}`,
-        { location },
+      throw forAuthorize(
+        oauthFailure(
+          { error, error_description: params.get('error_description') ?? url.searchParams.get('error_description') ?? undefined },
+          `redirect ${response.status}`,
+          { location },
+        ),
       );
     }
     const flowId = url.searchParams.get('flowId') ?? params.get('flowId');
@@ -114,5 +116,15 @@ export function readAuthorizeResponse(exchange: Exchange, profile: Profile): Aut
       'Check the auth path and environment ID; a 200 here usually means a proxy or a non-PingOne page answered.',
     );
   }
-  throw failureFrom(response, 'the authorize response');
+  throw forAuthorize(failureFrom(response, 'the authorize response', 'Check the authorize parameters against the application\'s configuration in PingOne; the error detail says what was refused.'));
+}
+
+/**
+ * The client is identified at authorize, not authenticated (RFC 6749 §4.1.2.1: an unknown client_id is
+ * not redirected back), so invalid_client here is about the client ID, not a secret or the token
+ * endpoint's authentication method.
+ */
+function forAuthorize(error: FlowError): FlowError {
+  if (error.code !== 'invalid_client') return error;
+  return new FlowError(error.code, error.message, 'Check the client ID and the environment ID: no application in this environment has this client ID.', { detail: error.detail, cause: error });
 }

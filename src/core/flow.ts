@@ -204,5 +204,5 @@ export function flowFailure(response: RecordedResponse, what: string): FlowError
       { detail: response.json },
     );
   }
-  return failureFrom(response, what);
+  return failureFrom(response, what, 'Check the request against the flow\'s _links and the PingOne API docs for this action.');
 }

@@ -143,9 +143,11 @@ function platformCode(code: unknown): string {
 
 /**
  * A PingOne platform error turned into words, with the specific advice its detail codes call for.
- * `what` names what was asked for: a NOT_FOUND is about that, whatever the endpoint.
+ * `what` names what was asked for: a NOT_FOUND is about that, whatever the endpoint. `otherwise` is the
+ * caller's advice for any other error: only it knows what there is to check (a flow's `_links` exist
+ * only once there is a flow).
  */
-export function platformFailure(error: PlatformError, status: number, what: string): FlowError {
+export function platformFailure(error: PlatformError, status: number, what: string, otherwise?: string): FlowError {
   const first: unknown = error.details?.[0];
   const detail = isObject(first) ? (first as NonNullable<PlatformError['details']>[number]) : undefined;
   const inner = isObject(detail?.innerError) ? detail.innerError : {};
@@ -180,17 +182,17 @@ export function platformFailure(error: PlatformError, status: number, what: stri
           ? 'The flows API needs Content-Type application/vnd.pingidentity.<action>+json for the action.'
           : status === 406
             ? 'Send Accept: */* (or no Accept header) to the flows API.'
-            : 'Check the request against the flow\'s _links and the PingOne API docs for this action.';
+            : `${detail?.target ? `The server names ${detail.target}. ` : ''}${otherwise ?? 'Check the request against the PingOne API docs for this endpoint.'}`;
       return new FlowError(platformCode(detail?.code ?? error.code), `${message}${target} (${error.code}, ${status}).`, hint, { detail: error });
     }
   }
 }
 
-/** Any error body the server sent, in either shape, or a generic status failure. */
-export function failureFrom(response: RecordedResponse, what: string): FlowError {
+/** Any error body the server sent, in either shape, or a generic status failure; `otherwise` as for {@link platformFailure}. */
+export function failureFrom(response: RecordedResponse, what: string, otherwise?: string): FlowError {
   const json = response.json;
   if (isOAuthError(json)) return oauthFailure(json, response.status);
-  if (isPlatformError(json)) return platformFailure(json, response.status, what);
+  if (isPlatformError(json)) return platformFailure(json, response.status, what, otherwise);
   try {
     expectJsonObject(response, what);
   } catch (error) {
