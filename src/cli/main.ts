@@ -12,10 +12,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Profile, Secrets } from '../core/profile';
-import { parseProfile, ProfileError } from '../core/profile';
+import { parseProfile, ProfileError, secretProblems } from '../core/profile';
 import type { RunOptions } from '../core/run';
 import { exchangeMarks, redactRun, redactValue } from '../core/redact';
-import { FlowError } from '../core/errors';
+import { FlowError, toStepError } from '../core/errors';
+import type { StepError } from '../core/model';
 import { cliNetwork } from './network';
 import { printRun, SECRETS_SHOWN } from './print';
 import { terminalAsk } from './prompt';
@@ -26,6 +27,7 @@ const USAGE = `Usage:
                 [--private-key-file F] [--timeout SECONDS] [--json] [--include-secrets]
                 [--export FILE]... [--insecure]
                 [--ca-file PEM] [--client-cert FILE --client-key FILE]
+                [--repeat N [--concurrency C]]
   auth-flow sandbox [--port N]
   auth-flow decode TOKEN|- [--jwks URL]
   auth-flow demo
@@ -53,10 +55,18 @@ import FILE prints a Postman environment export (authPath, envID, appID… as in
   as a profile for run --profile, and on stderr what each variable became. A client secret in the
   file is not printed: pass it to run as AUTH_FLOW_CLIENT_SECRET.
 
+--repeat N runs the flow N times (at most 10000), C at a time (--concurrency, at most 32; default 1),
+  and prints per step the runs, errors and p50 / p95 / max latency; progress goes to stderr, and
+  Ctrl+C prints what was measured so far (exit 130). Credentials come from flags or the environment.
+
+--json prints one JSON document on stdout whatever happens: the run (or the measurement), or
+  { "error": { "code", "message", "hint" } }, with the same exit codes.
+
 Exit codes: 0 success, 1 a step failed, 2 bad usage.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const json = command === 'run' && rest.includes('--json');
   try {
     switch (command) {
       case 'run':
@@ -79,18 +89,36 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`Unknown command "${command}".`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ProfileError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+    const failure = failureOf(error);
+    if (json) {
+      process.stdout.write(`${JSON.stringify({ error: failure.error }, null, 2)}\n`);
+      return failure.exit;
+    }
+    if (failure.exit === 2) {
+      const hinted = error instanceof UsageError && error.hint;
+      process.stderr.write(hinted ? `${failure.error.message}\n${failure.error.hint}\n` : `${failure.error.message}\n\n${USAGE}\n`);
       return 2;
     }
     if (error instanceof FlowError) {
-      // Redacted with the secrets its request carried, as a failed step's error is in a run.
-      const shown = redactValue(error.toStepError(), exchangeMarks(error.exchange));
-      process.stderr.write(`${shown.message}\n${shown.hint}\n`);
+      process.stderr.write(`${failure.error.message}\n${failure.error.hint}\n`);
       return 1;
     }
     throw error;
   }
+}
+
+const SEE_USAGE = 'Run auth-flow --help for the usage.';
+
+/** What went wrong, as --json prints it, and the exit code: 2 for bad usage, 1 for a failure. */
+function failureOf(error: unknown): { exit: number; error: StepError } {
+  if (error instanceof UsageError) return { exit: 2, error: { code: error.code, message: error.message, hint: error.hint ?? SEE_USAGE } };
+  if (error instanceof ProfileError) {
+    return { exit: 2, error: { code: 'INVALID_PROFILE', message: error.message, hint: 'Fix the profile file: each problem names its field and what it takes.' } };
+  }
+  if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) return { exit: 2, error: { code: 'USAGE', message: error.message, hint: SEE_USAGE } };
+  // Redacted with the secrets its request carried, as a failed step's error is in a run.
+  if (error instanceof FlowError) return { exit: 1, error: redactValue(error.toStepError(), exchangeMarks(error.exchange)) };
+  return { exit: 1, error: toStepError(error) };
 }
 
 async function runCommand(args: string[]): Promise<number> {
@@ -110,10 +138,15 @@ async function runCommand(args: string[]): Promise<number> {
       'ca-file': { type: 'string' },
       'client-cert': { type: 'string' },
       'client-key': { type: 'string' },
+      repeat: { type: 'string' },
+      concurrency: { type: 'string' },
     },
     strict: true,
   });
   if (!values.profile) throw new UsageError('run needs --profile FILE.');
+  const measure = values.repeat === undefined && values.concurrency === undefined ? undefined : await import('./repeat');
+  const repeat = measure?.repeatOf(values.repeat, values.concurrency);
+  if (repeat && values.export.length) throw new UsageError('--export writes one run; leave it out with --repeat.');
   if (values.export.length) {
     const { EXPORT_FORMATS, exportFormatOf } = await import('../core/export/index');
     const unknown = values.export.find((file) => !exportFormatOf(file));
@@ -142,11 +175,35 @@ async function runCommand(args: string[]): Promise<number> {
     password: values.password ?? env.AUTH_FLOW_PASSWORD,
     ...(clientKeyFile ? { clientKey: readNamedFile(clientKeyFile, 'client key file') } : {}),
   };
+  const missing = missingSecrets(profile, secrets);
+  if (missing) throw missing;
   const network = cliNetwork(env, values['ca-file'], readNamedFile);
   const clientCert = clientCertFile === undefined ? undefined : readNamedFile(clientCertFile, 'client certificate file');
   const timeoutSec = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutSec !== undefined && !(timeoutSec > 0)) throw new UsageError('--timeout takes a number of seconds.');
+  if (measure && repeat) return measure.repeatCommand({ profile, secrets, timeoutMs: timeoutSec && timeoutSec * 1000, network, clientCert }, repeat, values.json);
   return execute(profile, secrets, { json: values.json, includeSecrets: values['include-secrets'], exports: values.export, timeoutMs: timeoutSec && timeoutSec * 1000, network, clientCert });
+}
+
+/** Where the CLI takes each secret a profile may need from, for the hint when one is missing. */
+const SECRET_SOURCES = [
+  { secret: 'clientSecret', code: 'MISSING_SECRET', from: '--client-secret S or AUTH_FLOW_CLIENT_SECRET' },
+  { secret: 'privateKey', code: 'MISSING_KEY', from: '--private-key-file F, AUTH_FLOW_PRIVATE_KEY or AUTH_FLOW_PRIVATE_KEY_FILE' },
+  { secret: 'clientKey', code: 'MISSING_KEY', from: '--client-key FILE or AUTH_FLOW_CLIENT_KEY_FILE' },
+] as const;
+
+/** Bad usage naming the flags and variables to set, when the profile needs a secret not given. */
+function missingSecrets(profile: Profile, secrets: Secrets): UsageError | undefined {
+  const problems = secretProblems(profile, secrets);
+  if (!problems.length) return undefined;
+  // secretProblems is the one rule for what a profile needs: ask it with only this secret left out.
+  const others = { clientSecret: 'present', privateKey: 'present', clientKey: 'present' };
+  const missing = SECRET_SOURCES.filter(({ secret }) => !secrets[secret] && secretProblems(profile, { ...others, [secret]: undefined }).length);
+  return new UsageError(
+    problems.map((p) => p.message).join(' '),
+    `Pass ${missing.map((m) => m.from).join(', and ')}; secrets never come from the profile file.`,
+    missing[0]?.code,
+  );
 }
 
 /** A file named on the command line or in the environment: one that cannot be read is bad usage. */
@@ -178,16 +235,21 @@ async function execute(
       clientCert: options.clientCert,
       ask: process.stdin.isTTY ? terminalAsk : undefined,
     });
-    if (options.json && options.includeSecrets) process.stderr.write(`⚠ ${SECRETS_SHOWN}\n`);
-    if (options.json) process.stdout.write(`${JSON.stringify(options.includeSecrets ? run : redactRun(run), null, 2)}\n`);
-    else process.stdout.write(printRun(run, { insecure: profile.insecureTls, includeSecrets: options.includeSecrets }));
+    // Written before the run is printed, so that with --json a failed export is the one document printed.
     for (const path of options.exports ?? []) {
       const { exportRun } = await import('../core/export/index');
       for (const file of exportRun(run, path, { includeSecrets: options.includeSecrets, insecure: profile.insecureTls })) {
-        writeFileSync(file.path, file.text, { mode: options.includeSecrets ? 0o600 : 0o644 });
+        try {
+          writeFileSync(file.path, file.text, { mode: options.includeSecrets ? 0o600 : 0o644 });
+        } catch (error) {
+          throw new UsageError(`Cannot write the export ${file.path}: ${(error as Error).message}`, 'Check the directory exists and is writable, or export elsewhere.');
+        }
         process.stderr.write(`Exported ${file.path}${options.includeSecrets ? ' (with secrets)' : ''}\n`);
       }
     }
+    if (options.json && options.includeSecrets) process.stderr.write(`⚠ ${SECRETS_SHOWN}\n`);
+    if (options.json) process.stdout.write(`${JSON.stringify(options.includeSecrets ? run : redactRun(run), null, 2)}\n`);
+    else process.stdout.write(printRun(run, { insecure: profile.insecureTls, includeSecrets: options.includeSecrets }));
     return run.status === 'succeeded' ? 0 : 1;
   } finally {
     process.off('SIGINT', onSignal);

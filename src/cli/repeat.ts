@@ -1,0 +1,150 @@
+/**
+ * `auth-flow run --repeat N [--concurrency C]`: measures an environment by running the flow N times,
+ * C at a time, and prints per step how many ran, how many failed, and p50 / p95 / max latency (a
+ * table, or one JSON document with --json). Progress goes to stderr; Ctrl+C stops starting runs,
+ * cancels those in flight and prints what was measured so far. The statistics are src/core/stats.ts.
+ */
+import { redactRun } from '../core/redact';
+import { runFlow, type RunOptions } from '../core/run';
+import { LatencyTable, type Measured, type RepeatSummary } from '../core/stats';
+import { UsageError } from './usage';
+
+/** Enough for a soak test of a test environment; more is a load test, which is another tool's job. */
+export const MAX_REPEAT = 10_000;
+/** Runs in flight at once: each holds its own connections, and PingOne rate-limits per environment. */
+export const MAX_CONCURRENCY = 32;
+/** What the shell reports for a program stopped by Ctrl+C (128 + SIGINT). */
+export const INTERRUPTED = 130;
+
+export interface Repeat {
+  repeat: number;
+  concurrency: number;
+}
+
+/** --repeat and --concurrency as given; undefined when neither is. */
+export function repeatOf(repeat: string | undefined, concurrency: string | undefined): Repeat | undefined {
+  if (repeat === undefined && concurrency === undefined) return undefined;
+  if (repeat === undefined) throw new UsageError('--concurrency goes with --repeat N.');
+  const count = wholeNumber(repeat, '--repeat', MAX_REPEAT);
+  return { repeat: count, concurrency: Math.min(count, concurrency === undefined ? 1 : wholeNumber(concurrency, '--concurrency', MAX_CONCURRENCY)) };
+}
+
+function wholeNumber(text: string, flag: string, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1 || value > max) throw new UsageError(`${flag} takes a whole number from 1 to ${max}.`);
+  return value;
+}
+
+export interface RepeatReport extends RepeatSummary {
+  profile: string;
+  repeat: number;
+  concurrency: number;
+  /** Wall-clock time of the whole measurement, ms. */
+  elapsedMs: number;
+  /** Ctrl+C stopped the measurement before every run was done. */
+  interrupted: boolean;
+}
+
+/** Runs the flow `repeat` times, `concurrency` at a time. Exit code: 0 all succeeded, 1 one failed, 130 interrupted. */
+export async function repeatCommand(run: Omit<RunOptions, 'signal' | 'ask' | 'onEvent'>, { repeat, concurrency }: Repeat, json: boolean): Promise<number> {
+  const table = new LatencyTable();
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  const progress = progressLine(repeat);
+  const started = performance.now();
+  let next = 0;
+  const done = { runs: 0, failed: 0 };
+  const worker = async () => {
+    while (next < repeat && !controller.signal.aborted) {
+      next++;
+      const result = await runFlow({ ...run, signal: controller.signal });
+      // Failed steps' messages may quote what the server echoed: they are shown as a run's would be.
+      table.add(result.status === 'failed' ? redactRun(result) : result);
+      if (result.status !== 'cancelled') {
+        done.runs++;
+        if (result.status === 'failed') done.failed++;
+        progress(done);
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    process.off('SIGINT', onSignal);
+    progress(undefined);
+  }
+  const report: RepeatReport = {
+    profile: run.profile.name,
+    repeat,
+    concurrency,
+    elapsedMs: Math.round(performance.now() - started),
+    interrupted: controller.signal.aborted,
+    ...table.summary(),
+  };
+  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : printReport(report));
+  return report.interrupted ? INTERRUPTED : report.failed ? 1 : 0;
+}
+
+/**
+ * Progress on stderr: on a terminal one line rewritten in place at most every 100 ms, otherwise a line
+ * at most every second; the last count is always shown. `undefined` ends it.
+ */
+function progressLine(repeat: number): (done: Progress | undefined) => void {
+  const tty = process.stderr.isTTY;
+  const interval = tty ? 100 : 1000;
+  let shownAt = -Infinity;
+  let shown: Progress | undefined;
+  let last: Progress | undefined;
+  const show = (p: Progress) => {
+    shown = { ...p };
+    shownAt = performance.now();
+    process.stderr.write(tty ? `\r${p.runs}/${repeat} runs, ${p.failed} failed\x1b[K` : `${p.runs}/${repeat} runs, ${p.failed} failed\n`);
+  };
+  return (done) => {
+    if (done) {
+      last = done;
+      if (performance.now() - shownAt >= interval) show(done);
+      return;
+    }
+    if (last && last.runs !== shown?.runs) show(last);
+    if (tty && last) process.stderr.write('\n');
+  };
+}
+
+interface Progress {
+  runs: number;
+  failed: number;
+}
+
+const HEADINGS = ['step', 'runs', 'errors', 'p50 ms', 'p95 ms', 'max ms'];
+
+function printReport(report: RepeatReport): string {
+  const outcome = `${report.succeeded} succeeded, ${report.failed} failed${report.cancelled ? `, ${report.cancelled} cancelled` : ''}`;
+  const head = report.interrupted
+    ? `Interrupted: measured ${report.runs} of ${report.repeat} runs of "${report.profile}", ${report.concurrency} at a time, in ${seconds(report.elapsedMs)}: ${outcome}.`
+    : `Measured ${report.runs} runs of "${report.profile}", ${report.concurrency} at a time, in ${seconds(report.elapsedMs)}: ${outcome}.`;
+  const rows = [...report.steps.map((s) => row(s.title, s)), row('whole run', report.run)];
+  const widths = HEADINGS.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const format = (cells: string[]) => cells.map((cell, i) => (i ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd();
+  const errors = report.errors.map((e) => `  ${e.count}× ${e.code} in ${e.step}: ${e.message}`);
+  return [
+    head,
+    '',
+    format(HEADINGS),
+    ...rows.map(format),
+    ...(errors.length ? ['', 'Errors:', ...errors] : []),
+    '',
+    'Latencies are of the steps that succeeded (nearest-rank percentiles); failures count as errors.',
+    '',
+  ].join('\n');
+}
+
+function row(title: string, m: Measured): string[] {
+  const ms = (value: number | undefined) => (value === undefined ? '–' : String(value));
+  return [title, String(m.count), String(m.errors), ms(m.p50), ms(m.p95), ms(m.max)];
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
