@@ -216,8 +216,15 @@ export class Transport {
     const exchange: Exchange = { request: recorded, timing: { total: 0 }, cookies: { sent: sentCookies, set: [] } };
 
     // The phase limits are undici's (see the Agent); the deadline bounds the whole request, which
-    // they cannot: every byte of a trickling body restarts the body idle timer.
-    const deadline = AbortSignal.timeout(this.#timeoutMs);
+    // they cannot: every byte of a trickling body restarts the body idle timer. Its timer is cleared
+    // when the request ends (AbortSignal.timeout's lives on until it fires, holding what the request
+    // held), and the run's signal is listened to for this request only (AbortSignal.any would tie
+    // every request to a signal that outlives them all).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException('The request timed out.', 'TimeoutError')), this.#timeoutMs);
+    const cancel = () => deadline.abort(signal?.reason);
+    signal?.addEventListener('abort', cancel, { once: true });
+    if (signal?.aborted) cancel();
     const progress = { bodyBytes: undefined as number | undefined };
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
@@ -227,7 +234,7 @@ export class Transport {
         method: httpRequest.method,
         headers: headers.flat(),
         body: httpRequest.body,
-        signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+        signal: deadline.signal,
       });
       exchange.timing.ttfb = elapsed();
       progress.bodyBytes = 0;
@@ -241,9 +248,11 @@ export class Transport {
       return exchange;
     } catch (error) {
       exchange.timing.total ||= elapsed();
-      const timedOut = deadline.aborted && error === deadline.reason && !signal?.aborted;
+      const timedOut = deadline.signal.aborted && error === deadline.signal.reason && !signal?.aborted;
       throw withExchange(timedOut ? this.#deadlineError(url, progress.bodyBytes) : networkError(error, url, this.#limits, signal, progress.bodyBytes, route), exchange);
     } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
       this.#captureHead(recorded);
       const connect = this.#connectMs ?? (recorded.rawHead === undefined ? undefined : 0);
       if (connect !== undefined) exchange.timing.connect = Math.round(connect * 10) / 10;
