@@ -157,7 +157,8 @@ function renderRunError(run: Run, error: StepError): HTMLElement {
     const stopped = run.steps.find((s) => outcomeOf(s) === 'cancelled');
     return h('div', { class: 'run-cancelled-note' }, h('p', null, stopped ? `Cancelled during ${stopped.title}.` : 'Cancelled before the first request.'));
   }
-  const failed = run.steps.find((s) => s.status === 'failed');
+  // The step that stopped the run is the last failed one: an earlier one may be a refused try that was asked again.
+  const failed = run.steps.findLast((s) => s.status === 'failed');
   return h(
     'div',
     { class: 'run-error' },

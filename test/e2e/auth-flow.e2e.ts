@@ -193,32 +193,43 @@ describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
     assert.equal(claims.sub, sub, 'userinfo names the same subject as the ID token in the timeline');
   });
 
-  it('explains a wrong password on the failed sign-on step; a second run with the right one succeeds in the same window', async function () {
-    session = await startWithExtension('wrong-password');
-    await runSandboxFromPalette(session, 'not-the-password');
-    const frame = await session.webview('Sign on');
-    assert.equal(await waitForRunEnd(session, frame), 'failed');
-    const signOn = card(frame, 'Sign on (usernamePassword.check)');
-    assert.equal(await signOn.getAttribute('data-step-status'), 'failed');
-    assert.equal(await signOn.locator('.card-head .code-badge').innerText(), '400 Bad Request');
-    const error = signOn.locator('.error-box');
+  it('asks again after a wrong password within the same flow; three wrong ones fail the run with the reason', async function () {
+    const current = await startWithExtension('wrong-password');
+    session = current;
+    const retry = async (attempt: number, password: string) => {
+      // The retry asks for the credentials again, saying why and which try this is.
+      await waitForQuickInput(current, `try again (attempt ${attempt} of 3)`);
+      await current.answerInput(DEMO_USER.username);
+      await waitForQuickInput(current, new RegExp(`try again \\(attempt ${attempt} of 3\\)\\..* — Password for ${DEMO_USER.username}`));
+      await current.answerInput(password);
+    };
+
+    await runSandboxFromPalette(current, 'not-the-password');
+    await retry(2, DEMO_USER.password);
+    const frame = await current.webview('Sign on');
+    assert.equal(await waitForRunEnd(current, frame), 'succeeded');
+    const refused = card(frame, 'Sign on (usernamePassword.check)');
+    assert.equal(await refused.getAttribute('data-step-status'), 'failed');
+    assert.equal(await refused.locator('.card-head .code-badge').innerText(), '400 Bad Request');
+    const error = refused.locator('.error-box');
     assert.equal(await error.getAttribute('data-error-code'), 'INVALID_CREDENTIALS');
-    assert.match(await error.locator('.error-message').innerText(), /The username or password is incorrect/);
-    assert.match(await error.locator('.error-hint').innerText(), /What to check: Check the credentials/);
-    assert.match(await frame.locator('.run-header .run-error').innerText(), /Failed at Sign on \(usernamePassword\.check\): The username or password is incorrect/);
-    const toast = await session.waitForNotification('failed at "Sign on (usernamePassword.check)"');
+    assert.match(await error.locator('.error-message').innerText(), /The username or password is incorrect.*asking again \(attempt 2 of 3\)/);
+    assert.equal(await card(frame, 'Sign on (usernamePassword.check, attempt 2)').getAttribute('data-step-status'), 'succeeded');
+    assert.match(await idTokenClaim(frame, 'preferred_username'), /^demo$/);
+
+    await runSandboxFromPalette(current, 'wrong-1');
+    await retry(2, 'wrong-2');
+    await retry(3, 'wrong-3');
+    await waitFor('the second run to fail', async () => (await frame.locator('.run-header [data-run-status]').getAttribute('data-run-status')) === 'failed');
+    assert.equal(await frame.locator('.run-select option').count(), 2, 'both runs are listed');
+    assert.match(await frame.locator('.run-header .run-error').innerText(), /Failed at Sign on \(usernamePassword\.check, attempt 3\): The username or password is incorrect/);
+    const toast = await current.waitForNotification('failed at "Sign on (usernamePassword.check, attempt 3)"');
     assert.match(toast, /The username or password is incorrect/);
     assert.ok(
-      await session.page.locator('.notification-toast', { hasText: 'failed at "Sign on' }).locator('.monaco-button', { hasText: 'Show Timeline' }).isVisible(),
+      await current.page.locator('.notification-toast', { hasText: 'failed at "Sign on' }).locator('.monaco-button', { hasText: 'Show Timeline' }).isVisible(),
       'the notification offers Show Timeline',
     );
     assert.equal(await card(frame, 'Token').count(), 0, 'no token request after a failed sign-on');
-
-    await runSandboxFromPalette(session, DEMO_USER.password);
-    await waitFor('the second run to succeed', async () => (await frame.locator('.run-header [data-run-status]').getAttribute('data-run-status')) === 'succeeded');
-    assert.equal(await frame.locator('.run-select option').count(), 2, 'both runs are listed');
-    assert.equal(await card(frame, 'Sign on (usernamePassword.check)').getAttribute('data-step-status'), 'succeeded');
-    assert.match(await idTokenClaim(frame, 'preferred_username'), /^demo$/);
   });
 
   it('decodes a JWT selected in an editor and shows its claims in the timeline panel', async function () {
