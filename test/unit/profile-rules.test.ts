@@ -53,7 +53,9 @@ describe('profile rules', () => {
       assert.deepEqual(problems({ proxy: 'http://user:pw@proxy.example.com:8080' }), [
         'proxy: proxy is an http(s) URL without a user name or password, such as http://proxy.example.com:8080, or "none".',
       ]);
-      assert.equal(problems({ proxy: 'https://proxy.example.com:8443/path@x' }).length, 0, 'an @ after the host is no credential');
+      for (const proxy of ['https://proxy.example.com:8443/path@x', 'http://proxy.example.com:8080/?next=http://x@y']) {
+        assert.deepEqual(problems({ proxy }), [], `${proxy}: an @ after the host is no credential`);
+      }
       assert.equal(parseProfile({ ...valid, proxy: 'none' }).proxy, 'none');
     });
 
