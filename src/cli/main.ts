@@ -19,7 +19,6 @@ import { FlowError, toStepError } from '../core/errors';
 import type { StepError } from '../core/model';
 import { cliNetwork } from './network';
 import { printRun, SECRETS_SHOWN } from './print';
-import { terminalAsk } from './prompt';
 import { UsageError } from './usage';
 
 const USAGE = `Usage:
@@ -233,7 +232,7 @@ async function execute(
       timeoutMs: options.timeoutMs,
       network: options.network,
       clientCert: options.clientCert,
-      ask: process.stdin.isTTY ? terminalAsk : undefined,
+      ask: process.stdin.isTTY ? (await import('./prompt')).terminalAsk : undefined,
     });
     // Written before the run is printed, so that with --json a failed export is the one document printed.
     for (const path of options.exports ?? []) {
@@ -292,7 +291,8 @@ async function sandboxCommand(args: string[]): Promise<number> {
 
 async function demoCommand(): Promise<number> {
   const { startSandbox } = await import('../sandbox/index');
-  const sandbox = await startSandbox();
+  // The engine loads on this thread while the sandbox's RSA keys are generated on others.
+  const [sandbox] = await Promise.all([startSandbox(), import('../core/run')]);
   try {
     const [demo] = sandbox.profiles();
     process.stdout.write(`Running "${demo.profile.name}" against the embedded PingOne sandbox at ${sandbox.url}\n\n`);

@@ -13,6 +13,7 @@ import { runFlow } from '../../src/core/run';
 import { endpointsOf } from '../../src/core/profile';
 import type { Profile, Secrets } from '../../src/core/profile';
 import { createPkce, randomValue } from '../../src/core/pkce';
+import type { BenchResult } from './result';
 
 /** The flow with nothing but undici: no recording, no checks, cookies and parameters by hand. */
 async function rawFlow(profile: Profile, secrets: Secrets, agent: Agent): Promise<void> {
@@ -67,7 +68,7 @@ const median = (values: number[]) => {
   return sorted[Math.floor(sorted.length / 2)];
 };
 
-export async function benchFlow(iterations = Number(process.env.BENCH_ITERATIONS ?? 150)): Promise<void> {
+export async function benchFlow(iterations = Number(process.env.BENCH_ITERATIONS ?? 100)): Promise<BenchResult[]> {
   const child = fork(require.resolve('./sandbox-process.ts'), { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
   try {
     const [{ profile, secrets }] = (await once(child, 'message')) as [{ profile: Profile; secrets: Secrets }];
@@ -103,6 +104,7 @@ export async function benchFlow(iterations = Number(process.env.BENCH_ITERATIONS
     console.log(`  engine  median ${engineMs.toFixed(2)} ms`);
     console.log(`  raw     median ${rawMs.toFixed(2)} ms`);
     console.log(`  ratio   engine/raw = ${(engineMs / rawMs).toFixed(3)}×  (target ≤ 1.05×)`);
+    return [{ name: 'engine / raw undici (one flow)', value: engineMs / rawMs, unit: '×', target: '≤ 1.05×', ok: engineMs / rawMs <= 1.05 }];
   } finally {
     child.disconnect();
     await once(child, 'exit');

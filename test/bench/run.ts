@@ -1,14 +1,22 @@
-/** `npm run bench`: every benchmark, each reporting ratios against a baseline measured in the same run. */
+/**
+ * `npm run bench`: every benchmark, each figure a ratio against a baseline measured in the same run
+ * (or, for the heap, bytes per run), then a summary of them all next to their targets. A few minutes
+ * on a two-core machine; speed is measured here, never asserted in tests.
+ */
 import { benchActivation } from './activation';
+import { benchCli } from './cli';
 import { benchFlow } from './flow';
+import { benchHeap } from './heap';
 import { benchJwt } from './jwt';
+import { printSummary, type BenchResult } from './result';
 
 async function main(): Promise<void> {
-  benchActivation();
-  console.log('');
-  benchJwt();
-  console.log('');
-  await benchFlow();
+  const results: BenchResult[] = [];
+  for (const bench of [benchActivation, benchJwt, benchCli, benchFlow, benchHeap]) {
+    results.push(...(await bench()));
+    console.log('');
+  }
+  printSummary(results);
 }
 
 main().catch((error: unknown) => {
