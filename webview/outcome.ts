@@ -12,8 +12,15 @@ const REDIRECT_PARAMETERS = ['error', 'code', 'flowId'] as const;
 const ISSUED: Partial<Record<TokenKind, string>> = { id_token: 'ID token', access_token: 'access token', refresh_token: 'refresh token' };
 
 /** Long ids and codes cut to a recognisable prefix; the full value is one click away. */
-function short(value: string): string {
+export function short(value: string): string {
   return value.length > 14 ? `${value.slice(0, 10)}…` : value;
+}
+
+/** The parameter that says how a redirect went and its value, from the query or the fragment. */
+export function redirectParameter(url: URL): { name: (typeof REDIRECT_PARAMETERS)[number]; value: string } | undefined {
+  const fragment = new URLSearchParams(url.hash.slice(1));
+  const name = REDIRECT_PARAMETERS.find((p) => url.searchParams.has(p) || fragment.has(p));
+  return name ? { name, value: url.searchParams.get(name) ?? fragment.get(name) ?? '' } : undefined;
 }
 
 /** "→ localhost:8765 code=SplxlOBeZ…", from a Location header (query or fragment). */
@@ -24,11 +31,10 @@ function redirectOutcome(location: string): string {
   } catch {
     return `→ ${short(location)}`;
   }
-  const fragment = new URLSearchParams(url.hash.slice(1));
-  const name = REDIRECT_PARAMETERS.find((p) => url.searchParams.has(p) || fragment.has(p));
+  const parameter = redirectParameter(url);
   const where = url.host || url.protocol;
-  if (!name) return `→ ${where}${url.pathname === '/' ? '' : url.pathname}`;
-  return `→ ${where} ${name}=${short(url.searchParams.get(name) ?? fragment.get(name) ?? '')}`;
+  if (!parameter) return `→ ${where}${url.pathname === '/' ? '' : url.pathname}`;
+  return `→ ${where} ${parameter.name}=${short(parameter.value)}`;
 }
 
 /** pi.flow: the resume answers 200 JSON with the redirect's parameters in authorizeResponse. */
