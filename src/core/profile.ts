@@ -6,7 +6,8 @@
  * {@link profileSchema} is the one description of a profile: globalState, the workspace file, the CLI's
  * `--profile` and the Add/Edit form all go through it, the {@link Profile} type is derived from it, and
  * the editor schema media/auth-flows.schema.json is generated from it. It is written with `zod/mini`,
- * whose functions bundle only what is used: the extension loads it as soon as it lists environments.
+ * whose functions bundle only what is used, and built on first use: constructing it is most of what
+ * loading this module costs, and activating the extension needs only the constants and helpers.
  */
 import * as z from 'zod/mini';
 
@@ -104,7 +105,7 @@ const REQUEST_OBJECT_ALG_RULE = `The request object algorithm must be one of ${R
 const splitScopes = (scopes: string | string[]) => (typeof scopes === 'string' ? scopes.split(/\s+/).filter(Boolean) : scopes);
 
 /** The fields of a profile, each with its type, range, default, messages and the editor's description. */
-const fields = {
+const profileFields = () => ({
   id: z.string(text('A profile needs an id.')).check(
     z.regex(NOT_BLANK, 'A profile needs an id.'),
     z.describe('Stable identifier; secrets are stored per id. Ids starting with "sandbox" belong to the built-in sandbox.'),
@@ -208,9 +209,10 @@ const fields = {
       z.describe('A PEM client certificate for mutual TLS (RFC 8705; tls_client_auth, self_signed_tls_client_auth), relative to the workspace folder. Its private key goes in the secret store or AUTH_FLOW_CLIENT_KEY_FILE, never here.'),
     ),
   ),
-};
+});
 
-type Fields = { [K in keyof typeof fields]: z.output<(typeof fields)[K]> };
+type FieldSchemas = ReturnType<typeof profileFields>;
+type Fields = { [K in keyof FieldSchemas]: z.output<FieldSchemas[K]> };
 
 /**
  * Rules that tie one field to another. They run even when other fields failed, so one pass names every
@@ -235,23 +237,31 @@ function crossFieldRules(value: unknown, ctx: z.core.$RefinementCtx<unknown>): v
 }
 
 /** A profile as JSON: unknown fields are refused, so a misspelt one is reported instead of ignored. */
-export const profileSchema = z
-  .strictObject(
-    fields,
-    says(
-      (input) => {
-        const unknown = Object.keys(input as object).filter((key) => !Object.hasOwn(fields, key)).map(quote);
-        return unknown.length === 1
-          ? `${unknown[0]} is not a profile field; check its spelling.`
-          : `${unknown.join(', ')} are not profile fields; check their spelling.`;
-      },
-      { is: 'object', expected: 'an object' },
-    ),
-  )
-  .check(z.superRefine(crossFieldRules, { when: () => true }));
+const buildSchema = (fields = profileFields()) =>
+  z
+    .strictObject(
+      fields,
+      says(
+        (input) => {
+          const unknown = Object.keys(input as object).filter((key) => !Object.hasOwn(fields, key)).map(quote);
+          return unknown.length === 1
+            ? `${unknown[0]} is not a profile field; check its spelling.`
+            : `${unknown.join(', ')} are not profile fields; check their spelling.`;
+        },
+        { is: 'object', expected: 'an object' },
+      ),
+    )
+    .check(z.superRefine(crossFieldRules, { when: () => true }));
+
+let built: ReturnType<typeof buildSchema> | undefined;
+
+/** The profile schema, built the first time it is needed (see the note at the top). */
+export function profileSchema(): ReturnType<typeof buildSchema> {
+  return (built ??= buildSchema());
+}
 
 /** A valid profile, as {@link parseProfile} returns it (defaults filled in, scopes a list, authPath normalised). */
-export type Profile = z.output<typeof profileSchema>;
+export type Profile = z.output<ReturnType<typeof buildSchema>>;
 
 export interface ProfileProblem {
   /** The field at fault; `profile` for the profile as a whole (not an object, an unknown field). */
@@ -356,12 +366,13 @@ function check(value: unknown): { profile: Profile; problems?: undefined } | { p
   if (secret) {
     return { problems: [{ field: 'secrets', message: `Profiles never hold secrets: remove "${secret}" and pass it through a flag, an environment variable or the secret store.` }] };
   }
-  const result = z.safeParse(profileSchema, value);
+  const schema = profileSchema();
+  const result = z.safeParse(schema, value);
   if (result.success) return { profile: result.data };
   const problems: ProfileProblem[] = [];
   for (const issue of result.error.issues) {
     const key = issue.path[0];
-    const field = typeof key === 'string' && Object.hasOwn(fields, key) ? (key as keyof Profile) : 'profile';
+    const field = typeof key === 'string' && Object.hasOwn(schema.shape, key) ? (key as keyof Profile) : 'profile';
     if (field === 'profile' || !problems.some((problem) => problem.field === field)) problems.push({ field, message: issue.message });
   }
   return { problems };

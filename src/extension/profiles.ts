@@ -113,7 +113,7 @@ export function stripJsonComments(text: string): string {
  * UUID for PingOne) are checked when the file is read.
  */
 export function workspaceFileJsonSchema(): Record<string, unknown> {
-  const { $schema, ...profile } = z.toJSONSchema(profileSchema, { io: 'input', target: 'draft-07' });
+  const { $schema, ...profile } = z.toJSONSchema(profileSchema(), { io: 'input', target: 'draft-07' });
   return {
     $schema,
     title: 'Auth Flow Explorer environments',

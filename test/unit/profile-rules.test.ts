@@ -216,10 +216,10 @@ describe('profile rules', () => {
 
     it('the exported schema refuses a non-object with an issue, never a TypeError', () => {
       for (const value of [null, [], 42, 'x']) {
-        const result = z.safeParse(profileSchema, value);
+        const result = z.safeParse(profileSchema(), value);
         assert.equal(result.success, false, JSON.stringify(value));
       }
-      assert.equal(z.safeParse(profileSchema, 42).error?.issues[0].message, 'expected an object, got the number 42.');
+      assert.equal(z.safeParse(profileSchema(), 42).error?.issues[0].message, 'expected an object, got the number 42.');
     });
 
     it('throws the problems as a ProfileError, one line per field', () => {
