@@ -35,6 +35,8 @@ export interface HostMessages {
   'timeline/token/show': { token: DecodedToken; source: string };
   /** Result of a copy request, so the webview can confirm on the button. */
   'timeline/curl/copied': { stepId: string; includeSecrets: boolean; ok: boolean; message: string };
+  /** Result of copying a run's sequence diagram, for the confirmation beside its button. */
+  'timeline/diagram/copied': { runId: string; ok: boolean; message: string };
 }
 
 export interface WebviewMessages {
@@ -48,6 +50,11 @@ export interface WebviewMessages {
   'timeline/run/export': { runId: string };
   /** Open a specification or documentation page an explanation cites, in the browser; only {@link DOC_LINK} URLs pass. */
   'timeline/link/open': { url: string };
+  /**
+   * Put the run's sequence diagram on the clipboard. The webview writes the Mermaid text from the
+   * redacted run it holds; the host only copies it, so it can hold no secret the webview never had.
+   */
+  'timeline/diagram/copy': { runId: string; text: string };
 }
 
 export type Message<M> = { [K in keyof M]: { method: K; params: M[K] } }[keyof M];
@@ -159,6 +166,7 @@ function hostMessageSchemas(): Schemas<HostMessages> {
     'timeline/run/finished': z.object({ run }),
     'timeline/token/show': z.object({ token, source: z.string() }),
     'timeline/curl/copied': z.object({ stepId: z.string(), includeSecrets: z.boolean(), ok: z.boolean(), message: z.string() }),
+    'timeline/diagram/copied': z.object({ runId: z.string(), ok: z.boolean(), message: z.string() }),
   });
 }
 
@@ -168,12 +176,17 @@ function hostMessageSchemas(): Schemas<HostMessages> {
  */
 export const DOC_LINK = z.url({ protocol: /^https$/, hostname: /^(www\.rfc-editor\.org|openid\.net|docs\.pingidentity\.com|apidocs\.pingidentity\.com)$/ });
 
+/** Far above a run's diagram (a few dozen lines of at most a few hundred characters). */
+export const MAX_DIAGRAM_TEXT = 256 * 1024;
+
 const webviewSchemas = table<WebviewMessages>()({
   'webview/ready': z.object({}),
   'timeline/curl/copy': z.object({ runId: z.string(), stepId: z.string(), includeSecrets: z.boolean() }),
   'timeline/run/again': z.object({ profileId: z.string() }),
   'timeline/run/export': z.object({ runId: z.string() }),
   'timeline/link/open': z.object({ url: DOC_LINK }),
+  // Only Mermaid sequence diagram text, and of a size a run's diagram has: the clipboard takes nothing else from the webview.
+  'timeline/diagram/copy': z.object({ runId: z.string(), text: z.string().check(z.startsWith('sequenceDiagram\n'), z.maxLength(MAX_DIAGRAM_TEXT)) }),
 });
 
 /** The message with its params as the schema returned them (unknown fields dropped), or undefined. */

@@ -16,8 +16,18 @@ export interface Props {
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props | null, ...children: Child[]): HTMLElementTagNameMap[K];
 export function h(tag: string, props?: Props | null, ...children: Child[]): HTMLElement;
 export function h(tag: string, props?: Props | null, ...children: Child[]): HTMLElement {
-  const element = document.createElement(tag);
-  if (props?.class) element.className = props.class;
+  return build(document.createElement(tag), props, children);
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** The same for SVG elements (the sequence diagram), created in the SVG namespace. */
+export function svg<K extends keyof SVGElementTagNameMap>(tag: K, props?: Props | null, ...children: Child[]): SVGElementTagNameMap[K] {
+  return build(document.createElementNS(SVG_NS, tag), props, children);
+}
+
+function build<E extends Element>(element: E, props: Props | null | undefined, children: Child[]): E {
+  if (props?.class) element.setAttribute('class', props.class);
   for (const [name, value] of Object.entries(props?.attrs ?? {})) {
     if (value === undefined) continue;
     if (/^on/i.test(name)) throw new Error(`refusing event-handler attribute ${name}`);

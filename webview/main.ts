@@ -26,6 +26,7 @@ let state = restoreState(vscode.getState());
 /** Not persisted: where copy confirmations go. */
 const copyStatus = new Map<string, HTMLElement>();
 const copyKey = (runId: string, stepId: string): string => `${runId}\n${stepId}`;
+const diagramCopyStatus = new Map<string, HTMLElement>();
 /** The copied message names only the step; the run is the one the copy was asked for. */
 const pendingCopies = new Map<string, string>();
 
@@ -46,6 +47,9 @@ const ui: Ui = {
   setExpanded: (key, open) => persistView({ expanded: { ...state.view?.expanded, [key]: open } }),
   registerCopyStatus(runId, stepId, element) {
     copyStatus.set(copyKey(runId, stepId), element);
+  },
+  registerDiagramCopyStatus(runId, element) {
+    diagramCopyStatus.set(runId, element);
   },
 };
 
@@ -74,13 +78,20 @@ function onHostMessage(message: HostMessage): void {
     const { stepId, ok, message: text } = message.params;
     const runId = pendingCopies.get(stepId) ?? state.currentRunId ?? state.runs[0]?.id ?? '';
     const element = copyStatus.get(copyKey(runId, stepId));
-    if (element) {
-      element.textContent = text;
-      element.className = ok ? 'copy-status copy-ok' : 'copy-status copy-failed';
-    }
+    if (element) showCopied(element, { ok, message: text });
+    return;
+  }
+  if (message.method === 'timeline/diagram/copied') {
+    const element = diagramCopyStatus.get(message.params.runId);
+    if (element) showCopied(element, message.params);
     return;
   }
   update(applyHostMessage(state, message));
+}
+
+function showCopied(element: HTMLElement, { ok, message }: { ok: boolean; message: string }): void {
+  element.textContent = message;
+  element.className = ok ? 'copy-status copy-ok' : 'copy-status copy-failed';
 }
 
 // A cited page opens in the browser through the host; the webview itself never navigates.

@@ -10,6 +10,7 @@ import { renderChecks, renderCookies, renderRequest, renderResponse, renderValue
 import { clockTime, formatMs, splitUrl, statusClass } from './format';
 import { stepOutcome } from './outcome';
 import { placeSpans } from './scale';
+import { renderSequence } from './sequenceView';
 import { currentRun } from './store';
 import { tabs, type TabSpec } from './tabs';
 import { refreshTimes, renderToken, tokenLabel } from './token';
@@ -25,6 +26,8 @@ export interface Ui {
   setExpanded(key: string, open: boolean): void;
   /** Where the confirmation for a copy request is shown; main.ts writes into it. */
   registerCopyStatus(runId: string, stepId: string, element: HTMLElement): void;
+  /** Where the confirmation for copying the run's sequence diagram is shown. */
+  registerDiagramCopyStatus(runId: string, element: HTMLElement): void;
 }
 
 /** Cards are rebuilt only when their step object changes, so tabs, focus and selection survive streaming. */
@@ -37,6 +40,7 @@ export function renderApp(root: HTMLElement, state: WebviewState, ui: Ui): void 
   // between a run's header and its steps.
   if (state.tokens.length > 0) children.push(guard('decoded tokens', () => renderTokenCards(state, ui)));
   if (run) children.push(guard('run header', () => renderHeader(run, state, ui)));
+  if (run && run.steps.length > 0) children.push(guard('sequence diagram', () => renderSequence(run, ui, focusCard)));
   if (run) children.push(guard('timeline', () => renderTimeline(run, ui)));
   if (!run && state.tokens.length === 0) children.push(renderEmpty());
   root.replaceChildren(...children.filter((c): c is Node => c instanceof Node));

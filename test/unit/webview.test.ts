@@ -17,7 +17,7 @@ import { redactRun } from '../../src/core/redact';
 import { runFlow } from '../../src/core/run';
 import { renderTimelineHtml } from '../../src/panel/html';
 import { startSandbox } from '../../src/sandbox/index';
-import type { HostMessage, WebviewMessage } from '../../src/protocol';
+import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../src/protocol';
 import { CLIENT_ID, CODE, CODE_VERIFIER, ENV_ID, FLOW_ID, IAT, ISSUER, KID, STATE, failedRun, succeededRun, tamperedToken } from '../fixtures/runs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -704,6 +704,146 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.ok((await card('s2').locator('.timing').innerText()).includes('connect 0 ms (reused)'));
   });
 
+  // ── Sequence diagram ──────────────────────────────────────────────────────────────────────
+  const arrows = (kind: string) => page.locator(`.sequence .seq-msg[data-kind="${kind}"]`);
+  async function openSequence(): Promise<void> {
+    const toggle = page.locator('.sequence .section-toggle');
+    if ((await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
+    await page.locator('.sequence svg.seq').waitFor();
+  }
+  /** `#cccccc` as getComputedStyle writes it. */
+  const rgb = (hex: string): string => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+
+  it('draws the run as a sequence diagram: folded by default, one arrow per request and per answer, redirects not followed', async () => {
+    await open();
+    await loadRun(succeededRun);
+    const toggle = page.locator('.sequence .section-toggle');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false', 'folded by default');
+    assert.equal(await page.locator('.sequence svg').count(), 0, 'nothing drawn while folded');
+    await openSequence();
+    const lifelines = await page.locator('.seq-lifeline .seq-head-label').allTextContents();
+    assert.deepEqual(lifelines, ['VS Code', 'Authorization server', 'Flows API', 'Sign-on page', 'Redirect URI', 'Userinfo']);
+    const withExchange = succeededRun.steps.filter((st) => st.exchange);
+    assert.equal(await arrows('request').count(), withExchange.length);
+    assert.equal(await arrows('response').count(), withExchange.filter((st) => st.exchange!.response).length);
+    assert.deepEqual(await arrows('request').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-step-id'))), withExchange.map((st) => st.id));
+    for (const [index, step] of withExchange.entries()) {
+      const { method, url } = step.exchange!.request;
+      const label = await arrows('request').nth(index).locator('title').textContent();
+      assert.equal(label, `${method} ${new URL(url).pathname.replace(`/${ENV_ID}`, '')}`);
+    }
+    const redirects = await arrows('notFollowed').evaluateAll((gs) => gs.map((g) => [g.getAttribute('data-step-id'), g.querySelector('title')!.textContent]));
+    assert.deepEqual(redirects, [['s1', `302 not followed · flowId=${FLOW_ID}`], ['s4', `302 not followed · code=${CODE}`]]);
+    // Dashed toward where the redirect pointed: the sign-on page, then the redirect URI (the 4th and 5th lifelines).
+    const lifelineX = await page.locator('.seq-lifeline .seq-life').evaluateAll((ls) => ls.map((l) => Number(l.getAttribute('x1'))));
+    const ends = await arrows('notFollowed').locator('.seq-line').evaluateAll((ls) => ls.map((l) => [Number(l.getAttribute('x1')), Number(l.getAttribute('x2')), getComputedStyle(l).strokeDasharray]));
+    assert.deepEqual(ends.map(([from, to]) => [from, to]), [[lifelineX[0], lifelineX[3]], [lifelineX[0], lifelineX[4]]]);
+    for (const [, , dash] of ends) assert.notEqual(dash, 'none', 'dashed');
+    assert.equal(await page.locator('.seq-failed').count(), 0);
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
+    assert.deepEqual(consoleLines.filter((l) => /^(error|pageerror)/.test(l)), []);
+    await page.locator('.sequence').screenshot({ path: join(ARTIFACTS, 'sequence.png') });
+  });
+
+  it('scrolls a wide diagram inside its section in a 320 px panel, not the page', async () => {
+    await open({ width: 320 });
+    await loadRun(succeededRun);
+    await openSequence();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `page overflows by ${overflow}px`);
+    const inner = await page.locator('.sequence-scroll').evaluate((el) => el.scrollWidth - el.clientWidth);
+    assert.ok(inner > 0, 'six lifelines are wider than the panel: the diagram scrolls');
+  });
+
+  it('opens the step card from its arrow, by click and by keyboard, and keeps the diagram open across a reload', async () => {
+    await open();
+    await loadRun(succeededRun);
+    await openSequence();
+    assert.equal(await card('s4').locator('.card-toggle').getAttribute('aria-expanded'), 'false');
+    await arrows('request').nth(3).click();
+    assert.equal(await card('s4').locator('.card-toggle').getAttribute('aria-expanded'), 'true', 'the resume card opened');
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.stepId), 's4', 'and has focus');
+    await arrows('response').nth(1).focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await card('s2').locator('.card-toggle').getAttribute('aria-expanded'), 'true');
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.stepId), 's2');
+
+    await page.reload();
+    await page.locator('.timeline .card').first().waitFor();
+    assert.equal(await page.locator('.sequence .section-toggle').getAttribute('aria-expanded'), 'true', 'open state kept like the cards');
+    assert.equal(await page.locator('.sequence svg.seq').isVisible(), true);
+    await page.locator('.sequence .section-toggle').click();
+    await page.reload();
+    await page.locator('.timeline .card').first().waitFor();
+    assert.equal(await page.locator('.sequence .section-toggle').getAttribute('aria-expanded'), 'false', 'and closed');
+  });
+
+  it('marks the failed step on its arrow, and draws a request that got no answer', async () => {
+    await open();
+    const token = succeededRun.steps[4];
+    const timedOut: Step = { ...token, status: 'failed', exchange: { ...token.exchange!, response: undefined }, error: { code: 'HTTP_TIMEOUT', message: 'No answer.', hint: 'Check the network.' } };
+    await loadRun({ ...succeededRun, id: 'run-lost', status: 'failed', steps: [...succeededRun.steps.slice(0, 4), timedOut] });
+    await openSequence();
+    const lost = page.locator('.seq-msg.seq-none');
+    assert.equal(await lost.count(), 1);
+    assert.equal(await lost.getAttribute('data-step-id'), 's5');
+    assert.equal(await page.locator('.seq-msg[data-step-id="s5"]').count(), 1, 'no answer drawn');
+    assert.ok((await lost.locator('text').textContent())!.endsWith('✕ HTTP_TIMEOUT'));
+
+    await loadRun(failedRun);
+    await openSequence();
+    const failed = page.locator('.seq-msg.seq-failed');
+    assert.equal(await failed.count(), 1);
+    assert.equal(await failed.getAttribute('data-step-id'), 's2');
+    assert.equal(await failed.getAttribute('data-kind'), 'response');
+    assert.equal(await failed.locator('text').textContent(), `400 Bad Request ✕ ${failedRun.error!.code}`);
+    await failed.click();
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.stepId), 's2');
+  });
+
+  it('copies the diagram as Mermaid through the host and shows the answer', async () => {
+    await open();
+    await loadRun(succeededRun);
+    await page.locator('.sequence vscode-button.sequence-copy').click();
+    const copies = (await posted()).filter((m) => m.method === 'timeline/diagram/copy');
+    assert.equal(copies.length, 1);
+    assert.deepEqual(parseWebviewMessage(copies[0]), copies[0], 'the host accepts it as sent');
+    const { runId, text: mermaid } = copies[0].params as { runId: string; text: string };
+    assert.equal(runId, succeededRun.id);
+    const lines = mermaid.trimEnd().split('\n');
+    assert.equal(lines[0], 'sequenceDiagram');
+    for (const step of succeededRun.steps) {
+      const { method, url } = step.exchange!.request;
+      assert.ok(lines.some((l) => l.endsWith(`: ${method} ${new URL(url).pathname.replace(`/${ENV_ID}`, '')}`)), `${step.title} in ${mermaid}`);
+    }
+    assert.ok(!mermaid.includes(STATE), 'no query value');
+    assert.match(await page.locator('.sequence .copy-status').innerText(), /Copying/);
+    await send({ method: 'timeline/diagram/copied', params: { runId: succeededRun.id, ok: true, message: 'Copied as Mermaid.' } });
+    assert.equal(await page.locator('.sequence .copy-status').innerText(), 'Copied as Mermaid.');
+    assert.equal(await page.locator('.sequence .copy-status').getAttribute('class'), 'copy-status copy-ok');
+  });
+
+  for (const theme of Object.keys(THEMES) as ThemeName[]) {
+    it(`draws the diagram in the theme's colours (${theme})`, async () => {
+      await open({ theme });
+      await loadRun(failedRun);
+      await openSequence();
+      const vars: Record<string, string> = THEMES[theme].vars;
+      const stroke = (selector: string) => page.locator(selector).first().evaluate((el) => getComputedStyle(el).stroke);
+      assert.equal(await stroke('.seq-request:not(.seq-failed) .seq-line'), rgb(vars['--vscode-foreground']));
+      assert.equal(await stroke('.seq-failed .seq-line'), rgb(vars['--vscode-errorForeground']));
+      assert.equal(await page.locator('.seq-head-label').first().evaluate((el) => getComputedStyle(el).fill), rgb(vars['--vscode-foreground']));
+      assert.equal(await page.locator('.seq-head').first().evaluate((el) => getComputedStyle(el).fill), rgb(vars['--vscode-editor-background']));
+      const border = theme === 'high-contrast' ? vars['--vscode-contrastBorder'] : vars['--vscode-panel-border'];
+      assert.equal(await stroke('.seq-head'), rgb(border), 'lifeline heads outlined');
+      if (theme === 'high-contrast') {
+        assert.equal(await page.locator('.sequence').evaluate((el) => getComputedStyle(el).borderTopColor), rgb(border), 'section outlined with --vscode-contrastBorder');
+      }
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.locator('.sequence').screenshot({ path: join(ARTIFACTS, `sequence-failed-${theme}.png`) });
+    });
+  }
+
   it('shows a cancelled run as cancelled, not as an error', async () => {
     await open();
     const cancel = { code: 'CANCELLED', message: 'The run was cancelled.', hint: 'Run it again when ready.' };
@@ -729,7 +869,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     await loadRun(succeededRun);
     await send({ method: 'timeline/token/show', params: tamperedToken });
     const order = await page.locator('#app > *').evaluateAll((els) => els.map((el) => el.className.split(' ')[0]));
-    assert.deepEqual(order, ['token-cards', 'run-header', 'timeline']);
+    assert.deepEqual(order, ['token-cards', 'run-header', 'sequence', 'timeline']);
     assert.equal((await page.locator('.token-cards > h1').innerText()).trim(), 'Decoded tokens');
     assert.equal(await page.locator('.run-header .token-card, .timeline .token-card').count(), 0);
     assert.equal(await page.locator('.timeline .card').count(), succeededRun.steps.length, 'the run keeps only its own steps');
