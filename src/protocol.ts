@@ -37,6 +37,10 @@ export interface HostMessages {
   'timeline/curl/copied': { stepId: string; includeSecrets: boolean; ok: boolean; message: string };
   /** Result of copying a run's sequence diagram, for the confirmation beside its button. */
   'timeline/diagram/copied': { runId: string; ok: boolean; message: string };
+  /** Result of copying a run's token (the host asks first: it is a secret). */
+  'timeline/token/copied': { runId: string; stepId: string; tokenIndex: number; ok: boolean; message: string };
+  /** Result of copying a value the webview wrote; `key` is the one it sent. */
+  'timeline/value/copied': { key: string; ok: boolean; message: string };
 }
 
 export interface WebviewMessages {
@@ -55,6 +59,19 @@ export interface WebviewMessages {
    * redacted run it holds; the host only copies it, so it can hold no secret the webview never had.
    */
   'timeline/diagram/copy': { runId: string; text: string };
+  /**
+   * Copy a token of a run as issued. The webview only has it redacted (`$ID_TOKEN`): the host, which
+   * still holds the unredacted run, copies it after the person confirms, as for cURL with secrets.
+   */
+  'timeline/token/copy': { runId: string; stepId: string; tokenIndex: number };
+  /**
+   * Put a value the webview wrote from its redacted data on the clipboard: a token's decoded header
+   * or payload, a claim. JWT headers and payloads are base64url, not encrypted (RFC 7519 §3), so they
+   * are no secret; `key` names the button the answer goes to.
+   */
+  'timeline/value/copy': { key: string; text: string };
+  /** Start one of the commands the empty panel offers; only {@link PANEL_COMMANDS} pass. */
+  'timeline/command/run': { command: PanelCommand };
 }
 
 export type Message<M> = { [K in keyof M]: { method: K; params: M[K] } }[keyof M];
@@ -167,6 +184,8 @@ function hostMessageSchemas(): Schemas<HostMessages> {
     'timeline/token/show': z.object({ token, source: z.string() }),
     'timeline/curl/copied': z.object({ stepId: z.string(), includeSecrets: z.boolean(), ok: z.boolean(), message: z.string() }),
     'timeline/diagram/copied': z.object({ runId: z.string(), ok: z.boolean(), message: z.string() }),
+    'timeline/token/copied': z.object({ runId: z.string(), stepId: z.string(), tokenIndex: z.number(), ok: z.boolean(), message: z.string() }),
+    'timeline/value/copied': z.object({ key: z.string(), ok: z.boolean(), message: z.string() }),
   });
 }
 
@@ -179,6 +198,13 @@ export const DOC_LINK = z.url({ protocol: /^https$/, hostname: /^(www\.rfc-edito
 /** Far above a run's diagram (a few dozen lines of at most a few hundred characters). */
 export const MAX_DIAGRAM_TEXT = 256 * 1024;
 
+/** Far above a token's payload; the clipboard takes no more than this from the webview. */
+export const MAX_VALUE_TEXT = 64 * 1024;
+
+/** The commands an empty timeline offers as buttons: the webview can start these and no other. */
+export const PANEL_COMMANDS = ['authFlow.run', 'authFlow.trySandbox', 'authFlow.addEnvironment'] as const;
+export type PanelCommand = (typeof PANEL_COMMANDS)[number];
+
 const webviewSchemas = table<WebviewMessages>()({
   'webview/ready': z.object({}),
   'timeline/curl/copy': z.object({ runId: z.string(), stepId: z.string(), includeSecrets: z.boolean() }),
@@ -187,6 +213,9 @@ const webviewSchemas = table<WebviewMessages>()({
   'timeline/link/open': z.object({ url: DOC_LINK }),
   // Only Mermaid sequence diagram text, and of a size a run's diagram has: the clipboard takes nothing else from the webview.
   'timeline/diagram/copy': z.object({ runId: z.string(), text: z.string().check(z.startsWith('sequenceDiagram\n'), z.maxLength(MAX_DIAGRAM_TEXT)) }),
+  'timeline/token/copy': z.object({ runId: z.string(), stepId: z.string(), tokenIndex: z.int().check(z.gte(0)) }),
+  'timeline/value/copy': z.object({ key: z.string().check(z.maxLength(200)), text: z.string().check(z.maxLength(MAX_VALUE_TEXT)) }),
+  'timeline/command/run': z.object({ command: z.enum(PANEL_COMMANDS) }),
 });
 
 /** The message with its params as the schema returned them (unknown fields dropped), or undefined. */

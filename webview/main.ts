@@ -29,6 +29,10 @@ const copyKey = (runId: string, stepId: string): string => `${runId}\n${stepId}`
 const diagramCopyStatus = new Map<string, HTMLElement>();
 /** The copied message names only the step; the run is the one the copy was asked for. */
 const pendingCopies = new Map<string, string>();
+/** Token and value copies waiting for the host's answer, by the key the answer carries back. */
+const pendingStatus = new Map<string, HTMLElement>();
+let valueCopies = 0;
+const tokenKey = ({ runId, stepId, tokenIndex }: { runId: string; stepId: string; tokenIndex: number }): string => `${runId}\n${stepId}\n${tokenIndex}`;
 
 const ui: Ui = {
   post(message) {
@@ -51,7 +55,23 @@ const ui: Ui = {
   registerDiagramCopyStatus(runId, element) {
     diagramCopyStatus.set(runId, element);
   },
+  copyValue(text, status) {
+    const key = `value-${++valueCopies}`;
+    pendingStatus.set(key, status);
+    showPending(status, 'Copying…');
+    vscode.postMessage({ method: 'timeline/value/copy', params: { key, text } });
+  },
+  copyToken(token, status) {
+    pendingStatus.set(tokenKey(token), status);
+    showPending(status, 'Waiting for confirmation…');
+    vscode.postMessage({ method: 'timeline/token/copy', params: token });
+  },
 };
+
+function showPending(status: HTMLElement, text: string): void {
+  status.textContent = text;
+  status.className = 'copy-status';
+}
 
 /** Tab and disclosure choices are already on screen; they only need saving, not a re-render. */
 function persistView(change: Partial<NonNullable<WebviewState['view']>>): void {
@@ -79,6 +99,13 @@ function onHostMessage(message: HostMessage): void {
     const runId = pendingCopies.get(stepId) ?? state.currentRunId ?? state.runs[0]?.id ?? '';
     const element = copyStatus.get(copyKey(runId, stepId));
     if (element) showCopied(element, { ok, message: text });
+    return;
+  }
+  if (message.method === 'timeline/token/copied' || message.method === 'timeline/value/copied') {
+    const key = message.method === 'timeline/token/copied' ? tokenKey(message.params) : message.params.key;
+    const element = pendingStatus.get(key);
+    pendingStatus.delete(key);
+    if (element) showCopied(element, message.params);
     return;
   }
   if (message.method === 'timeline/diagram/copied') {

@@ -3,7 +3,7 @@
  * All data reaches the DOM as text (see dom.ts).
  */
 import type { Exchange, RecordedRequest, Run, Step, StepError } from '../src/core/model';
-import type { WebviewMessage, WebviewState } from '../src/protocol';
+import type { PanelCommand, WebviewMessage, WebviewMessages, WebviewState } from '../src/protocol';
 import { jsonView, spinner } from './blocks';
 import { h, uid, type Child } from './dom';
 import { renderChecks, renderCookies, renderRequest, renderResponse, renderValues } from './exchange';
@@ -28,6 +28,10 @@ export interface Ui {
   registerCopyStatus(runId: string, stepId: string, element: HTMLElement): void;
   /** Where the confirmation for copying the run's sequence diagram is shown. */
   registerDiagramCopyStatus(runId: string, element: HTMLElement): void;
+  /** Copies text the webview wrote from its redacted data, through the host; the answer goes into `status`. */
+  copyValue(text: string, status: HTMLElement): void;
+  /** Asks the host to copy a run's token as issued (it holds the unredacted run); the answer goes into `status`. */
+  copyToken(token: WebviewMessages['timeline/token/copy'], status: HTMLElement): void;
 }
 
 /** Cards are rebuilt only when their step object changes, so tabs, focus and selection survive streaming. */
@@ -42,7 +46,7 @@ export function renderApp(root: HTMLElement, state: WebviewState, ui: Ui): void 
   if (run) children.push(guard('run header', () => renderHeader(run, state, ui)));
   if (run && run.steps.length > 0) children.push(guard('sequence diagram', () => renderSequence(run, ui, focusCard)));
   if (run) children.push(guard('timeline', () => renderTimeline(run, ui)));
-  if (!run && state.tokens.length === 0) children.push(renderEmpty());
+  if (!run && state.tokens.length === 0) children.push(renderEmpty(ui));
   root.replaceChildren(...children.filter((c): c is Node => c instanceof Node));
   refreshTimes(root);
 }
@@ -60,12 +64,24 @@ function guard(what: string, build: () => HTMLElement): HTMLElement {
   }
 }
 
-function renderEmpty(): HTMLElement {
+function renderEmpty(ui: Ui): HTMLElement {
+  const action = (label: string, command: PanelCommand, appearance: 'primary' | 'secondary') => {
+    const button = h('vscode-button', { attrs: { appearance, 'data-command': command }, on: { click: () => ui.post({ method: 'timeline/command/run', params: { command } }) } }, label);
+    button.classList.add('empty-action');
+    return button;
+  };
   return h(
     'section',
     { class: 'empty', attrs: { 'aria-label': 'No run yet' } },
     h('h1', null, 'No run yet'),
-    h('p', null, 'Run a flow: ', h('strong', null, 'Auth Flow: Run Auth Flow'), ', or try the local sandbox.'),
+    h('p', null, 'Run a flow against one of your environments, or try the local sandbox: a PingOne-like server on this machine, no account needed.'),
+    h(
+      'div',
+      { class: 'empty-actions' },
+      action('Run Auth Flow', 'authFlow.run', 'primary'),
+      action('Try the Local Sandbox', 'authFlow.trySandbox', 'secondary'),
+      action('Add Environment', 'authFlow.addEnvironment', 'secondary'),
+    ),
     h('p', { class: 'muted' }, 'Every request, redirect, cookie and token of the sign-on will appear here, step by step.'),
   );
 }
@@ -276,7 +292,7 @@ function renderTokenCards(state: WebviewState, ui: Ui): HTMLElement {
           h('button', { class: 'icon-button', attrs: { type: 'button', 'aria-label': 'Dismiss decoded token', title: 'Dismiss' }, on: { click: () => ui.dismissToken(index) } }, '✕'),
         ),
         h('p', { class: 'token-source muted' }, 'Source: ', h('span', { class: 'mono' }, source)),
-        renderToken(token, { collapsible: false }),
+        renderToken(token, { collapsible: false, copy: { value: ui.copyValue } }),
       ),
     );
   });
@@ -321,7 +337,7 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): HTMLElemen
 
   const outcome = outcomeOf(step);
   const key = `${run.id}\n${step.id}`;
-  const specs = stepTabs(run, index, step);
+  const specs = stepTabs(run, index, step, ui);
   const expanded = ui.expandedFor(key) ?? defaultExpanded(step);
   const body = specs.length
     ? h('div', { class: 'card-body', attrs: { id: uid('card-body') } }, tabs(`${step.title} details`, specs, ui.tabFor(key) ?? defaultTab(step), (id) => ui.setTab(key, id)))
@@ -411,7 +427,7 @@ function defaultTab(step: Step): string {
   return step.exchange?.response ? 'response' : 'request';
 }
 
-function stepTabs(run: Run, index: number, step: Step): TabSpec[] {
+function stepTabs(run: Run, index: number, step: Step, ui: Ui): TabSpec[] {
   const specs: TabSpec[] = [];
   const exchange = step.exchange;
   if (exchange) {
@@ -441,7 +457,17 @@ function stepTabs(run: Run, index: number, step: Step): TabSpec[] {
       label: 'Tokens',
       badge: String(tokens.length),
       alert: tokens.some((t) => t.verified === false),
-      content: h('div', { class: 'tokens' }, ...tokens.map((t, i) => renderToken(t, { collapsible: true, open: i === 0 || t.verified === false }))),
+      content: h(
+        'div',
+        { class: 'tokens' },
+        ...tokens.map((t, tokenIndex) =>
+          renderToken(t, {
+            collapsible: true,
+            open: tokenIndex === 0 || t.verified === false,
+            copy: { value: ui.copyValue, token: (status) => ui.copyToken({ runId: run.id, stepId: step.id, tokenIndex }, status) },
+          }),
+        ),
+      ),
     });
   }
   return specs;

@@ -79,6 +79,8 @@ export function applyHostMessage(state: WebviewState, message: HostMessage): Web
     }
     case 'timeline/curl/copied':
     case 'timeline/diagram/copied':
+    case 'timeline/token/copied':
+    case 'timeline/value/copied':
       return state;
   }
 }

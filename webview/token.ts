@@ -29,7 +29,17 @@ export function signatureSummary(token: DecodedToken): { state: 'verified' | 'fa
 
 const TIME_CLAIMS = ['exp', 'iat', 'nbf', 'auth_time', 'updated_at'];
 
-export function renderToken(token: DecodedToken, options: { collapsible: boolean; open?: boolean }): HTMLElement {
+/** How a token's copy buttons reach the clipboard (through the host); main.ts shows the answer in `status`. */
+export interface TokenCopy {
+  /** Copies text written here from the redacted token. */
+  value(text: string, status: HTMLElement): void;
+  /** Has the host copy the token as issued; absent when no run the host holds has it (a token decoded from an editor). */
+  token?(status: HTMLElement): void;
+}
+
+export function renderToken(token: DecodedToken, options: { collapsible: boolean; open?: boolean; copy: TokenCopy }): HTMLElement {
+  const status = h('span', { class: 'copy-status', attrs: { role: 'status', 'aria-live': 'polite' } });
+  const copyValue = (text: string) => options.copy.value(text, status);
   const summary = signatureSummary(token);
   const times = new Map<string, number>();
   for (const t of token.times ?? []) if (typeof t.value === 'number') times.set(t.claim, t.value);
@@ -44,7 +54,11 @@ export function renderToken(token: DecodedToken, options: { collapsible: boolean
       epoch !== undefined
         ? h('span', { class: 'time-value' }, h('time', { class: 'mono', attrs: { datetime: isoOf(epoch) } }, isoOf(epoch)), ' ', relTime(claim, epoch, token), h('span', { class: 'muted epoch' }, ` (${epoch})`))
         : h('span', { class: 'mono' }, display(value));
-    return { name: claim, value: valueCell, note: CLAIMS[claim] };
+    const copy = h(
+      'button',
+      { class: 'icon-button copy-claim', attrs: { type: 'button', 'aria-label': `Copy the value of ${claim}`, title: 'Copy value' }, on: { click: () => copyValue(claimText(value)) } },
+    );
+    return { name: claim, value: h('span', { class: 'claim-value' }, valueCell, copy), note: CLAIMS[claim] };
   });
 
   const exp = times.get('exp');
@@ -64,6 +78,7 @@ export function renderToken(token: DecodedToken, options: { collapsible: boolean
         )
       : null;
   const details: Node[] = [
+    renderTokenActions(token, options.copy, status, copyValue),
     section('Payload', richTable(payloadRows, 'Claim', 'claims')),
     section('Header', kvTable(Object.entries(token.header).map(([k, v]) => [k, display(v), JOSE_HEADER[k]]), 'Parameter', 'jose-header')),
   ];
@@ -83,6 +98,34 @@ export function renderToken(token: DecodedToken, options: { collapsible: boolean
     return element;
   }
   return h('section', { class: `token token-${summary.state}`, attrs }, signature, timeLine, ...details);
+}
+
+/**
+ * Header and payload are copied as the webview holds them: redacted, and no secret (a JWT's first two
+ * parts are base64url JSON, readable by anyone who holds it, RFC 7519 §3). The token itself is, so the
+ * host copies it, after asking.
+ */
+function renderTokenActions(token: DecodedToken, copy: TokenCopy, status: HTMLElement, copyValue: (text: string) => void): HTMLElement {
+  const label = tokenLabel(token.kind);
+  const button = (text: string, name: string, ariaLabel: string, click: () => void, title?: string) => {
+    const element = h('vscode-button', { attrs: { appearance: 'secondary', 'aria-label': ariaLabel, title, 'data-copy': name }, on: { click } }, text);
+    element.classList.add('copy-token-part');
+    return element;
+  };
+  const fromHost = copy.token;
+  return h(
+    'div',
+    { class: 'card-actions token-actions' },
+    fromHost ? button('Copy token…', 'token', `Copy the ${label} as issued`, () => fromHost(status), 'Copy the token as issued, in clear text (asks first)') : null,
+    button('Copy header', 'header', `Copy the ${label} header as JSON`, () => copyValue(JSON.stringify(token.header, null, 2))),
+    button('Copy payload', 'payload', `Copy the ${label} payload as JSON`, () => copyValue(JSON.stringify(token.payload, null, 2))),
+    status,
+  );
+}
+
+/** A string claim as it is; anything else as the JSON it was in the payload. */
+function claimText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
 }
 
 function isoOf(epochSeconds: number): string {

@@ -66,6 +66,7 @@ export class RunController implements vscode.Disposable {
     this.subscription = panels.onDidReceiveMessage((message) => {
       if (message.method === 'timeline/run/again') void this.run(message.params.profileId);
       else if (message.method === 'timeline/curl/copy') void this.copyCurl(message.params);
+      else if (message.method === 'timeline/token/copy') void this.copyToken(message.params);
     });
   }
 
@@ -282,6 +283,28 @@ export class RunController implements vscode.Disposable {
           ? `Copied; set ${shellVariables(redacted.variables)} before running it.`
           : 'Copied.',
     );
+  }
+
+  /** Copies a run's token as issued, only after a modal confirmation: the webview never had it. */
+  private async copyToken({ runId, stepId, tokenIndex }: WebviewMessages['timeline/token/copy']): Promise<void> {
+    const reply = (ok: boolean, message: string) => this.panels.post({ method: 'timeline/token/copied', params: { runId, stepId, tokenIndex, ok, message } });
+    const token = this.runs.get(runId)?.run.steps.find((step) => step.id === stepId)?.tokens[tokenIndex];
+    if (!token) {
+      reply(false, 'This run is no longer held by the extension (it was restored after a reload or is too old). Run the flow again to copy its tokens.');
+      return;
+    }
+    const name = `$${token.kind.toUpperCase()}`;
+    const choice = await vscode.window.showWarningMessage(
+      `Copy ${name} in clear text?`,
+      { modal: true, detail: 'Anyone who sees your clipboard, terminal history or a pasted snippet can use the token until it expires.' },
+      'Copy with Secrets',
+    );
+    if (!choice) {
+      reply(false, 'Copy cancelled.');
+      return;
+    }
+    await vscode.env.clipboard.writeText(token.raw);
+    reply(true, `Copied ${name} in clear text.`);
   }
 
   dispose(): void {

@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { parseWebviewMessage, type HostMessage, type WebviewMessage, type WebviewMessages } from '../protocol';
+import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol';
 
 export const TIMELINE_VIEW_TYPE = 'authFlow.timeline';
 
-/** Messages the host acts on; `webview/ready`, opening a cited page and copying a diagram are handled by the panel itself. */
-export type TimelineRequest = Exclude<WebviewMessage, { method: 'webview/ready' | 'timeline/link/open' | 'timeline/diagram/copy' }>;
+/**
+ * Messages the host acts on; `webview/ready`, opening a cited page, copying what the webview wrote
+ * (a diagram, a decoded value) and starting an offered command are handled by the panel itself.
+ */
+export type TimelineRequest = Exclude<
+  WebviewMessage,
+  { method: 'webview/ready' | 'timeline/link/open' | 'timeline/diagram/copy' | 'timeline/value/copy' | 'timeline/command/run' }
+>;
 
 /**
  * The one timeline panel of the window. Messages posted before the webview says `webview/ready` (or
@@ -96,7 +102,16 @@ export class TimelinePanels implements vscode.Disposable, vscode.WebviewPanelSer
       return;
     }
     if (message.method === 'timeline/diagram/copy') {
-      void this.copyDiagram(message.params);
+      void this.copyText(message.params.text, 'Copied as Mermaid.').then((reply) => this.post({ method: 'timeline/diagram/copied', params: { runId: message.params.runId, ...reply } }));
+      return;
+    }
+    if (message.method === 'timeline/value/copy') {
+      void this.copyText(message.params.text, 'Copied.').then((reply) => this.post({ method: 'timeline/value/copied', params: { key: message.params.key, ...reply } }));
+      return;
+    }
+    if (message.method === 'timeline/command/run') {
+      // The schema lets only the commands an empty panel offers through.
+      void vscode.commands.executeCommand(message.params.command);
       return;
     }
     if (message.method !== 'webview/ready') {
@@ -110,14 +125,13 @@ export class TimelinePanels implements vscode.Disposable, vscode.WebviewPanelSer
   }
 
   /** The webview wrote the text from the redacted run it shows; the host only holds the clipboard. */
-  private async copyDiagram({ runId, text }: WebviewMessages['timeline/diagram/copy']): Promise<void> {
-    let reply = { ok: true, message: 'Copied as Mermaid.' };
+  private async copyText(text: string, done: string): Promise<{ ok: boolean; message: string }> {
     try {
       await vscode.env.clipboard.writeText(text);
+      return { ok: true, message: done };
     } catch (error) {
-      reply = { ok: false, message: `Could not copy: ${error instanceof Error ? error.message : String(error)}` };
+      return { ok: false, message: `Could not copy: ${error instanceof Error ? error.message : String(error)}` };
     }
-    this.post({ method: 'timeline/diagram/copied', params: { runId, ...reply } });
   }
 
   private detach(): void {

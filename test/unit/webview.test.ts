@@ -17,7 +17,8 @@ import { redactRun } from '../../src/core/redact';
 import { runFlow } from '../../src/core/run';
 import { renderTimelineHtml } from '../../src/panel/html';
 import { startSandbox } from '../../src/sandbox/index';
-import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../src/protocol';
+import { MAX_VALUE_TEXT, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../src/protocol';
+import { skipSuite } from '../support/skips';
 import { CLIENT_ID, CODE, CODE_VERIFIER, ENV_ID, FLOW_ID, IAT, ISSUER, KID, STATE, failedRun, succeededRun, tamperedToken } from '../fixtures/runs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -215,6 +216,27 @@ describe('renderTimelineHtml', () => {
   });
 });
 
+describe('timeline messages the host accepts from the webview', () => {
+  it('starts only the commands an empty panel offers', () => {
+    for (const command of ['authFlow.run', 'authFlow.trySandbox', 'authFlow.addEnvironment']) {
+      assert.deepEqual(parseWebviewMessage({ method: 'timeline/command/run', params: { command } }), { method: 'timeline/command/run', params: { command } });
+    }
+    for (const command of ['authFlow.deleteEnvironment', 'authFlow.forgetCredentials', 'workbench.action.terminal.sendSequence', 'AUTHFLOW.RUN', '', 42]) {
+      assert.equal(parseWebviewMessage({ method: 'timeline/command/run', params: { command } }), undefined, String(command));
+    }
+  });
+
+  it('takes a token to copy by its place in a step, and a value of a bounded size', () => {
+    const ref = { runId: 'r', stepId: 's5', tokenIndex: 1 };
+    assert.deepEqual(parseWebviewMessage({ method: 'timeline/token/copy', params: ref }), { method: 'timeline/token/copy', params: ref });
+    for (const tokenIndex of [-1, 0.5, '0', Number.NaN]) {
+      assert.equal(parseWebviewMessage({ method: 'timeline/token/copy', params: { ...ref, tokenIndex } }), undefined, String(tokenIndex));
+    }
+    assert.ok(parseWebviewMessage({ method: 'timeline/value/copy', params: { key: 'value-1', text: 'x'.repeat(MAX_VALUE_TEXT) } }));
+    assert.equal(parseWebviewMessage({ method: 'timeline/value/copy', params: { key: 'value-1', text: 'x'.repeat(MAX_VALUE_TEXT + 1) } }), undefined);
+  });
+});
+
 describe('timeline webview (Chromium, production bundle, strict CSP)', function () {
   this.timeout(60_000);
 
@@ -227,7 +249,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
   let consoleLines: string[];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) this.skip();
+    if (!existsSync(CHROMIUM)) skipSuite(this, 'timeline webview (Chromium)', `apt-get install chromium, or set CHROMIUM_PATH, to run them (${CHROMIUM} not found)`);
     outdir = mkdtempSync(join(tmpdir(), 'afe-webview-'));
     // Same options as the webview entry in esbuild.mjs (minified, browser IIFE, CSS emitted beside).
     await esbuild.build({
@@ -320,8 +342,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     await open();
     const messages = await posted();
     assert.deepEqual(messages[0], { method: 'webview/ready', params: {} });
-    const empty = await text('.empty');
-    assert.match(empty, /Run a flow: Auth Flow: Run Auth Flow, or try the local sandbox/);
+    assert.equal(await page.locator('.empty h1').innerText(), 'No run yet');
     await loadRun(succeededRun);
     // FAST components render into shadow roots styled through adoptedStyleSheets: proof the CSP allows them.
     const upgraded = await page.locator('vscode-button').first().evaluate((el) => el.shadowRoot !== null && (el.shadowRoot.adoptedStyleSheets.length > 0));
@@ -543,6 +564,77 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     await send({ method: 'timeline/curl/copied', params: { stepId: 's1', includeSecrets: false, ok: false, message: 'Clipboard unavailable.' } });
     await card('s1').locator('.copy-status.copy-failed', { hasText: 'Clipboard unavailable.' }).waitFor({ timeout: 5000 });
     assert.equal(await card('s1').locator('.copy-status').getAttribute('class'), 'copy-status copy-failed');
+  });
+
+  it('offers the first actions on an empty panel, as buttons that send their command', async () => {
+    await open();
+    const buttons = page.locator('.empty vscode-button');
+    assert.deepEqual(await buttons.allInnerTexts(), ['Run Auth Flow', 'Try the Local Sandbox', 'Add Environment']);
+    await page.getByRole('button', { name: 'Run Auth Flow' }).click();
+    await page.getByRole('button', { name: 'Try the Local Sandbox' }).press('Enter');
+    await page.getByRole('button', { name: 'Add Environment' }).click();
+    const sent = (await posted()).filter((m) => m.method === 'timeline/command/run');
+    assert.deepEqual(sent.map((m) => m.params), [{ command: 'authFlow.run' }, { command: 'authFlow.trySandbox' }, { command: 'authFlow.addEnvironment' }]);
+    for (const message of sent) assert.deepEqual(parseWebviewMessage(message), message, 'the host accepts it as sent');
+    await loadRun(succeededRun);
+    assert.equal(await page.locator('.empty').count(), 0, 'gone once a run shows');
+  });
+
+  it('copies a token\'s decoded header, payload and claims as the webview holds them, and has the host copy the token itself', async () => {
+    await open();
+    await loadRun(succeededRun);
+    const step = succeededRun.steps.find((s) => s.tokens.length === 2)!;
+    const [idToken] = step.tokens;
+    await showTab(step.id, 'tokens');
+    const id = card(step.id).locator('.token[data-token-kind="id_token"]');
+    const copies = async (): Promise<Array<{ key: string; text: string }>> =>
+      (await posted()).filter((m) => m.method === 'timeline/value/copy').map((m) => m.params as { key: string; text: string });
+
+    await id.locator('vscode-button[data-copy="header"]').click();
+    await id.locator('vscode-button[data-copy="payload"]').click();
+    await id.locator('tr[data-name="sub"] .copy-claim').click();
+    await id.locator('tr[data-name="amr"] .copy-claim').click();
+    await id.locator('tr[data-name="exp"] .copy-claim').click();
+    const [header, payload, sub, amr, exp] = await copies();
+    assert.equal(header.text, JSON.stringify(idToken.header, null, 2), 'pretty JSON');
+    assert.deepEqual(JSON.parse(payload.text), idToken.payload);
+    assert.ok(payload.text.includes('\n  "sub": '), 'pretty JSON');
+    assert.equal(sub.text, idToken.payload.sub, 'a string claim as it is, without quotes');
+    assert.deepEqual(JSON.parse(amr.text), idToken.payload.amr);
+    assert.equal(exp.text, String(idToken.payload.exp), 'a time claim as its number, not the words shown');
+    for (const message of (await posted()).filter((m) => m.method === 'timeline/value/copy')) assert.deepEqual(parseWebviewMessage(message), message);
+    assert.equal(new Set([header.key, payload.key, sub.key, amr.key, exp.key]).size, 5, 'each copy has its own key');
+
+    const access = card(step.id).locator('.token[data-token-kind="access_token"]');
+    await access.locator('summary.token-summary').click();
+    await access.locator('vscode-button[data-copy="token"]').click();
+    await id.locator('vscode-button[data-copy="token"]').click();
+    const tokenCopies = (await posted()).filter((m) => m.method === 'timeline/token/copy');
+    assert.deepEqual(tokenCopies.map((m) => m.params), [
+      { runId: succeededRun.id, stepId: step.id, tokenIndex: 1 },
+      { runId: succeededRun.id, stepId: step.id, tokenIndex: 0 },
+    ]);
+    assert.equal(await access.locator('.copy-status').innerText(), 'Waiting for confirmation…');
+
+    // Answers land beside the token they were for, whatever order they come in.
+    await send({ method: 'timeline/token/copied', params: { runId: succeededRun.id, stepId: step.id, tokenIndex: 0, ok: false, message: 'Copy cancelled.' } });
+    await send({ method: 'timeline/value/copied', params: { key: sub.key, ok: true, message: 'Copied.' } });
+    await send({ method: 'timeline/token/copied', params: { runId: succeededRun.id, stepId: step.id, tokenIndex: 1, ok: true, message: 'Copied $ACCESS_TOKEN in clear text.' } });
+    assert.equal(await id.locator('.copy-status').innerText(), 'Copied.');
+    assert.equal(await id.locator('.copy-status').getAttribute('class'), 'copy-status copy-ok');
+    assert.equal(await access.locator('.copy-status').innerText(), 'Copied $ACCESS_TOKEN in clear text.');
+    await send({ method: 'timeline/token/copied', params: { runId: succeededRun.id, stepId: step.id, tokenIndex: 0, ok: false, message: 'Copy cancelled.' } });
+    assert.equal(await id.locator('.copy-status').innerText(), 'Copied.', 'an answer nobody waits for changes nothing');
+  });
+
+  it('copies the header and payload of a token decoded from an editor, but offers no token copy: no run holds it', async () => {
+    await open();
+    await send({ method: 'timeline/token/show', params: tamperedToken });
+    const token = page.locator('.token-cards .token');
+    assert.equal(await token.locator('vscode-button[data-copy="token"]').count(), 0);
+    await token.locator('vscode-button[data-copy="payload"]').click();
+    const [copy] = (await posted()).filter((m) => m.method === 'timeline/value/copy');
+    assert.deepEqual(JSON.parse((copy.params as { text: string }).text), tamperedToken.token.payload);
   });
 
   it('posts timeline/run/again with the profile id', async () => {
