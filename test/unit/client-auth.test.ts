@@ -141,6 +141,12 @@ describe('client authentication', () => {
     assert.deepEqual(auth.secrets.map((m) => m.variable), ['CLIENT_ASSERTION']);
   });
 
+  for (const method of ['tls_client_auth', 'self_signed_tls_client_auth'] as const) {
+    it(`${method}: the certificate authenticates, so the body names the client and nothing else (RFC 8705 §2)`, async () => {
+      assert.deepEqual(await authenticate(method, { clientSecret: SECRET }), { headers: [], params: [['client_id', 'app:1 é']], secrets: [] });
+    });
+  }
+
   it('none: a public client sends its client_id and nothing secret', async () => {
     const auth = await authenticate('none', { clientSecret: SECRET });
     assert.deepEqual(auth, { headers: [], params: [['client_id', 'app:1 é']], secrets: [] });

@@ -121,6 +121,14 @@ describe('CookieJar matching', () => {
     assert.deepEqual(jar.cookiesFor(new URL('http://127.0.0.1/')).map((c) => c.name), ['exact']);
   });
 
+  it('reads a host name that begins or ends with digits as a host name, not an IP address (RFC 6265 §5.1.3)', () => {
+    for (const [host, domain] of [['3m.example.com', 'example.com'], ['sso.node1', 'node1']]) {
+      const jar = new CookieJar();
+      jar.store(new URL(`https://${host}/`), set(`d=1; Domain=${domain}; Path=/`));
+      assert.deepEqual(jar.cookiesFor(new URL(`https://${host}/`)).map((c) => c.name), ['d'], host);
+    }
+  });
+
   it('path-matches the exact path, and never a different path ending in a slash', () => {
     const jar = new CookieJar();
     jar.store(new URL('https://a.example/'), set('exact=1; Path=/env', 'dir=1; Path=/a/'));
