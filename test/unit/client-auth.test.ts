@@ -11,26 +11,14 @@ import { decodeProtectedHeader, importSPKI, jwtVerify } from 'jose';
 import { clientAuthentication } from '../../src/core/clientAuth';
 import { FlowError } from '../../src/core/errors';
 import type { Profile, Secrets } from '../../src/core/profile';
+import { sampleProfile } from '../fixtures/profiles';
 
 const TOKEN_ENDPOINT = 'https://auth.example.com/env/as/token';
 const NOW = 1_767_225_600;
 const SECRET = 'a secret/with+form~chars';
 
-const profile = (clientAuthMethod: Profile['clientAuthMethod'], fields: Partial<Profile> = {}): Profile => ({
-  id: 'p',
-  name: 'P',
-  region: 'custom',
-  authPath: 'https://auth.example.com',
-  envId: 'env',
-  clientId: 'app:1 é',
-  redirectUri: 'https://app.example/cb',
-  scopes: ['openid'],
-  clientAuthMethod,
-  authorizeMethod: 'GET',
-  responseMode: 'redirect',
-  pkce: true,
-  ...fields,
-});
+const profile = (clientAuthMethod: Profile['clientAuthMethod'], fields: Partial<Profile> = {}): Profile =>
+  sampleProfile({ region: 'custom', authPath: 'https://auth.example.com', envId: 'env', clientId: 'app:1 é', clientAuthMethod, ...fields });
 
 const authenticate = (method: Profile['clientAuthMethod'], secrets: Secrets, fields: Partial<Profile> = {}) =>
   clientAuthentication(profile(method, fields), secrets, TOKEN_ENDPOINT, NOW);

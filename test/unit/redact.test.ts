@@ -14,6 +14,7 @@ import type { Profile } from '../../src/core/profile';
 import { inputMarks, redactRun, secretReplacer } from '../../src/core/redact';
 import { buildTokenRequest, readTokenResponse } from '../../src/core/token';
 import { fuzz, textInputs } from '../support/fuzz';
+import { sampleProfile } from '../fixtures/profiles';
 
 const PASSWORD = 'Pa"ss\\wörd 1!(x)';
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk';
@@ -134,20 +135,8 @@ describe('redactRun', () => {
   });
 });
 
-const profile = (clientAuthMethod: Profile['clientAuthMethod']): Profile => ({
-  id: 'p',
-  name: 'P',
-  region: 'custom',
-  authPath: 'https://auth.example',
-  envId: 'env',
-  clientId: 'app id',
-  redirectUri: 'https://app.example/cb',
-  scopes: ['openid'],
-  clientAuthMethod,
-  authorizeMethod: 'GET',
-  responseMode: 'redirect',
-  pkce: true,
-});
+const profile = (clientAuthMethod: Profile['clientAuthMethod']): Profile =>
+  sampleProfile({ region: 'custom', authPath: 'https://auth.example', envId: 'env', clientId: 'app id', clientAuthMethod });
 
 describe('what the token request marks', () => {
   const secret = "s3cr+t/=!'(x) y~ü";
