@@ -199,14 +199,20 @@ export function hang(on: FaultStep): Fault {
   return { on, answer: () => undefined };
 }
 
+/** Forwards the call and writes the sandbox's status and headers, announcing the whole body's length; returns the body to send. */
+async function forwardHead(call: Parameters<Fault['answer']>[0]): Promise<Buffer> {
+  const upstream = await call.forward();
+  const body = Buffer.from(upstream.body);
+  call.res.writeHead(upstream.status, { ...upstream.headers, 'content-length': String(body.length) });
+  return body;
+}
+
 /** Sends the sandbox's headers and half its body, then resets the connection (TCP RST; plain HTTP only). */
 export function resetMidResponse(on: FaultStep): Fault {
   return {
     on,
     answer: async (call) => {
-      const upstream = await call.forward();
-      const body = Buffer.from(upstream.body);
-      call.res.writeHead(upstream.status, { ...upstream.headers, 'content-length': String(body.length) });
+      const body = await forwardHead(call);
       call.res.write(body.subarray(0, Math.floor(body.length / 2)));
       // Let the client read the first half: a reset discards data the peer has not read yet.
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -220,9 +226,7 @@ export function trickle(on: FaultStep, intervalMs = 200): Fault {
   return {
     on,
     answer: async (call) => {
-      const upstream = await call.forward();
-      const body = Buffer.from(upstream.body);
-      call.res.writeHead(upstream.status, { ...upstream.headers, 'content-length': String(body.length) });
+      const body = await forwardHead(call);
       call.res.flushHeaders();
       let sent = 0;
       const timer = setInterval(() => {
