@@ -24,6 +24,8 @@ export const terminalAsk: Ask = async <Q extends Question>(question: Q) => {
   let answer: Answers[keyof Answers];
   switch (question.kind) {
     case 'credentials': {
+      // Asked again after a refusal, the question says why and how many tries are left.
+      if (question.message) process.stdout.write(`${question.message}\n`);
       const username = question.username ?? (await line('Username: '));
       answer = { username, password: await line(`Password for ${username}: `, { hidden: true }) };
       break;
