@@ -308,7 +308,7 @@ export interface Endpoints {
   flows: string;
 }
 
-/** The environment's endpoints, per PINGONE "Paths": everything hangs off `{{authPath}}/{{envID}}`. */
+/** The environment's endpoints, per docs/pingone.md "Paths": everything hangs off `{{authPath}}/{{envID}}`. */
 export function endpointsOf(profile: Pick<Profile, 'region' | 'authPath' | 'envId'>): Endpoints {
   const base = `${authPathOf(profile)}/${encodeURIComponent(profile.envId)}`;
   const as = `${base}/as`;

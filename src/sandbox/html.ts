@@ -1,7 +1,7 @@
 /**
  * Minimal HTML for the few pages a browser sees (sign-on, callback, form_post, sign-off). Every
  * dynamic value goes through {@link escapeHtml}; the CSP allows no inline script except one carrying
- * the page's nonce (vscode webview-sample's CSP, STYLE.md).
+ * the page's nonce, the same policy the timeline webview uses (src/panel/html.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { Reply } from './http';

@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Sandbox } from '../../src/sandbox/index';
 
-/** The PingOne call a request is, from its method and path (PINGONE.md "Paths"). */
+/** The PingOne call a request is, from its method and path (docs/pingone.md "Paths"). */
 export type FaultStep = 'authorize' | 'flow' | 'signOn' | 'resume' | 'token' | 'jwks' | 'userinfo';
 
 /** An answer as the proxy writes it. */
