@@ -78,6 +78,8 @@ export class Transport {
   readonly #proxied = new Map<string, ProxyAgent>();
   readonly #network: NetworkOptions;
   readonly #verify: boolean;
+  /** Node's CAs plus the extra ones, once per transport; undefined: Node's alone. */
+  readonly #ca: string[] | undefined;
   readonly #jar: CookieJar;
   readonly #timeoutMs: number;
   readonly #limits: PhaseLimits;
@@ -110,6 +112,7 @@ export class Transport {
     this.#userAgent = options.userAgent ?? 'auth-flow-explorer';
     this.#network = options.network ?? {};
     this.#verify = options.rejectUnauthorized ?? true;
+    this.#ca = trustedCas(this.#network.ca);
     this.#direct = new Agent({ ...this.#agentOptions(), connect: buildConnector(this.#tls(this.#verify)) });
     diagnosticsChannel.subscribe(SEND_HEADERS, this.#onSendHeaders);
   }
@@ -122,8 +125,7 @@ export class Transport {
 
   /** TLS options for connections to servers (and, through `connect`'s timeout, the TCP connect limit). */
   #tls(verify: boolean): buildConnector.BuildOptions {
-    const ca = trustedCas(this.#network.ca);
-    return { rejectUnauthorized: verify, timeout: this.#limits.connectMs, ...(ca ? { ca } : {}), ...this.#network.clientCertificate };
+    return { rejectUnauthorized: verify, timeout: this.#limits.connectMs, ...(this.#ca ? { ca: this.#ca } : {}), ...this.#network.clientCertificate };
   }
 
   #agentOptions(): Agent.Options {
