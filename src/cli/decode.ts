@@ -5,8 +5,8 @@ import { CookieJar } from '../core/cookies';
 import { FlowError } from '../core/errors';
 import { Transport } from '../core/http';
 import { proxyFromEnvironment } from '../core/network';
-import { buildJwksRequest, readJwksResponse } from '../core/jwks';
-import { decodeToken, extractJwt, verifyToken } from '../core/jwt';
+import { buildJwksRequest, readJwksResponse } from '../core/oauth/jwks';
+import { decodeToken, extractJwt, verifyToken } from '../core/oauth/jwt';
 import { DEFAULT_CLOCK_SKEW_SEC } from '../core/run';
 import { UsageError } from './usage';
 

@@ -6,29 +6,29 @@
  *
  * `runFlow` never throws for a flow failure: the returned run says which step failed and why.
  */
-import { buildAuthorizeRequest, readAuthorizeResponse } from './authorize';
-import { clientAuthentication } from './clientAuth';
+import { buildAuthorizeRequest, readAuthorizeResponse } from './oauth/authorize';
+import { clientAuthentication } from './oauth/clientAuth';
 import { CookieJar } from './cookies';
 import { errorMessage, FlowError, toStepError } from './errors';
-import { actionUrl, buildFlowActionRequest, buildFlowStatusRequest, flowDevices, flowFacts, nextAction, offeredActions, readFlowResponse } from './flow';
-import type { Flow, SignOnAction } from './flow';
+import { actionUrl, buildFlowActionRequest, buildFlowStatusRequest, flowDevices, flowFacts, nextAction, offeredActions, readFlowResponse } from './pingone/flow';
+import type { Flow, SignOnAction } from './pingone/flow';
 import type { HttpRequest } from './http';
 import { Transport } from './http';
-import { buildJwksRequest, readJwksResponse } from './jwks';
+import { buildJwksRequest, readJwksResponse } from './oauth/jwks';
 import { proxyForProfile, type NetworkOptions } from './network';
 import { plainHttpWarnings } from './origin';
-import { decodeToken, tryDecode, verifyToken } from './jwt';
-import { hasJwsShape } from './jwtScan';
+import { decodeToken, tryDecode, verifyToken } from './oauth/jwt';
+import { hasJwsShape } from './oauth/jwtScan';
 import type { DecodedToken, Run, RunEvent, SecretMark, Step, StepKind, TokenKind } from './model';
-import { createPkce, randomValue } from './pkce';
+import { createPkce, randomValue } from './oauth/pkce';
 import type { Profile, Secrets } from './profile';
 import { endpointsOf, secretProblems, usesMutualTls, validateProfile } from './profile';
 import type { Answers, Ask, Question } from './questions';
 import { runMarks, secretReplacer } from './redact';
-import { askAgain, type AskAgain } from './signOnRetry';
-import { buildResumeRequest, readResumeResponse } from './resume';
-import { buildTokenRequest, readTokenResponse } from './token';
-import { buildUserinfoRequest, readUserinfoResponse } from './userinfo';
+import { askAgain, type AskAgain } from './pingone/signOnRetry';
+import { buildResumeRequest, readResumeResponse } from './pingone/resume';
+import { buildTokenRequest, readTokenResponse } from './oauth/token';
+import { buildUserinfoRequest, readUserinfoResponse } from './oauth/userinfo';
 import type { JSONWebKeySet } from 'jose';
 
 export interface RunOptions {

@@ -7,6 +7,6 @@
 export { runFlow } from '../core/run';
 export { EXPORT_FORMATS, exportRun } from '../core/export/index';
 export { curlCommand } from '../core/curl';
-export { decodeToken, extractJwt } from '../core/jwt';
+export { decodeToken, extractJwt } from '../core/oauth/jwt';
 export { importPostmanEnvironment, importReport } from '../core/postman-import';
 export { startSandbox } from '../sandbox/index';

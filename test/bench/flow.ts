@@ -12,7 +12,7 @@ import { Agent } from 'undici';
 import { runFlow } from '../../src/core/run';
 import { endpointsOf } from '../../src/core/profile';
 import type { Profile, Secrets } from '../../src/core/profile';
-import { createPkce, randomValue } from '../../src/core/pkce';
+import { createPkce, randomValue } from '../../src/core/oauth/pkce';
 import type { BenchResult } from './result';
 
 /** The flow with nothing but undici: no recording, no checks, cookies and parameters by hand. */

@@ -3,7 +3,7 @@
  * dots) against a real token of the same length in JSON, through extractJwt (decode, Decode Selected
  * Token) and findJwtAt (the hover). A linear finder keeps the ratio near 1.
  */
-import { extractJwt } from '../../src/core/jwt';
+import { extractJwt } from '../../src/core/oauth/jwt';
 import { findJwtAt } from '../../src/extension/jwtText';
 import type { BenchResult } from './result';
 

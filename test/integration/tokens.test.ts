@@ -12,7 +12,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { CryptoKey, JSONWebKeySet } from 'jose';
-import { MAX_TOKEN_TEXT, tokenHash } from '../../src/core/jwt';
+import { MAX_TOKEN_TEXT, tokenHash } from '../../src/core/oauth/jwt';
 import type { Run, Step } from '../../src/core/model';
 import type { Profile } from '../../src/core/profile';
 import { runFlow } from '../../src/core/run';

@@ -13,7 +13,7 @@ import { CookieJar } from '../../src/core/cookies';
 import { toCurl } from '../../src/core/curl';
 import { FlowError } from '../../src/core/errors';
 import { Transport } from '../../src/core/http';
-import { readTokenResponse } from '../../src/core/token';
+import { readTokenResponse } from '../../src/core/oauth/token';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { decodeProtectedHeader, importSPKI, jwtVerify } from 'jose';
-import { clientAuthentication } from '../../src/core/clientAuth';
+import { clientAuthentication } from '../../src/core/oauth/clientAuth';
 import { FlowError } from '../../src/core/errors';
 import type { Profile, Secrets } from '../../src/core/profile';
 import { sampleProfile } from '../fixtures/profiles';

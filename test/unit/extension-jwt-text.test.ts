@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { MAX_TOKEN_TEXT } from '../../src/core/jwtScan';
+import { MAX_TOKEN_TEXT } from '../../src/core/oauth/jwtScan';
 import type { DecodedToken } from '../../src/core/model';
 import { findJwtAt, tokenHoverMarkdown } from '../../src/extension/jwtText';
 

@@ -3,7 +3,7 @@
  * /flows with 406 (docs/pingone.md §2), and its sample apps send `Accept: *\/*`.
  */
 import assert from 'node:assert/strict';
-import { buildFlowActionRequest, buildFlowStatusRequest, readFlowResponse } from '../../src/core/flow';
+import { buildFlowActionRequest, buildFlowStatusRequest, readFlowResponse } from '../../src/core/pingone/flow';
 import type { HttpRequest } from '../../src/core/http';
 import { endpointsOf } from '../../src/core/profile';
 import { exchangeOf } from '../support/exchange';

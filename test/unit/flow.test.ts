@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { FlowError } from '../../src/core/errors';
-import { buildFlowActionRequest, buildFlowStatusRequest, flowDevices, nextAction, offeredActions, readFlowResponse } from '../../src/core/flow';
-import type { Flow } from '../../src/core/flow';
-import { readJwksResponse } from '../../src/core/jwks';
+import { buildFlowActionRequest, buildFlowStatusRequest, flowDevices, nextAction, offeredActions, readFlowResponse } from '../../src/core/pingone/flow';
+import type { Flow } from '../../src/core/pingone/flow';
+import { readJwksResponse } from '../../src/core/oauth/jwks';
 import { endpointsOf } from '../../src/core/profile';
-import { readResumeResponse } from '../../src/core/resume';
+import { readResumeResponse } from '../../src/core/pingone/resume';
 import { exchangeOf } from '../support/exchange';
 
 const endpoints = endpointsOf({ region: 'custom', authPath: 'https://auth.example', envId: 'env' });

@@ -6,13 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { readAuthorizeResponse } from '../../src/core/authorize';
-import { buildFlowActionRequest, buildFlowStatusRequest, FLOW_ACTIONS, flowDevices, flowFacts, offeredActions, readFlowResponse } from '../../src/core/flow';
-import type { Flow } from '../../src/core/flow';
+import { readAuthorizeResponse } from '../../src/core/oauth/authorize';
+import { buildFlowActionRequest, buildFlowStatusRequest, FLOW_ACTIONS, flowDevices, flowFacts, offeredActions, readFlowResponse } from '../../src/core/pingone/flow';
+import type { Flow } from '../../src/core/pingone/flow';
 import type { Exchange } from '../../src/core/model';
 import { endpointsOf } from '../../src/core/profile';
 import type { Profile } from '../../src/core/profile';
-import { buildResumeRequest } from '../../src/core/resume';
+import { buildResumeRequest } from '../../src/core/pingone/resume';
 import { fuzz, jsonInputs, mutated, readsOrFailsClearly } from '../support/fuzz';
 
 const endpoints = endpointsOf({ region: 'custom', authPath: 'https://auth.example', envId: 'env' });

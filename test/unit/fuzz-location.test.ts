@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { readAuthorizeResponse } from '../../src/core/authorize';
+import { readAuthorizeResponse } from '../../src/core/oauth/authorize';
 import type { Exchange } from '../../src/core/model';
 import type { Profile } from '../../src/core/profile';
-import { readResumeResponse } from '../../src/core/resume';
+import { readResumeResponse } from '../../src/core/pingone/resume';
 import { fuzz, jsonInputs, readsOrFailsClearly, textInputs } from '../support/fuzz';
 
 const issuer = 'https://auth.example/env/as';

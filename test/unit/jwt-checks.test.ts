@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { JSONWebKeySet } from 'jose';
 import { FlowError } from '../../src/core/errors';
-import { decodeToken, extractJwt, MAX_TOKEN_TEXT, relativeTime, tokenHash, tryDecode, verifyToken } from '../../src/core/jwt';
-import type { VerifyExpectations } from '../../src/core/jwt';
+import { decodeToken, extractJwt, MAX_TOKEN_TEXT, relativeTime, tokenHash, tryDecode, verifyToken } from '../../src/core/oauth/jwt';
+import type { VerifyExpectations } from '../../src/core/oauth/jwt';
 import type { Check, DecodedToken, TokenKind } from '../../src/core/model';
 
 const NOW = 1_767_225_600;

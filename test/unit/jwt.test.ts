@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { JSONWebKeySet } from 'jose';
 import { FlowError } from '../../src/core/errors';
-import { decodeToken, extractJwt, MAX_TOKEN_TEXT, relativeTime, tokenHash, verifyToken } from '../../src/core/jwt';
+import { decodeToken, extractJwt, MAX_TOKEN_TEXT, relativeTime, tokenHash, verifyToken } from '../../src/core/oauth/jwt';
 
 async function issuer() {
   const { privateKey, publicKey } = await generateKeyPair('RS256');

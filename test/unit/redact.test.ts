@@ -6,13 +6,13 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { printRun } from '../../src/cli/print';
-import { clientAuthentication } from '../../src/core/clientAuth';
+import { clientAuthentication } from '../../src/core/oauth/clientAuth';
 import { toCurl } from '../../src/core/curl';
 import { FlowError } from '../../src/core/errors';
 import type { Exchange, RecordedRequest, Run, SecretMark, Step } from '../../src/core/model';
 import type { Profile } from '../../src/core/profile';
 import { inputMarks, redactRun, secretReplacer } from '../../src/core/redact';
-import { buildTokenRequest, readTokenResponse } from '../../src/core/token';
+import { buildTokenRequest, readTokenResponse } from '../../src/core/oauth/token';
 import { fuzz, textInputs } from '../support/fuzz';
 import { sampleProfile } from '../fixtures/profiles';
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { FlowError } from '../../src/core/errors';
 import type { Exchange } from '../../src/core/model';
 import { endpointsOf } from '../../src/core/profile';
-import { buildResumeRequest, readResumeResponse } from '../../src/core/resume';
+import { buildResumeRequest, readResumeResponse } from '../../src/core/pingone/resume';
 
 const ISSUER = 'https://auth.example.com/env/as';
 const expected = { state: 's-1', redirectUri: 'https://app.example/cb', issuer: ISSUER };

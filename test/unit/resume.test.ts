@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { FlowError } from '../../src/core/errors';
 import type { Exchange } from '../../src/core/model';
-import { readResumeResponse } from '../../src/core/resume';
+import { readResumeResponse } from '../../src/core/pingone/resume';
 
 /** A recorded 302 from /as/resume, as the transport would produce it. */
 function redirect(location: string): Exchange {

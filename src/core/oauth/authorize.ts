@@ -3,12 +3,12 @@
  * GET with a query string or POST as a form; `response_mode=pi.flow` answers 200 with the flow as JSON,
  * otherwise a 302 to the sign-on page carries `flowId`.
  */
-import type { HttpRequest } from './http';
-import { FlowError } from './errors';
-import type { Exchange } from './model';
-import type { Endpoints, Profile, Secrets } from './profile';
+import type { HttpRequest } from '../http';
+import { FlowError } from '../errors';
+import type { Exchange } from '../model';
+import type { Endpoints, Profile, Secrets } from '../profile';
 import { failureFrom, isObject, isOAuthError, isPlatformError, locationOf, oauthFailure, quote, responseOf } from './responses';
-import { parseFlow, type Flow } from './flow';
+import { parseFlow, type Flow } from '../pingone/flow';
 import { signJwt } from './signing';
 
 export interface AuthorizeInput {

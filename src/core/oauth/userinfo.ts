@@ -2,10 +2,10 @@
  * Step 6 — userinfo (OIDC Core §5.3): GET with the access token as a Bearer credential (RFC 6750 §2.1).
  * The `sub` must equal the ID token's (§5.3.2), or the answer is about someone else.
  */
-import { FlowError } from './errors';
-import type { HttpRequest } from './http';
-import { headerValue } from './http';
-import type { Check, Exchange } from './model';
+import { FlowError } from '../errors';
+import type { HttpRequest } from '../http';
+import { headerValue } from '../http';
+import type { Check, Exchange } from '../model';
 import { expectJsonObject, oauthFailure, responseOf } from './responses';
 
 export function buildUserinfoRequest(userinfoEndpoint: string, accessToken: string): HttpRequest {

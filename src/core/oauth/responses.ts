@@ -3,9 +3,9 @@
  * (RFC 6749 §5.2 for the OAuth endpoints, the platform error for the flows API) and the
  * "that is not JSON at all" cases (HTML error pages, empty bodies, proxies).
  */
-import { FlowError } from './errors';
-import { headerValue } from './http';
-import type { Exchange, RecordedResponse } from './model';
+import { FlowError } from '../errors';
+import { headerValue } from '../http';
+import type { Exchange, RecordedResponse } from '../model';
 
 /** PingOne platform error (docs/pingone.md §6). Branch on `code`, not on the HTTP status. */
 export interface PlatformError {

@@ -6,9 +6,9 @@
 import { createHash } from 'node:crypto';
 import { base64url, compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors } from 'jose';
 import type { JSONWebKeySet } from 'jose';
-import { errorMessage, FlowError } from './errors';
+import { errorMessage, FlowError } from '../errors';
 import { jwtSpans, MAX_TOKEN_TEXT } from './jwtScan';
-import type { Check, DecodedToken, TimeClaim, TokenKind } from './model';
+import type { Check, DecodedToken, TimeClaim, TokenKind } from '../model';
 
 export { MAX_TOKEN_TEXT };
 

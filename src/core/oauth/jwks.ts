@@ -1,8 +1,8 @@
 /** The environment's signing keys (RFC 7517 §5), fetched once per run to verify its tokens. */
 import type { JSONWebKeySet } from 'jose';
-import { FlowError } from './errors';
-import type { HttpRequest } from './http';
-import type { Exchange } from './model';
+import { FlowError } from '../errors';
+import type { HttpRequest } from '../http';
+import type { Exchange } from '../model';
 import { expectJsonObject, failureFrom, responseOf } from './responses';
 
 export function buildJwksRequest(jwksUri: string): HttpRequest {

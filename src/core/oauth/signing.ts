@@ -4,8 +4,8 @@
  * given as PKCS#8 PEM or a private JWK.
  */
 import type { JWTPayload } from 'jose';
-import { errorMessage, FlowError } from './errors';
-import type { Secrets } from './profile';
+import { errorMessage, FlowError } from '../errors';
+import type { Secrets } from '../profile';
 
 export async function signJwt(claims: JWTPayload, alg: string, secrets: Secrets, typ?: string): Promise<string> {
   const key = await signingKey(alg, secrets);

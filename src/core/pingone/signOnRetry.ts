@@ -6,9 +6,9 @@
  * sooner when the server says fewer remain, and at once on PASSWORD_LOCKED_OUT (which is not a refusal
  * this module retries).
  */
-import { FlowError } from './errors';
+import { FlowError } from '../errors';
 import type { SignOnAction } from './flow';
-import { isObject, isPlatformError } from './responses';
+import { isObject, isPlatformError } from '../oauth/responses';
 
 /** Tries of one sign-on action in one flow, the first included. */
 export const MAX_SIGN_ON_ATTEMPTS = 3;

@@ -4,12 +4,12 @@
  * (query or fragment), or from `authorizeResponse` in a pi.flow JSON answer, and its `state` checked
  * against the one this run sent (RFC 6749 §10.12).
  */
-import { FlowError } from './errors';
+import { FlowError } from '../errors';
 import { flowFailure } from './flow';
-import type { HttpRequest } from './http';
-import type { Check, Exchange } from './model';
-import type { Endpoints } from './profile';
-import { isObject, locationOf, oauthFailure, quote, responseOf } from './responses';
+import type { HttpRequest } from '../http';
+import type { Check, Exchange } from '../model';
+import type { Endpoints } from '../profile';
+import { isObject, locationOf, oauthFailure, quote, responseOf } from '../oauth/responses';
 
 export function buildResumeRequest(endpoints: Endpoints, flowId: string): HttpRequest {
   return { method: 'GET', url: `${endpoints.resume}?${new URLSearchParams({ flowId })}` };

@@ -10,12 +10,12 @@
  * one-time codes, the session cookie) anywhere but the configured server.
  */
 import * as z from 'zod/mini';
-import { FlowError } from './errors';
-import type { HttpRequest } from './http';
-import type { Exchange, RecordedResponse, SecretMark } from './model';
-import type { Endpoints } from './profile';
-import { isLoopback } from './origin';
-import { expectJsonObject, failureFrom, isPlatformError, quote, responseOf } from './responses';
+import { FlowError } from '../errors';
+import type { HttpRequest } from '../http';
+import type { Exchange, RecordedResponse, SecretMark } from '../model';
+import type { Endpoints } from '../profile';
+import { isLoopback } from '../origin';
+import { expectJsonObject, failureFrom, isPlatformError, quote, responseOf } from '../oauth/responses';
 
 /** In a `u` regex a range of surrogates matches only unpaired ones, which `encodeURIComponent` refuses. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;

@@ -3,9 +3,9 @@
  * the PKCE code_verifier and the application's client authentication, for tokens (§5.1).
  */
 import type { ClientAuthentication } from './clientAuth';
-import { FlowError } from './errors';
-import type { HttpRequest } from './http';
-import type { Exchange, SecretMark } from './model';
+import { FlowError } from '../errors';
+import type { HttpRequest } from '../http';
+import type { Exchange, SecretMark } from '../model';
 import { expectJsonObject, failureFrom, isOAuthError, oauthFailure, responseOf } from './responses';
 
 export interface TokenSet {

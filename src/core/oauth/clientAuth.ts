@@ -3,10 +3,10 @@
  * five ways a PingOne application's Token Endpoint Authentication Method allows, and mutual TLS
  * (RFC 8705 §2), where the transport presents the client certificate.
  */
-import { FlowError } from './errors';
-import type { SecretMark } from './model';
+import { FlowError } from '../errors';
+import type { SecretMark } from '../model';
 import { randomValue } from './pkce';
-import type { Profile, Secrets } from './profile';
+import type { Profile, Secrets } from '../profile';
 import { signJwt } from './signing';
 
 export interface ClientAuthentication {
