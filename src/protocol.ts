@@ -9,6 +9,8 @@
  * a cURL command with secrets is done by the host, which still holds the unredacted run.
  */
 import * as z from 'zod/mini';
+import { CheckCodes } from './core/codes';
+import { STEP_KINDS } from './core/model';
 import type {
   Check,
   CookieRecord,
@@ -135,7 +137,7 @@ function hostMessageSchemas(): Schemas<HostMessages> {
   const exchange = of<Exchange>()(
     z.object({ request, response: z.optional(response), timing, cookies: z.object({ sent: z.array(cookie), set: z.array(cookie) }) }),
   );
-  const check = of<Check>()(z.object({ name: z.string(), status: z.enum(['passed', 'failed', 'skipped']), detail: z.string() }));
+  const check = of<Check>()(z.object({ code: z.enum(Object.values(CheckCodes)), name: z.string(), status: z.enum(['passed', 'failed', 'skipped']), detail: z.string() }));
   const timeClaim = of<TimeClaim>()(z.object({ claim: z.string(), value: z.number(), iso: z.string(), relative: z.string() }));
   const token = of<DecodedToken>()(
     z.object({
@@ -153,7 +155,7 @@ function hostMessageSchemas(): Schemas<HostMessages> {
   const step = of<Step>()(
     z.object({
       id: z.string(),
-      kind: z.enum(['authorize', 'flow', 'signOn', 'resume', 'token', 'jwks', 'userinfo']),
+      kind: z.enum(STEP_KINDS),
       title: z.string(),
       status: z.enum(['running', 'succeeded', 'failed']),
       startedAt: z.string(),

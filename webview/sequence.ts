@@ -57,6 +57,14 @@ const LIFELINES: readonly Lifeline[] = [
 
 /** Who answers each step: /as/authorize, /as/resume, /as/token and /as/jwks are the authorization server's; /flows/{flowId} is PingOne's flows API. */
 const SERVER_OF: Record<StepKind, LifelineId> = {
+  discovery: 'server',
+  par: 'server',
+  deviceAuthorization: 'server',
+  browser: 'redirectUri',
+  refresh: 'server',
+  introspect: 'server',
+  revoke: 'server',
+  signoff: 'server',
   authorize: 'server',
   resume: 'server',
   token: 'server',

@@ -42,6 +42,10 @@ export const terminalAsk: Ask = async <Q extends Question>(question: Q) => {
     case 'newPassword':
       answer = { newPassword: await line(`${question.message ?? 'New password'} `, { hidden: true }) };
       break;
+    case 'redirectUrl':
+      if (question.message) process.stdout.write(`${question.message}\n`);
+      answer = { url: (await line('Paste the URL the browser ended on: ')).trim() };
+      break;
   }
   return answer as Answers[Q['kind']];
 };

@@ -3,6 +3,7 @@
  * Plain JSON-serialisable objects only (no class instances, no Dates), so a run can cross the
  * webview boundary, be written to a file, or be compared in a test.
  */
+import type { CheckCode } from './codes';
 
 /** A value in a request that must not be shown or exported unless the user asks. */
 export interface SecretMark {
@@ -79,6 +80,8 @@ export type CheckStatus = 'passed' | 'failed' | 'skipped';
 
 /** One named verification (state matches, signature verifies, `exp` is in the future…). */
 export interface Check {
+  /** What was checked, to branch on (src/core/codes.ts); `name` is its label. */
+  code: CheckCode;
   name: string;
   status: CheckStatus;
   detail: string;
@@ -111,14 +114,30 @@ export interface DecodedToken {
   verified?: boolean;
 }
 
-export type StepKind =
-  | 'authorize'
-  | 'flow'
-  | 'signOn'
-  | 'resume'
-  | 'token'
-  | 'jwks'
-  | 'userinfo';
+/** Every kind of step a run records, in the order a run may take them. */
+export const STEP_KINDS = [
+  'discovery',
+  'par',
+  'authorize',
+  'flow',
+  'signOn',
+  'resume',
+  'browser',
+  'deviceAuthorization',
+  'token',
+  'jwks',
+  'userinfo',
+  'refresh',
+  'introspect',
+  'revoke',
+  'signoff',
+] as const;
+
+/**
+ * `browser` is the person signing on in the system browser, ending in the redirect the loopback
+ * listener caught; `token` covers every grant's token request (the device grant's polls included).
+ */
+export type StepKind = (typeof STEP_KINDS)[number];
 
 export type StepStatus = 'running' | 'succeeded' | 'failed';
 

@@ -4,7 +4,7 @@
  * crosses a network. The embedded sandbox runs on loopback over http.
  */
 import { BlockList, isIP } from 'node:net';
-import type { Endpoints } from './profile';
+import type { Endpoints } from './oauth/discovery';
 
 const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');

@@ -10,7 +10,8 @@
  */
 import * as z from 'zod/mini';
 import { FlowError } from './errors';
-import { normalizeAuthPath, parseProfile, ProfileError, REGIONS, type ClientAuthMethod, type Profile, type Region, type Secrets } from './profile';
+import { normalizeAuthPath } from './pingone/endpoints';
+import { parseProfile, ProfileError, REGIONS, type ClientAuthMethod, type Profile, type Region, type Secrets } from './profile';
 
 /** What a variable became: a profile field, or the client secret (which only the secret store keeps). */
 export type ImportTarget = 'region' | 'authPath' | 'envId' | 'clientId' | 'redirectUri' | 'clientSecret';

@@ -11,17 +11,9 @@
  */
 import * as z from 'zod/mini';
 
-/** PingOne regions and their auth hosts (PingOne API docs, "Regions"). */
-export const REGIONS = {
-  NA: { label: 'North America', authPath: 'https://auth.pingone.com' },
-  EU: { label: 'EU', authPath: 'https://auth.pingone.eu' },
-  CA: { label: 'Canada', authPath: 'https://auth.pingone.ca' },
-  AU: { label: 'Australia', authPath: 'https://auth.pingone.com.au' },
-  SG: { label: 'Singapore', authPath: 'https://auth.pingone.sg' },
-  AP: { label: 'Asia-Pacific (legacy)', authPath: 'https://auth.pingone.asia' },
-} as const;
+import { normalizeAuthPath, pingOneEndpoints, REGIONS, type PingOneLocation, type Region } from './pingone/endpoints';
 
-export type Region = keyof typeof REGIONS;
+export { REGIONS, type Region };
 
 /**
  * Token endpoint client authentication, named as in OIDC Core §9 / RFC 7591, and RFC 8705 §2's mutual
@@ -41,6 +33,14 @@ export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
 /** `pi.flow` answers the authorize request with a JSON flow; `redirect` is the browser-style 302. */
 export const RESPONSE_MODES = ['redirect', 'pi.flow'] as const;
 export type ResponseMode = (typeof RESPONSE_MODES)[number];
+
+/** What a run does (RFC 6749 §4.1, §4.4; RFC 8628). */
+export const GRANTS = ['authorization_code', 'client_credentials', 'device_code'] as const;
+export type Grant = (typeof GRANTS)[number];
+
+/** How a person signs on in an authorization-code run: PingOne's flows API from here, or the system browser. */
+export const SIGN_ON_MODES = ['headless', 'browser'] as const;
+export type SignOnMode = (typeof SIGN_ON_MODES)[number];
 
 export const AUTHORIZE_METHODS = ['GET', 'POST'] as const;
 export type AuthorizeMethod = (typeof AUTHORIZE_METHODS)[number];
@@ -97,6 +97,7 @@ const flag = (name: string) => says(`${name} is true or false.`, { is: 'boolean'
 const REGION_NAMES = [...(Object.keys(REGIONS) as Region[]), 'custom'] as const;
 const AUTH_PATH_RULE = 'The auth path must be an http(s) URL, such as https://auth.pingone.com.';
 const ENV_ID_UUID_RULE = 'A PingOne environment ID is a UUID, such as 8f4e0d3c-1b2a-4c5d-9e8f-0a1b2c3d4e5f.';
+const ISSUER_RULE = 'The issuer is the http(s) URL the provider names itself by, such as https://login.example.com/realms/dev, with no query or fragment.';
 const REDIRECT_RULE = 'The redirect URI must be an absolute URL registered on the application.';
 const SCOPES_RULE = 'Scopes are a list of words without spaces, such as ["openid", "profile"].';
 const PROXY_RULE = 'proxy is an http(s) URL without a user name or password, such as http://proxy.example.com:8080, or "none".';
@@ -111,12 +112,22 @@ const profileFields = () => ({
     z.describe('Stable identifier; secrets are stored per id. Ids starting with "sandbox" belong to the built-in sandbox.'),
   ),
   name: z.string(text('Give the environment a name.')).check(z.regex(NOT_BLANK, 'Give the environment a name.'), z.describe('Name shown in the Environments view.')),
-  region: z
+  // A profile names its authorization server one of two ways: a PingOne environment (region + envId), or
+  // any OpenID provider by its issuer URL. Which fields go together is checked below, with the region.
+  issuer: z.optional(
+    z.url({ protocol: HTTP, ...says(ISSUER_RULE, { is: 'string', expected: 'an http(s) URL' }) }).check(
+      z.refine((url) => !/[?#]/.test(url), ISSUER_RULE),
+      z.describe('Any OpenID provider: its issuer URL, whose /.well-known/openid-configuration (or RFC 8414 metadata) names the endpoints. Leave out region and envId.'),
+    ),
+  ),
+  region: z.optional(
+    z
     .enum(
       REGION_NAMES,
       says((input) => (input === undefined ? 'Pick a region, or "custom" with an auth path.' : `Unknown region ${typeof input === 'string' ? quote(input) : `(${shown(input)})`}. Known: ${REGION_NAMES.join(', ')}.`)),
     )
     .check(z.describe('PingOne region (NA auth.pingone.com, EU, CA, AU auth.pingone.com.au, SG, AP auth.pingone.asia), or "custom" with authPath.')),
+  ),
   authPath: z.optional(
     z.pipe(
       z.url({ protocol: HTTP, ...says(AUTH_PATH_RULE, { is: 'string', expected: 'an http(s) URL' }) }).check(
@@ -126,10 +137,12 @@ const profileFields = () => ({
     ),
   ),
   // PingOne environment IDs are UUIDs (checked below, with the region); a custom server may use any path-safe id.
-  envId: z.string(text('The environment ID is required.')).check(
-    z.minLength(1, 'The environment ID is required.'),
-    z.regex(/^[^/?#\s]*$/, 'The environment ID cannot contain "/", "?", "#" or spaces.'),
-    z.describe('The environment ID: a UUID for PingOne (Settings → Environment Properties).'),
+  envId: z.optional(
+    z.string(text('The environment ID is required.')).check(
+      z.minLength(1, 'The environment ID is required.'),
+      z.regex(/^[^/?#\s]*$/, 'The environment ID cannot contain "/", "?", "#" or spaces.'),
+      z.describe('The environment ID: a UUID for PingOne (Settings → Environment Properties).'),
+    ),
   ),
   clientId: z.string(text('The client (application) ID is required.')).check(
     z.regex(NOT_BLANK, 'The client (application) ID is required.'),
@@ -158,6 +171,21 @@ const profileFields = () => ({
     z
       .enum(ASSERTION_ALGS, says(`Assertion algorithm must be one of ${ASSERTION_ALGS.join(', ')}.`))
       .check(z.describe('Algorithm of the client_secret_jwt (HS…, default HS256) or private_key_jwt (RS…, ES256, PS256; default RS256) assertion.')),
+  ),
+  grant: z.optional(
+    z
+      .enum(GRANTS, says(`The grant is one of ${GRANTS.join(', ')}.`))
+      .check(z.meta({ description: 'What the run does: authorization_code (sign a person on), client_credentials (the application alone), device_code (RFC 8628: a person signs on elsewhere).', default: 'authorization_code' })),
+  ),
+  signOn: z.optional(
+    z
+      .enum(SIGN_ON_MODES, says('signOn is "headless" or "browser".'))
+      .check(z.describe('authorization_code only. "headless": PingOne\'s flows API, asked for here (PingOne profiles only, the default there); "browser": the system browser, with the redirect caught on the redirect URI\'s loopback port (the only way for an issuer profile).')),
+  ),
+  par: z.optional(z.boolean(flag('par')).check(z.meta({ description: 'Push the authorize parameters first (RFC 9126 PAR); authorize then carries only client_id and request_uri.', default: false }))),
+  dpop: z.optional(z.boolean(flag('dpop')).check(z.meta({ description: 'Bind tokens to a key of this run with DPoP proofs (RFC 9449): one per request, the server\'s nonce honoured.', default: false }))),
+  postLogoutRedirectUri: z.optional(
+    z.url({ protocol: HTTP, ...says('postLogoutRedirectUri is an absolute http(s) URL registered on the application.', { is: 'string', expected: 'an http(s) URL' }) }).check(z.describe('Sent to the end-session (sign-off) endpoint as post_logout_redirect_uri.')),
   ),
   authorizeMethod: z._default(
     z.enum(AUTHORIZE_METHODS, says('The authorize method is GET or POST.')).check(z.describe('GET sends the authorize parameters in the query string, POST as a form.')),
@@ -222,9 +250,26 @@ function crossFieldRules(value: unknown, ctx: z.core.$RefinementCtx<unknown>): v
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
   const profile = value as Partial<Record<keyof Fields, unknown>>;
   const add = (field: keyof Fields, message: string) => ctx.addIssue({ code: 'custom', path: [field], message, input: profile[field] });
-  if (profile.region === 'custom' && profile.authPath === undefined) add('authPath', AUTH_PATH_RULE);
-  if (profile.region !== 'custom' && typeof profile.envId === 'string' && !UUID.test(profile.envId)) add('envId', ENV_ID_UUID_RULE);
-  if (profile.redirectUri === '' && profile.responseMode !== 'pi.flow') add('redirectUri', REDIRECT_RULE);
+  if (profile.issuer !== undefined) {
+    for (const field of ['region', 'authPath', 'envId'] as const) {
+      if (profile[field] !== undefined) add(field, `${field} is for PingOne environments; a profile with an issuer finds its endpoints through discovery.`);
+    }
+    if (profile.responseMode === 'pi.flow') add('responseMode', 'pi.flow is PingOne\'s: an issuer profile uses "redirect".');
+    if (profile.signOn === 'headless') add('signOn', 'Headless sign-on uses PingOne\'s flows API: an issuer profile signs on in the browser.');
+  } else {
+    if (profile.region === undefined) add('region', 'Pick a region (or "custom" with an auth path), or give an issuer URL instead.');
+    if (profile.envId === undefined) add('envId', 'The environment ID is required.');
+    if (profile.region === 'custom' && profile.authPath === undefined) add('authPath', AUTH_PATH_RULE);
+    if (profile.region !== 'custom' && typeof profile.envId === 'string' && !UUID.test(profile.envId)) add('envId', ENV_ID_UUID_RULE);
+  }
+  const grant = profile.grant ?? 'authorization_code';
+  if (grant === 'authorization_code' && profile.redirectUri === '' && profile.responseMode !== 'pi.flow') add('redirectUri', REDIRECT_RULE);
+  if (grant === 'authorization_code' && (profile.redirectUri === undefined || profile.redirectUri === '') && (profile.signOn === 'browser' || profile.issuer !== undefined)) {
+    add('redirectUri', 'Browser sign-on needs a redirect URI: a loopback one such as http://127.0.0.1:53682/callback receives the answer.');
+  }
+  if (grant === 'authorization_code' && profile.signOn === 'browser' && profile.responseMode === 'pi.flow') add('responseMode', 'pi.flow answers the authorize request with JSON for the flows API; browser sign-on uses "redirect".');
+  if (grant !== 'authorization_code' && profile.signOn !== undefined) add('signOn', `signOn is for authorization_code; ${grant} has no sign-on page of its own.`);
+  if (grant === 'client_credentials' && profile.clientAuthMethod === 'none') add('clientAuthMethod', 'client_credentials authenticates the application itself (RFC 6749 §4.4): it needs a client authentication method other than none.');
   // RFC 7523 §2.2 with OIDC Core §9: client_secret_jwt is an HMAC over the secret, private_key_jwt a signature with the key.
   if (typeof profile.assertionAlg === 'string') {
     if (profile.clientAuthMethod === 'client_secret_jwt' && !profile.assertionAlg.startsWith('HS')) {
@@ -282,50 +327,28 @@ export interface Secrets {
   password?: string;
 }
 
-/** Normalises an authPath: no trailing slash, no trailing `/v1` (some docs write it; real URLs have none). */
-export function normalizeAuthPath(authPath: string): string {
-  return authPath.trim().replace(/\/+$/, '').replace(/\/v1$/i, '').replace(/\/+$/, '');
+/** A profile of a PingOne environment: region and environment ID, no issuer. */
+export type PingOneProfile = Profile & PingOneLocation;
+
+type Located = Pick<Profile, 'issuer' | 'region' | 'authPath' | 'envId'>;
+
+export function isPingOne<P extends Located>(profile: P): profile is P & PingOneLocation {
+  return profile.issuer === undefined;
 }
 
-export function authPathOf(profile: Pick<Profile, 'region' | 'authPath'>): string {
-  if (profile.region === 'custom') return normalizeAuthPath(profile.authPath ?? '');
-  return REGIONS[profile.region].authPath;
+/** The issuer a profile's tokens must name: the one given, or the PingOne environment's. */
+export function issuerOf(profile: Located): string {
+  return isPingOne(profile) ? pingOneEndpoints(profile).issuer : (profile.issuer ?? '');
 }
 
-export interface Endpoints {
-  issuer: string;
-  authorize: string;
-  resume: string;
-  token: string;
-  userinfo: string;
-  jwks: string;
-  introspect: string;
-  revoke: string;
-  signoff: string;
-  par: string;
-  discovery: string;
-  /** Flows API base: append `/{flowId}`. */
-  flows: string;
+/** The profile's grant; a profile written without one signs a person on (authorization_code). */
+export function grantOf(profile: Profile): Grant {
+  return profile.grant ?? 'authorization_code';
 }
 
-/** The environment's endpoints, per docs/pingone.md "Paths": everything hangs off `{{authPath}}/{{envID}}`. */
-export function endpointsOf(profile: Pick<Profile, 'region' | 'authPath' | 'envId'>): Endpoints {
-  const base = `${authPathOf(profile)}/${encodeURIComponent(profile.envId)}`;
-  const as = `${base}/as`;
-  return {
-    issuer: as,
-    authorize: `${as}/authorize`,
-    resume: `${as}/resume`,
-    token: `${as}/token`,
-    userinfo: `${as}/userinfo`,
-    jwks: `${as}/jwks`,
-    introspect: `${as}/introspect`,
-    revoke: `${as}/revoke`,
-    signoff: `${as}/signoff`,
-    par: `${as}/par`,
-    discovery: `${as}/.well-known/openid-configuration`,
-    flows: `${base}/flows`,
-  };
+/** How an authorization-code run signs a person on: as the profile says, else headless for PingOne and the browser for any other issuer. */
+export function signOnOf(profile: Profile): SignOnMode {
+  return profile.signOn ?? (isPingOne(profile) ? 'headless' : 'browser');
 }
 
 /** What the profile's client authentication and request object need from {@link Secrets}. */

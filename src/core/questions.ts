@@ -8,13 +8,16 @@ export type Question =
   | { kind: 'credentials'; username?: string; message?: string }
   | { kind: 'otp'; message?: string }
   | { kind: 'device'; devices: { id: string; label: string }[] }
-  | { kind: 'newPassword'; message?: string };
+  | { kind: 'newPassword'; message?: string }
+  /** Browser sign-on when the redirect cannot be caught: the person pastes the URL the browser ended on. */
+  | { kind: 'redirectUrl'; authorizeUrl: string; message?: string };
 
 export interface Answers {
   credentials: { username: string; password: string };
   otp: { otp: string };
   device: { deviceId: string };
   newPassword: { newPassword: string };
+  redirectUrl: { url: string };
 }
 
 export interface Ask {

@@ -82,6 +82,15 @@ async function answer(context: AskContext, question: Question): Promise<Answers[
       });
       return confirmed === undefined ? undefined : { newPassword };
     }
+    case 'redirectUrl': {
+      const url = await askInput({
+        title,
+        signal,
+        prompt: [question.message, 'Paste the URL the browser ended on (it carries the code)'].filter(Boolean).join(' — '),
+        validate: (value) => (URL.canParse(value.trim()) ? undefined : 'Paste the whole URL, starting with http:// or https://.'),
+      });
+      return url === undefined ? undefined : { url: url.trim() };
+    }
   }
 }
 

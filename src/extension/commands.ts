@@ -114,6 +114,10 @@ function createHandlers({ environments, runs, panels, refreshTree }: CommandDeps
       const entry = await environments.pick(target, 'Environment whose ID to copy');
       if (!entry) return;
       const envId = entry.source === 'sandbox' ? (await sandbox.defaultProfile()).profile.envId : entry.profile.envId;
+      if (envId === undefined) {
+        void vscode.window.showInformationMessage(`"${entry.profile?.name}" names its provider by issuer; it has no PingOne environment ID.`);
+        return;
+      }
       await vscode.env.clipboard.writeText(envId);
       vscode.window.setStatusBarMessage(`$(check) Copied environment ID ${envId}`, 3000);
     },

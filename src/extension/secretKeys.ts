@@ -4,7 +4,7 @@
  * (issuer and client ID): profile ids come from editable files, so a workspace file reusing another
  * profile's id, or an edit that points a profile at a different server, must not receive the secret.
  */
-import { endpointsOf, type Profile } from '../core/profile';
+import { issuerOf, type Profile } from '../core/profile';
 
 export const SECRET_NAMES = ['clientSecret', 'privateKey', 'username', 'password', 'clientKey'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
@@ -31,19 +31,22 @@ interface Sealed {
   value: string;
 }
 
-function bindingOf(profile: Pick<Profile, 'region' | 'authPath' | 'envId' | 'clientId'>): string {
-  return `${endpointsOf(profile).issuer} ${profile.clientId}`;
+/** What a stored secret is bound to: the profile's issuer and client. */
+type Bound = Pick<Profile, 'issuer' | 'region' | 'authPath' | 'envId' | 'clientId'>;
+
+function bindingOf(profile: Bound): string {
+  return `${issuerOf(profile)} ${profile.clientId}`;
 }
 
 /** The string to store for `value`, bound to the profile's issuer and client. */
-export function sealSecret(profile: Pick<Profile, 'region' | 'authPath' | 'envId' | 'clientId'>, value: string): string {
+export function sealSecret(profile: Bound, value: string): string {
   const sealed: Sealed = { for: bindingOf(profile), value };
   return JSON.stringify(sealed);
 }
 
 /** The stored value if it was sealed for this profile's issuer and client, else undefined. */
 export function openSecret(
-  profile: Pick<Profile, 'region' | 'authPath' | 'envId' | 'clientId'>,
+  profile: Bound,
   stored: string | undefined,
 ): string | undefined {
   if (stored === undefined) return undefined;

@@ -3,7 +3,7 @@ import type { Profile, Secrets } from '../core/profile';
 import { openSecret, parseSecretKey, sealSecret, secretKey, SECRET_NAMES, type SecretName } from './secretKeys';
 import type { SecretState } from './treeModel';
 
-type Bindable = Pick<Profile, 'id' | 'region' | 'authPath' | 'envId' | 'clientId'>;
+type Bindable = Pick<Profile, 'id' | 'issuer' | 'region' | 'authPath' | 'envId' | 'clientId'>;
 
 /**
  * Profile secrets in VS Code's SecretStorage (the OS keychain), one key per profile and secret. Values

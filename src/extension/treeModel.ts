@@ -5,7 +5,8 @@
  * `contextValue` is a space-separated list of tokens that package.json menus match with regular
  * expressions, e.g. `viewItem =~ /\bsource-user\b/` for Delete or `/\bhas-secret\b/` for Clear.
  */
-import { REGIONS, authPathOf, secretProblems, type Profile } from '../core/profile';
+import { authPathOf } from '../core/pingone/endpoints';
+import { grantOf, isPingOne, issuerOf, REGIONS, secretProblems, signOnOf, type Profile } from '../core/profile';
 import type { ProfileSource } from './profiles';
 
 /** The id of the built-in sandbox entry in the tree (its profile id is only known once started). */
@@ -60,7 +61,9 @@ export function contextValueOf(entry: TreeEntry): string {
   return tokens.join(' ');
 }
 
-function regionText(profile: Profile): string {
+/** Where the profile's server is: its PingOne region and auth path, or its issuer. */
+function serverText(profile: Profile): string {
+  if (!isPingOne(profile)) return profile.issuer ?? '';
   return profile.region === 'custom' ? `Custom — ${authPathOf(profile)}` : `${REGIONS[profile.region].label} — ${authPathOf(profile)}`;
 }
 
@@ -81,8 +84,10 @@ function profileDetails(nodeId: string, profile: Profile): TreeNode[] {
   const flow = [profile.responseMode, profile.authorizeMethod, profile.pkce ? 'PKCE S256' : 'no PKCE'];
   if (profile.requestObject) flow.push(`request object ${profile.requestObject.alg}`);
   const nodes = [
-    detail(nodeId, 'region', 'Region', regionText(profile), 'globe'),
-    detail(nodeId, 'envId', 'Environment ID', profile.envId, 'symbol-key', 'detail envId'),
+    ...(isPingOne(profile)
+      ? [detail(nodeId, 'region', 'Region', serverText(profile), 'globe'), detail(nodeId, 'envId', 'Environment ID', profile.envId, 'symbol-key', 'detail envId')]
+      : [detail(nodeId, 'issuer', 'Issuer', serverText(profile), 'globe')]),
+    detail(nodeId, 'grant', 'Grant', grantOf(profile) === 'authorization_code' ? `authorization_code (${signOnOf(profile)} sign-on)` : grantOf(profile), 'key'),
     detail(nodeId, 'clientId', 'Client ID', profile.clientId, 'symbol-constant'),
     detail(nodeId, 'redirectUri', 'Redirect URI', profile.redirectUri || 'none (pi.flow)', 'link'),
     detail(nodeId, 'scopes', 'Scopes', profile.scopes.join(' '), 'list-flat'),
@@ -144,7 +149,7 @@ function profileNode(entry: Extract<TreeEntry, { secrets: SecretState }>): TreeN
     profileId: profile.id,
     label: profile.name,
     description: description.join(' · '),
-    tooltip: `${profile.name}\n${authPathOf(profile)}/${profile.envId}\nclient ${profile.clientId}`,
+    tooltip: `${profile.name}\n${issuerOf(profile)}\nclient ${profile.clientId}`,
     icon: missing.length || profile.insecureTls ? 'warning' : 'server-environment',
     contextValue: contextValueOf(entry),
     children,

@@ -10,14 +10,14 @@ import { once } from 'node:events';
 import { request } from 'undici';
 import { Agent } from 'undici';
 import { runFlow } from '../../src/core/run';
-import { endpointsOf } from '../../src/core/profile';
+import { pingOneEndpoints } from '../../src/core/pingone/endpoints';
 import type { Profile, Secrets } from '../../src/core/profile';
 import { createPkce, randomValue } from '../../src/core/oauth/pkce';
 import type { BenchResult } from './result';
 
 /** The flow with nothing but undici: no recording, no checks, cookies and parameters by hand. */
 async function rawFlow(profile: Profile, secrets: Secrets, agent: Agent): Promise<void> {
-  const e = endpointsOf(profile);
+  const e = pingOneEndpoints(profile);
   const state = randomValue();
   const pkce = createPkce();
   const query = new URLSearchParams({

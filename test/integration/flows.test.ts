@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { generateKeyPair, exportPKCS8 } from 'jose';
-import { buildAuthorizeRequest, readAuthorizeResponse } from '../../src/core/oauth/authorize';
+import { buildAuthorizeRequest } from '../../src/core/oauth/authorize';
+import { readAuthorizeResponse } from '../../src/core/pingone/authorize';
 import { clientAuthentication } from '../../src/core/oauth/clientAuth';
 import { CookieJar } from '../../src/core/cookies';
 import { toCurl } from '../../src/core/curl';
@@ -19,7 +20,8 @@ import { buildJwksRequest, readJwksResponse } from '../../src/core/oauth/jwks';
 import { decodeToken, verifyToken } from '../../src/core/oauth/jwt';
 import type { Run, RunEvent, Step } from '../../src/core/model';
 import { createPkce, randomValue } from '../../src/core/oauth/pkce';
-import { AUTHORIZE_METHODS, CLIENT_AUTH_METHODS, endpointsOf, RESPONSE_MODES } from '../../src/core/profile';
+import { pingOneEndpoints } from '../../src/core/pingone/endpoints';
+import { AUTHORIZE_METHODS, CLIENT_AUTH_METHODS, RESPONSE_MODES } from '../../src/core/profile';
 import type { ClientAuthMethod, Profile, Secrets } from '../../src/core/profile';
 import { redactRun } from '../../src/core/redact';
 import { buildResumeRequest, readResumeResponse } from '../../src/core/pingone/resume';
@@ -272,7 +274,7 @@ describe('failures become failed steps that say why', () => {
 describe('step-level failures', () => {
   async function signedOn(method: ClientAuthMethod = 'client_secret_basic') {
     const { profile, secrets } = profileFor(method, { responseMode: 'pi.flow' });
-    const endpoints = endpointsOf(profile);
+    const endpoints = pingOneEndpoints(profile);
     const transport = new Transport({ jar: new CookieJar() });
     const state = randomValue();
     const nonce = randomValue();

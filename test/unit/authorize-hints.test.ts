@@ -3,7 +3,7 @@
  * to check against; the client is not authenticated at authorize, so no secret or token endpoint method.
  */
 import assert from 'node:assert/strict';
-import { readAuthorizeResponse } from '../../src/core/oauth/authorize';
+import { readAuthorizeResponse } from '../../src/core/pingone/authorize';
 import { FlowError } from '../../src/core/errors';
 import type { Profile } from '../../src/core/profile';
 import { exchangeOf, redirectExchange } from '../support/exchange';

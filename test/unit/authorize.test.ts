@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readAuthorizeResponse } from '../../src/core/oauth/authorize';
+import { readAuthorizeResponse } from '../../src/core/pingone/authorize';
 import { FlowError } from '../../src/core/errors';
 import type { Profile } from '../../src/core/profile';
 import { exchangeOf, redirectExchange } from '../support/exchange';

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { buildFlowActionRequest, buildFlowStatusRequest, readFlowResponse } from '../../src/core/pingone/flow';
 import type { HttpRequest } from '../../src/core/http';
-import { endpointsOf } from '../../src/core/profile';
+import { pingOneEndpoints } from '../../src/core/pingone/endpoints';
 import { exchangeOf } from '../support/exchange';
 
-const endpoints = endpointsOf({ region: 'custom', authPath: 'https://auth.example', envId: 'env' });
+const endpoints = pingOneEndpoints({ region: 'custom', authPath: 'https://auth.example', envId: 'env' });
 
 /** Every Accept header of the request, by any capitalisation. */
 const accepts = (request: HttpRequest) => (request.headers ?? []).filter(([name]) => name.toLowerCase() === 'accept').map(([, value]) => value);

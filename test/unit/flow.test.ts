@@ -3,11 +3,11 @@ import { FlowError } from '../../src/core/errors';
 import { buildFlowActionRequest, buildFlowStatusRequest, flowDevices, nextAction, offeredActions, readFlowResponse } from '../../src/core/pingone/flow';
 import type { Flow } from '../../src/core/pingone/flow';
 import { readJwksResponse } from '../../src/core/oauth/jwks';
-import { endpointsOf } from '../../src/core/profile';
+import { pingOneEndpoints } from '../../src/core/pingone/endpoints';
 import { readResumeResponse } from '../../src/core/pingone/resume';
 import { exchangeOf } from '../support/exchange';
 
-const endpoints = endpointsOf({ region: 'custom', authPath: 'https://auth.example', envId: 'env' });
+const endpoints = pingOneEndpoints({ region: 'custom', authPath: 'https://auth.example', envId: 'env' });
 const flowUrl = `${endpoints.flows}/f1`;
 
 function flowWith(links: Record<string, { href?: string }>): Flow {
@@ -53,7 +53,7 @@ describe('flow action requests go only to the configured server', () => {
 });
 
 describe('flow actions over plain http', () => {
-  const at = (authPath: string) => endpointsOf({ region: 'custom', authPath, envId: 'env' });
+  const at = (authPath: string) => pingOneEndpoints({ region: 'custom', authPath, envId: 'env' });
   const flow = readFlowResponse(exchangeOf({ url: `${at('http://auth.example').flows}/f1` }, { status: 200, json: { id: 'f1', status: 'USERNAME_PASSWORD_REQUIRED', _links: {} } }));
 
   it('refuses to send credentials over plain http to a host that is not this machine', () => {

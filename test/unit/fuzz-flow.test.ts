@@ -6,16 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { readAuthorizeResponse } from '../../src/core/oauth/authorize';
+import { readAuthorizeResponse } from '../../src/core/pingone/authorize';
 import { buildFlowActionRequest, buildFlowStatusRequest, FLOW_ACTIONS, flowDevices, flowFacts, offeredActions, readFlowResponse } from '../../src/core/pingone/flow';
 import type { Flow } from '../../src/core/pingone/flow';
 import type { Exchange } from '../../src/core/model';
-import { endpointsOf } from '../../src/core/profile';
+import { pingOneEndpoints } from '../../src/core/pingone/endpoints';
 import type { Profile } from '../../src/core/profile';
 import { buildResumeRequest } from '../../src/core/pingone/resume';
 import { fuzz, jsonInputs, mutated, readsOrFailsClearly } from '../support/fuzz';
 
-const endpoints = endpointsOf({ region: 'custom', authPath: 'https://auth.example', envId: 'env' });
+const endpoints = pingOneEndpoints({ region: 'custom', authPath: 'https://auth.example', envId: 'env' });
 const origin = 'https://auth.example';
 const self = { href: `${endpoints.flows}/f1` };
 

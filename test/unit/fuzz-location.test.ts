@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { readAuthorizeResponse } from '../../src/core/oauth/authorize';
+import { readAuthorizeResponse } from '../../src/core/pingone/authorize';
 import type { Exchange } from '../../src/core/model';
 import type { Profile } from '../../src/core/profile';
 import { readResumeResponse } from '../../src/core/pingone/resume';

@@ -48,11 +48,11 @@ function assertWellFormed(input: Record<string, unknown>, profile: Profile): voi
     assert.equal(profile[field], input[field] ?? (field === 'pkce' ? true : undefined));
   }
   for (const field of TEXT) if (field in input) assert.equal(typeof input[field], 'string', `${field} ${JSON.stringify(input[field])} accepted`);
-  for (const field of ['id', 'name', 'envId', 'clientId'] as const) assert.match(profile[field], /\S/, field);
-  assert.ok([...Object.keys(REGIONS), 'custom'].includes(profile.region));
+  for (const field of ['id', 'name', 'envId', 'clientId'] as const) assert.match(profile[field] ?? '', /\S/, field);
+  assert.ok([...Object.keys(REGIONS), 'custom'].includes(profile.region ?? ''));
   if (profile.region === 'custom') assert.match(profile.authPath ?? '', HTTP_URL);
-  else assert.match(profile.envId, /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i);
-  assert.doesNotMatch(profile.envId, /[/?#\s]/);
+  else assert.match(profile.envId ?? '', /^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/i);
+  assert.doesNotMatch(profile.envId ?? '', /[/?#\s]/);
   if (profile.redirectUri === '') assert.equal(profile.responseMode, 'pi.flow');
   else assert.match(profile.redirectUri, HTTP_URL);
   assert.ok(isWords(profile.scopes), `scopes ${JSON.stringify(profile.scopes)}`);

@@ -6,10 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import * as z from 'zod/mini';
+import { authPathOf, normalizeAuthPath, pingOneEndpoints } from '../../src/core/pingone/endpoints';
 import {
-  authPathOf,
-  endpointsOf,
-  normalizeAuthPath,
   parseProfile,
   ProfileError,
   profileSchema,
@@ -77,7 +75,7 @@ describe('profile rules', () => {
     });
 
     it('builds every endpoint PingOne documents under {authPath}/{envId}', () => {
-      assert.deepEqual(endpointsOf({ region: 'custom', authPath: 'https://auth.example.com', envId: 'env 1' }), {
+      assert.deepEqual(pingOneEndpoints({ region: 'custom', authPath: 'https://auth.example.com', envId: 'env 1' }), {
         issuer: 'https://auth.example.com/env%201/as',
         authorize: 'https://auth.example.com/env%201/as/authorize',
         resume: 'https://auth.example.com/env%201/as/resume',

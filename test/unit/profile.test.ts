@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { authPathOf, endpointsOf, parseProfile, ProfileError, secretProblems, validateProfile } from '../../src/core/profile';
+import { authPathOf, pingOneEndpoints } from '../../src/core/pingone/endpoints';
+import { parseProfile, ProfileError, secretProblems, validateProfile } from '../../src/core/profile';
 import type { Profile } from '../../src/core/profile';
 import { sampleProfile } from '../fixtures/profiles';
 
@@ -16,11 +17,11 @@ describe('profile', () => {
   it('strips a trailing /v1 from a custom auth path and builds the documented endpoints', () => {
     const profile = parseProfile({ ...valid, region: 'custom', authPath: 'https://auth.example.com/v1/', envId: 'env-1' });
     assert.equal(authPathOf(profile), 'https://auth.example.com');
-    const endpoints = endpointsOf(profile);
+    const endpoints = pingOneEndpoints(profile);
     assert.equal(endpoints.issuer, 'https://auth.example.com/env-1/as');
     assert.equal(endpoints.resume, 'https://auth.example.com/env-1/as/resume');
     assert.equal(endpoints.flows, 'https://auth.example.com/env-1/flows');
-    assert.equal(endpointsOf(valid).token, `https://auth.pingone.eu/${valid.envId}/as/token`);
+    assert.equal(pingOneEndpoints(valid).token, `https://auth.pingone.eu/${valid.envId}/as/token`);
   });
 
   it('refuses a profile file that carries a secret', () => {

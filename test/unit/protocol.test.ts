@@ -15,7 +15,7 @@ function sampleToken(): DecodedToken {
     payload: { sub: 'u1', exp: 1_900_000_000 },
     signature: 'c2ln',
     times: [{ claim: 'exp', value: 1_900_000_000, iso: '2030-03-17T17:46:40.000Z', relative: 'in 3 years' }],
-    checks: [{ name: 'Signature', status: 'passed', detail: 'RS256 with kid k1' }],
+    checks: [{ code: 'signature', name: 'Signature', status: 'passed', detail: 'RS256 with kid k1' }],
     verified: true,
   };
 }
@@ -35,7 +35,7 @@ function sampleStep(): Step {
       cookies: { sent: [{ name: 'ST', value: '$ST', path: '/env' }], set: [] },
     },
     facts: { code: '$CODE' },
-    checks: [{ name: 'State', status: 'passed', detail: 'matches' }],
+    checks: [{ code: 'state', name: 'State', status: 'passed', detail: 'matches' }],
     tokens: [sampleToken()],
     warnings: [],
   };

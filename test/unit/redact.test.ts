@@ -68,7 +68,7 @@ function echoingRun(): Run {
       step('token', {
         status: 'failed',
         facts: { echoed: PASSWORD },
-        checks: [{ name: 'Echo', status: 'failed', detail: quoted }],
+        checks: [{ code: 'subject', name: 'Echo', status: 'failed', detail: quoted }],
         exchange: exchange({ body: 'grant_type=authorization_code' }, { status: 400, body }),
         error,
       }),

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { FlowError } from '../../src/core/errors';
 import type { Exchange } from '../../src/core/model';
-import { endpointsOf } from '../../src/core/profile';
+import { pingOneEndpoints } from '../../src/core/pingone/endpoints';
 import { buildResumeRequest, readResumeResponse } from '../../src/core/pingone/resume';
 
 const ISSUER = 'https://auth.example.com/env/as';
@@ -48,7 +48,7 @@ function thrown(fn: () => unknown): FlowError {
 
 describe('resume checks', () => {
   it('resumes the flow at the resume endpoint with the flowId as a query parameter', () => {
-    const endpoints = endpointsOf({ region: 'NA', envId: '8f4e0d3c-1b2a-4c5d-9e8f-0a1b2c3d4e5f' });
+    const endpoints = pingOneEndpoints({ region: 'NA', envId: '8f4e0d3c-1b2a-4c5d-9e8f-0a1b2c3d4e5f' });
     assert.deepEqual(buildResumeRequest(endpoints, 'f 1&x=2'), {
       method: 'GET',
       url: 'https://auth.pingone.com/8f4e0d3c-1b2a-4c5d-9e8f-0a1b2c3d4e5f/as/resume?flowId=f+1%26x%3D2',

@@ -732,7 +732,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
   it('says where a redirect points, and which check failed, on the folded card', async () => {
     await open();
     const token = succeededRun.steps[4];
-    const failing: Step = { ...token, checks: [{ name: 'Nonce', status: 'failed', detail: 'nonce differs' }] };
+    const failing: Step = { ...token, checks: [{ code: 'nonce', name: 'Nonce', status: 'failed', detail: 'nonce differs' }] };
     await loadRun({ ...succeededRun, steps: [...succeededRun.steps.slice(0, 4), failing] });
     assert.equal((await card('s1').locator('.outcome').innerText()).trim(), `→ apps.pingone.com flowId=${FLOW_ID.slice(0, 10)}…`);
     assert.equal((await card('s4').locator('.outcome').innerText()).trim(), `→ localhost:8765 code=${CODE.slice(0, 10)}…`);

@@ -1,19 +1,22 @@
 /**
- * Step 1 — the authorize request (OIDC Core §3.1.2.1; PingOne "Authorize (Authorization Code)").
- * GET with a query string or POST as a form; `response_mode=pi.flow` answers 200 with the flow as JSON,
- * otherwise a 302 to the sign-on page carries `flowId`.
+ * The authorize request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1) and the authorization response it ends in
+ * (§4.1.2): GET with a query string or POST as a form, optionally as a signed request object (RFC 9101)
+ * or by reference to pushed parameters (RFC 9126 `request_uri`). How the response comes back depends on
+ * who signs the person on: PingOne's resume redirect (src/core/pingone) or the browser's redirect to a
+ * loopback listener; both are read by {@link readAuthorizationResponse}.
  */
 import type { HttpRequest } from '../http';
 import { FlowError } from '../errors';
-import type { Exchange } from '../model';
-import type { Endpoints, Profile, Secrets } from '../profile';
-import { failureFrom, isObject, isOAuthError, isPlatformError, locationOf, oauthFailure, quote, responseOf } from './responses';
-import { parseFlow, type Flow } from '../pingone/flow';
+import type { Profile, Secrets } from '../profile';
+import type { Endpoints } from './discovery';
+import { Codes, CheckCodes } from '../codes';
+import type { Check } from '../model';
+import { oauthFailure, quote } from './responses';
 import { signJwt } from './signing';
 
 export interface AuthorizeInput {
   profile: Profile;
-  endpoints: Endpoints;
+  endpoints: Pick<Endpoints, 'issuer' | 'authorize'>;
   state: string;
   nonce: string;
   /** S256 challenge; omitted when the profile has PKCE off. */
@@ -65,66 +68,63 @@ export async function buildAuthorizeRequest(input: AuthorizeInput): Promise<{ re
     params = [...params.filter(([k]) => outside.has(k)), ['request', requestObject]];
   }
   const form = new URLSearchParams(params).toString();
+  const url = endpoints.authorize;
+  if (!url) throw new FlowError(Codes.NO_ENDPOINT, `${endpoints.issuer} names no authorization endpoint.`, 'Check the issuer\'s discovery document: authorization_endpoint is missing.');
   const request: HttpRequest =
     profile.authorizeMethod === 'POST'
-      ? { method: 'POST', url: endpoints.authorize, headers: [['content-type', 'application/x-www-form-urlencoded']], body: form }
-      : { method: 'GET', url: `${endpoints.authorize}?${form}` };
+      ? { method: 'POST', url, headers: [['content-type', 'application/x-www-form-urlencoded']], body: form }
+      : { method: 'GET', url: `${url}?${form}` };
   return { request, requestObject };
 }
 
-export type AuthorizeResult = { flowId: string; flow?: Flow; location?: string };
-
-/**
- * Reads the authorize response: the flow id from a 302 `Location` (its `flowId` parameter), or the
- * flow resource from a 200 pi.flow answer. An error redirect or JSON error becomes a FlowError.
- */
-export function readAuthorizeResponse(exchange: Exchange, profile: Profile): AuthorizeResult {
-  const response = responseOf(exchange);
-  if (response.status >= 300 && response.status < 400) {
-    const { location, url } = locationOf(exchange, 'the authorize response');
-    const params = new URLSearchParams(url.hash.startsWith('#') ? url.hash.slice(1) : url.search);
-    const error = params.get('error') ?? url.searchParams.get('error');
-    if (error) {
-      throw forAuthorize(
-        oauthFailure(
-          { error, error_description: params.get('error_description') ?? url.searchParams.get('error_description') ?? undefined },
-          `redirect ${response.status}`,
-          { location },
-        ),
-      );
-    }
-    const flowId = url.searchParams.get('flowId') ?? params.get('flowId');
-    if (!flowId) {
-      throw new FlowError(
-        'NO_FLOW_ID',
-        `The authorize redirect to ${quote(location)} does not carry a flowId.`,
-        'PingOne redirects to its sign-on page with ?flowId=…; a custom login page URL must keep it. If the code came back directly, a session was reused.',
-        { detail: { location } },
-      );
-    }
-    return { flowId, location };
-  }
-  const json = response.json;
-  if (response.status === 200 && isObject(json) && !isOAuthError(json) && !isPlatformError(json)) {
-    const flow = parseFlow(json, 'the authorize response');
-    return { flowId: flow.id, flow };
-  }
-  if (response.status === 200 && profile.responseMode === 'redirect') {
-    throw new FlowError(
-      'UNEXPECTED_PAGE',
-      'The authorize request answered 200 with a page instead of redirecting to the sign-on page.',
-      'Check the auth path and environment ID; a 200 here usually means a proxy or a non-PingOne page answered.',
-    );
-  }
-  throw forAuthorize(failureFrom(response, 'the authorize response', 'Check the authorize parameters against the application\'s configuration in PingOne; the error detail says what was refused.'));
+export interface AuthorizationResponse {
+  code: string;
+  state?: string;
+  checks: Check[];
 }
 
 /**
- * The client is identified at authorize, not authenticated (RFC 6749 §4.1.2.1: an unknown client_id is
- * not redirected back), so invalid_client here is about the client ID, not a secret or the token
- * endpoint's authentication method.
+ * Reads the parameters of an authorization response (RFC 6749 §4.1.2, §4.1.2.1): an error becomes the
+ * server's refusal, a response without a code or with another state is refused, and an `iss` parameter
+ * must name the issuer the request went to (RFC 9207 §2.4, the mix-up defence). `where` says how the
+ * response arrived, for messages ("redirect to …"); `status` is what the response came with.
  */
-function forAuthorize(error: FlowError): FlowError {
-  if (error.code !== 'invalid_client') return error;
-  return new FlowError(error.code, error.message, 'Check the client ID and the environment ID: no application in this environment has this client ID.', { detail: error.detail, cause: error });
+export function readAuthorizationResponse(
+  params: URLSearchParams,
+  expected: { state: string; issuer?: string },
+  context: { where: string; status: number | string; location?: string },
+): AuthorizationResponse {
+  const { where, location } = context;
+  const state = params.get('state') ?? undefined;
+  const error = params.get('error');
+  if (error) {
+    throw oauthFailure({ error, error_description: params.get('error_description') ?? undefined }, context.status, { location, state });
+  }
+  const code = params.get('code');
+  if (!code) {
+    throw new FlowError(Codes.NO_CODE, `The authorization response${where} carries neither a code nor an error.`, 'Check that response_type=code was sent and the sign-on completed.', { detail: { location } });
+  }
+  const checks: Check[] = [];
+  if (state === expected.state) checks.push({ code: CheckCodes.STATE, name: 'State', status: 'passed', detail: 'state matches the one sent on authorize' });
+  else {
+    throw new FlowError(
+      Codes.STATE_MISMATCH,
+      `The state in the authorization response${where} (${state === undefined ? 'missing' : quote(state)}) is not the one this run sent (${expected.state}).`,
+      'The response may belong to another request (or be forged); do not use its code. Start a new run.',
+      { detail: { location, state } },
+    );
+  }
+  const iss = params.get('iss');
+  if (iss !== null && expected.issuer !== undefined) {
+    if (iss !== expected.issuer) {
+      throw new FlowError(
+        Codes.ISSUER_MISMATCH,
+        `The authorization response comes from issuer ${quote(iss)}, not ${expected.issuer}.`,
+        'Do not use its code: another authorization server answered (a mix-up attack or a misconfigured environment).',
+        { detail: { location, iss } },
+      );
+    }
+    checks.push({ code: CheckCodes.RESPONSE_ISSUER, name: 'Issuer', status: 'passed', detail: `iss is ${iss} (RFC 9207)` });
+  }
+  return { code, state, checks };
 }

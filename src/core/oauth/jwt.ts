@@ -8,6 +8,7 @@ import { base64url, compactVerify, createLocalJWKSet, decodeJwt, decodeProtected
 import type { JSONWebKeySet } from 'jose';
 import { errorMessage, FlowError } from '../errors';
 import { jwtSpans, MAX_TOKEN_TEXT } from './jwtScan';
+import { CHECK_LABELS, CheckCodes, type CheckCode } from '../codes';
 import type { Check, DecodedToken, TimeClaim, TokenKind } from '../model';
 
 export { MAX_TOKEN_TEXT };
@@ -117,65 +118,64 @@ export async function verifyToken(token: DecodedToken, expect: VerifyExpectation
   const now = expect.now ?? Date.now();
   const checks: Check[] = [await signatureCheck(token, expect.jwks)];
   const claims = token.payload;
-  const pass = (name: string, detail: string): Check => ({ name, status: 'passed', detail });
-  const fail = (name: string, detail: string): Check => ({ name, status: 'failed', detail });
-  const skip = (name: string, detail: string): Check => ({ name, status: 'skipped', detail });
+  const result = (status: Check['status']) => (code: CheckCode, detail: string, name: string = CHECK_LABELS[code]): Check => ({ code, name, status, detail });
+  const [pass, fail, skip] = [result('passed'), result('failed'), result('skipped')];
 
-  if (expect.issuer === undefined) checks.push(skip('Issuer', `iss is ${JSON.stringify(claims.iss)}; no expected issuer given`));
+  if (expect.issuer === undefined) checks.push(skip(CheckCodes.ISSUER, `iss is ${JSON.stringify(claims.iss)}; no expected issuer given`));
   else {
     checks.push(
       claims.iss === expect.issuer
-        ? pass('Issuer', `iss is ${expect.issuer}`)
-        : fail('Issuer', `iss is ${JSON.stringify(claims.iss)}, expected ${expect.issuer}`),
+        ? pass(CheckCodes.ISSUER, `iss is ${expect.issuer}`)
+        : fail(CheckCodes.ISSUER, `iss is ${JSON.stringify(claims.iss)}, expected ${expect.issuer}`),
     );
   }
 
-  if (expect.clientId === undefined) checks.push(skip('Audience', `aud is ${JSON.stringify(claims.aud)}; no client id given`));
+  if (expect.clientId === undefined) checks.push(skip(CheckCodes.AUDIENCE, `aud is ${JSON.stringify(claims.aud)}; no client id given`));
   else if (token.kind === 'id_token') {
     const audience = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     checks.push(
       audience.includes(expect.clientId)
-        ? pass('Audience', `aud includes the client id ${expect.clientId}`)
-        : fail('Audience', `aud is ${JSON.stringify(claims.aud)}, expected the client id ${expect.clientId}`),
+        ? pass(CheckCodes.AUDIENCE, `aud includes the client id ${expect.clientId}`)
+        : fail(CheckCodes.AUDIENCE, `aud is ${JSON.stringify(claims.aud)}, expected the client id ${expect.clientId}`),
     );
   } else {
-    checks.push(skip('Audience', `aud ${JSON.stringify(claims.aud)} names the resource; it is not the client's to check`));
+    checks.push(skip(CheckCodes.AUDIENCE, `aud ${JSON.stringify(claims.aud)} names the resource; it is not the client's to check`));
   }
 
   // A time claim that is not a date fails under its own name and is not compared with the clock.
   const ms: Partial<Record<(typeof TIME_CLAIMS)[number], number>> = {};
   for (const claim of TIME_CLAIMS.filter((c) => claims[c] !== undefined)) {
     const problem = timeProblem(claim, claims[claim]);
-    if (problem) checks.push(fail(claim, problem));
+    if (problem) checks.push(fail(CheckCodes.TIME_CLAIM, problem, claim));
     else ms[claim] = (claims[claim] as number) * 1000;
   }
   const skewMs = expect.skewSec * 1000;
   if (ms.exp !== undefined) {
-    checks.push(ms.exp + skewMs <= now ? fail('Expiry', `expired ${relativeTime(ms.exp - now)}`) : pass('Expiry', `expires ${relativeTime(ms.exp - now)}`));
-  } else if (claims.exp === undefined) checks.push(token.kind === 'id_token' ? fail('Expiry', 'exp is missing') : skip('Expiry', 'no exp claim'));
+    checks.push(ms.exp + skewMs <= now ? fail(CheckCodes.EXPIRY, `expired ${relativeTime(ms.exp - now)}`) : pass(CheckCodes.EXPIRY, `expires ${relativeTime(ms.exp - now)}`));
+  } else if (claims.exp === undefined) checks.push(token.kind === 'id_token' ? fail(CheckCodes.EXPIRY, 'exp is missing') : skip(CheckCodes.EXPIRY, 'no exp claim'));
   if (ms.nbf !== undefined) {
-    checks.push(ms.nbf - skewMs > now ? fail('Not before', `not valid until ${relativeTime(ms.nbf - now)}`) : pass('Not before', 'nbf has passed'));
+    checks.push(ms.nbf - skewMs > now ? fail(CheckCodes.NOT_BEFORE, `not valid until ${relativeTime(ms.nbf - now)}`) : pass(CheckCodes.NOT_BEFORE, 'nbf has passed'));
   }
   if (ms.iat !== undefined) {
     checks.push(
       ms.iat - skewMs > now
-        ? fail('Issued at', `issued ${relativeTime(ms.iat - now)}: the issuer's clock is ahead of this machine's by more than ${expect.skewSec} s`)
-        : pass('Issued at', `issued ${relativeTime(ms.iat - now)}`),
+        ? fail(CheckCodes.ISSUED_AT, `issued ${relativeTime(ms.iat - now)}: the issuer's clock is ahead of this machine's by more than ${expect.skewSec} s`)
+        : pass(CheckCodes.ISSUED_AT, `issued ${relativeTime(ms.iat - now)}`),
     );
-  } else if (claims.iat === undefined) checks.push(token.kind === 'id_token' ? fail('Issued at', 'iat is missing') : skip('Issued at', 'no iat claim'));
+  } else if (claims.iat === undefined) checks.push(token.kind === 'id_token' ? fail(CheckCodes.ISSUED_AT, 'iat is missing') : skip(CheckCodes.ISSUED_AT, 'no iat claim'));
 
   if (token.kind === 'id_token') {
-    if (expect.nonce === undefined) checks.push(skip('Nonce', 'no nonce was sent'));
-    else if (claims.nonce === expect.nonce) checks.push(pass('Nonce', 'nonce matches the one sent on authorize'));
-    else checks.push(fail('Nonce', `nonce is ${JSON.stringify(claims.nonce)}, but authorize sent ${expect.nonce}`));
+    if (expect.nonce === undefined) checks.push(skip(CheckCodes.NONCE, 'no nonce was sent'));
+    else if (claims.nonce === expect.nonce) checks.push(pass(CheckCodes.NONCE, 'nonce matches the one sent on authorize'));
+    else checks.push(fail(CheckCodes.NONCE, `nonce is ${JSON.stringify(claims.nonce)}, but authorize sent ${expect.nonce}`));
 
-    if (expect.accessToken === undefined) checks.push(skip('at_hash', 'no access token to compare'));
-    else if (typeof claims.at_hash !== 'string') checks.push(skip('at_hash', 'the ID token has no at_hash'));
+    if (expect.accessToken === undefined) checks.push(skip(CheckCodes.AT_HASH, 'no access token to compare'));
+    else if (typeof claims.at_hash !== 'string') checks.push(skip(CheckCodes.AT_HASH, 'the ID token has no at_hash'));
     else {
       const expected = tokenHash(expect.accessToken, token.header.alg);
-      if (expected === undefined) checks.push(fail('at_hash', `alg ${JSON.stringify(token.header.alg)} is not supported, so at_hash cannot be computed`));
-      else if (claims.at_hash === expected) checks.push(pass('at_hash', 'matches the access token'));
-      else checks.push(fail('at_hash', `at_hash is ${claims.at_hash}, but the access token hashes to ${expected}`));
+      if (expected === undefined) checks.push(fail(CheckCodes.AT_HASH, `alg ${JSON.stringify(token.header.alg)} is not supported, so at_hash cannot be computed`));
+      else if (claims.at_hash === expected) checks.push(pass(CheckCodes.AT_HASH, 'matches the access token'));
+      else checks.push(fail(CheckCodes.AT_HASH, `at_hash is ${claims.at_hash}, but the access token hashes to ${expected}`));
     }
   }
   return { ...token, times: timeClaims(claims, now), checks, verified: checks.every((c) => c.status !== 'failed') };
@@ -200,23 +200,24 @@ function keySet(jwks: JSONWebKeySet): ReturnType<typeof createLocalJWKSet> {
 }
 
 async function signatureCheck(token: DecodedToken, jwks: JSONWebKeySet): Promise<Check> {
-  const name = 'Signature';
+  const code = CheckCodes.SIGNATURE;
+  const name = CHECK_LABELS[code];
   const { alg, kid } = token.header;
-  if (alg === 'none') return { name, status: 'failed', detail: 'alg is "none": the token is unsigned' };
+  if (alg === 'none') return { code, name, status: 'failed', detail: 'alg is "none": the token is unsigned' };
   try {
     await compactVerify(token.raw, keySet(jwks));
-    return { name, status: 'passed', detail: `${String(alg)} signature verified with key ${String(kid ?? '(no kid)')} from JWKS` };
+    return { code, name, status: 'passed', detail: `${String(alg)} signature verified with key ${String(kid ?? '(no kid)')} from JWKS` };
   } catch (error) {
     if (error instanceof errors.JWKSNoMatchingKey) {
-      return { name, status: 'failed', detail: `no key in the JWKS matches kid ${String(kid)} and alg ${String(alg)}` };
+      return { code, name, status: 'failed', detail: `no key in the JWKS matches kid ${String(kid)} and alg ${String(alg)}` };
     }
     if (error instanceof errors.JOSENotSupported) {
-      return { name, status: 'failed', detail: `alg ${JSON.stringify(alg)} is not supported for a signature checked with keys from a JWKS` };
+      return { code, name, status: 'failed', detail: `alg ${JSON.stringify(alg)} is not supported for a signature checked with keys from a JWKS` };
     }
     if (error instanceof errors.JWSSignatureVerificationFailed) {
-      return { name, status: 'failed', detail: `the ${String(alg)} signature does not verify with key ${String(kid)}: the token was altered or signed by another key` };
+      return { code, name, status: 'failed', detail: `the ${String(alg)} signature does not verify with key ${String(kid)}: the token was altered or signed by another key` };
     }
-    return { name, status: 'failed', detail: errorMessage(error) };
+    return { code, name, status: 'failed', detail: errorMessage(error) };
   }
 }
 

@@ -1,19 +1,11 @@
 /**
- * Reading what a server sent back, shared by every step: the two error shapes PingOne uses
- * (RFC 6749 §5.2 for the OAuth endpoints, the platform error for the flows API) and the
- * "that is not JSON at all" cases (HTML error pages, empty bodies, proxies).
+ * Reading what a server sent back, shared by every step: the RFC 6749 §5.2 error, error shapes a
+ * provider adds (see {@link addErrorShape}), and the "that is not JSON at all" cases (HTML error pages,
+ * empty bodies, proxies).
  */
 import { FlowError } from '../errors';
 import { headerValue } from '../http';
 import type { Exchange, RecordedResponse } from '../model';
-
-/** PingOne platform error (docs/pingone.md §6). Branch on `code`, not on the HTTP status. */
-export interface PlatformError {
-  id?: string;
-  code: string;
-  message?: string;
-  details?: Array<{ code?: string; target?: string; message?: string; innerError?: Record<string, unknown> }>;
-}
 
 /** RFC 6749 §5.2 error response. */
 export interface OAuthError {
@@ -26,10 +18,6 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function isPlatformError(value: unknown): value is PlatformError {
-  return isObject(value) && typeof value.code === 'string' && (typeof value.message === 'string' || Array.isArray(value.details));
-}
-
 export function isOAuthError(value: unknown): value is OAuthError {
   return isObject(value) && typeof value.error === 'string';
 }
@@ -40,7 +28,7 @@ export function responseOf(exchange: Exchange): RecordedResponse {
 }
 
 /** "the JWKS" → "The JWKS", to open a sentence. */
-function sentence(what: string): string {
+export function sentence(what: string): string {
   return what.charAt(0).toUpperCase() + what.slice(1);
 }
 
@@ -133,66 +121,30 @@ export function oauthFailure(error: OAuthError, status: number | string, detail?
   );
 }
 
-/** Codes the engine gives its own outcomes; a server's error never takes them (see `platformCode`). */
-const ENGINE_CODES = new Set(['INTERNAL', 'CANCELLED']);
+/**
+ * An error body in a provider's own shape (PingOne's platform error, say), read before the generic
+ * fallback. A provider module adds its reader when it is loaded; `undefined` means "not mine".
+ */
+export type ErrorShape = (json: unknown, status: number, what: string, otherwise?: string) => FlowError | undefined;
 
-/** A platform code (UPPER_SNAKE, docs/pingone.md §6) as the step's code, or PLATFORM_ERROR when it is not one. */
-function platformCode(code: unknown): string {
-  return typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) && !ENGINE_CODES.has(code) ? code : 'PLATFORM_ERROR';
+const errorShapes: ErrorShape[] = [];
+
+export function addErrorShape(shape: ErrorShape): void {
+  if (!errorShapes.includes(shape)) errorShapes.push(shape);
 }
 
 /**
- * A PingOne platform error turned into words, with the specific advice its detail codes call for.
- * `what` names what was asked for: a NOT_FOUND is about that, whatever the endpoint. `otherwise` is the
- * caller's advice for any other error: only it knows what there is to check (a flow's `_links` exist
- * only once there is a flow).
+ * Any error body the server sent — RFC 6749 §5.2, or a shape a provider module added — or a generic
+ * status failure. `what` names what was asked for; `otherwise` is the caller's advice for an error the
+ * body does not explain (only the caller knows what there is to check).
  */
-export function platformFailure(error: PlatformError, status: number, what: string, otherwise?: string): FlowError {
-  const first: unknown = error.details?.[0];
-  const detail = isObject(first) ? (first as NonNullable<PlatformError['details']>[number]) : undefined;
-  const inner = isObject(detail?.innerError) ? detail.innerError : {};
-  switch (detail?.code ?? error.code) {
-    case 'INVALID_CREDENTIALS': {
-      const remaining = typeof inner.remainingAttempts === 'number' ? ` ${inner.remainingAttempts} attempts remain before the account locks.` : '';
-      return new FlowError('INVALID_CREDENTIALS', `The username or password is incorrect (${status}).`, `Check the credentials for this environment's user.${remaining}`, { detail: error });
-    }
-    case 'PASSWORD_LOCKED_OUT': {
-      const seconds = typeof inner.secondsUntilUnlock === 'number' ? inner.secondsUntilUnlock : undefined;
-      return new FlowError(
-        'PASSWORD_LOCKED_OUT',
-        `The account is locked after too many wrong passwords${seconds === undefined ? '' : `; it unlocks in ${Math.ceil(seconds / 60)} min`}.`,
-        'Wait for the lockout to end, or unlock the user in the PingOne admin console.',
-        { detail: error },
-      );
-    }
-    case 'NOT_FOUND':
-      return new FlowError(
-        'NOT_FOUND',
-        `${sentence(what)} failed: the server has nothing at this URL (${status}, NOT_FOUND).`,
-        'Check the environment ID and the region or auth path: the server has nothing at this URL.',
-        { detail: error },
-      );
-    case 'INVALID_TOKEN':
-      return new FlowError('INVALID_TOKEN', `The server rejected the token or session (${status}): ${error.message ?? ''}`.trim(), 'Run the flow again; check that the ST cookie reaches the flows API.', { detail: error });
-    default: {
-      const target = detail?.target ? ` (${detail.target})` : '';
-      const message = detail?.message ?? error.message ?? error.code;
-      const hint =
-        status === 415
-          ? 'The flows API needs Content-Type application/vnd.pingidentity.<action>+json for the action.'
-          : status === 406
-            ? 'Send Accept: */* (or no Accept header) to the flows API.'
-            : `${detail?.target ? `The server names ${detail.target}. ` : ''}${otherwise ?? 'Check the request against the PingOne API docs for this endpoint.'}`;
-      return new FlowError(platformCode(detail?.code ?? error.code), `${message}${target} (${error.code}, ${status}).`, hint, { detail: error });
-    }
-  }
-}
-
-/** Any error body the server sent, in either shape, or a generic status failure; `otherwise` as for {@link platformFailure}. */
 export function failureFrom(response: RecordedResponse, what: string, otherwise?: string): FlowError {
   const json = response.json;
   if (isOAuthError(json)) return oauthFailure(json, response.status);
-  if (isPlatformError(json)) return platformFailure(json, response.status, what, otherwise);
+  for (const shape of errorShapes) {
+    const failure = shape(json, response.status, what, otherwise);
+    if (failure) return failure;
+  }
   try {
     expectJsonObject(response, what);
   } catch (error) {

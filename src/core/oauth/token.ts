@@ -1,6 +1,7 @@
 /**
- * Step 5 — the token request (RFC 6749 §4.1.3, RFC 7636 §4.5): exchange the authorization code, with
- * the PKCE code_verifier and the application's client authentication, for tokens (§5.1).
+ * The token endpoint (RFC 6749 §3.2): every grant's request — the authorization code (§4.1.3, with the
+ * PKCE code_verifier of RFC 7636 §4.5), client credentials (§4.4.2), refresh (§6) — with the client's
+ * authentication, and the response every grant gets (§5.1, or the §5.2 error).
  */
 import type { ClientAuthentication } from './clientAuth';
 import { FlowError } from '../errors';
@@ -25,19 +26,34 @@ export interface AuthorizationCodeGrant {
   auth: ClientAuthentication;
 }
 
+/** A token request of any grant: its own parameters, then the client's authentication (RFC 6749 §3.2). */
+export function buildGrantRequest(tokenEndpoint: string, params: [string, string][], auth: ClientAuthentication, secrets: SecretMark[] = []): HttpRequest {
+  return {
+    method: 'POST',
+    url: tokenEndpoint,
+    headers: [['content-type', 'application/x-www-form-urlencoded'], ['accept', 'application/json'], ...auth.headers],
+    body: new URLSearchParams([...params, ...auth.params]).toString(),
+    secrets: [...auth.secrets, ...secrets],
+  };
+}
+
+/** RFC 6749 §4.1.3 with RFC 7636 §4.5. */
 export function buildTokenRequest(grant: AuthorizationCodeGrant): HttpRequest {
   const params: [string, string][] = [['grant_type', 'authorization_code'], ['code', grant.code]];
   if (grant.redirectUri) params.push(['redirect_uri', grant.redirectUri]);
   if (grant.codeVerifier) params.push(['code_verifier', grant.codeVerifier]);
-  params.push(...grant.auth.params);
-  return {
-    method: 'POST',
-    url: grant.tokenEndpoint,
-    headers: [['content-type', 'application/x-www-form-urlencoded'], ['accept', 'application/json'], ...grant.auth.headers],
-    body: new URLSearchParams(params).toString(),
-    // RFC 7636 §7.1: the verifier is what proves this client asked for the code; it is shown only on request.
-    secrets: [...grant.auth.secrets, ...(grant.codeVerifier ? [{ variable: 'CODE_VERIFIER', value: grant.codeVerifier, describe: 'the PKCE code_verifier of this run' }] : [])],
-  };
+  // RFC 7636 §7.1: the verifier is what proves this client asked for the code; it is shown only on request.
+  return buildGrantRequest(grant.tokenEndpoint, params, grant.auth, grant.codeVerifier ? [{ variable: 'CODE_VERIFIER', value: grant.codeVerifier, describe: 'the PKCE code_verifier of this run' }] : []);
+}
+
+/** RFC 6749 §4.4.2: the application asks for itself; `scope` as the profile lists it. */
+export function buildClientCredentialsRequest(tokenEndpoint: string, scopes: string[], auth: ClientAuthentication): HttpRequest {
+  return buildGrantRequest(tokenEndpoint, [['grant_type', 'client_credentials'], ...(scopes.length ? [['scope', scopes.join(' ')] as [string, string]] : [])], auth);
+}
+
+/** RFC 6749 §6: a new access token (and maybe a new refresh token) for the refresh token. */
+export function buildRefreshRequest(tokenEndpoint: string, refreshToken: string, auth: ClientAuthentication): HttpRequest {
+  return buildGrantRequest(tokenEndpoint, [['grant_type', 'refresh_token'], ['refresh_token', refreshToken]], auth, [{ variable: 'REFRESH_TOKEN', value: refreshToken }]);
 }
 
 /**

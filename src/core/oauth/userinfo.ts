@@ -2,6 +2,7 @@
  * Step 6 — userinfo (OIDC Core §5.3): GET with the access token as a Bearer credential (RFC 6750 §2.1).
  * The `sub` must equal the ID token's (§5.3.2), or the answer is about someone else.
  */
+import { CheckCodes } from '../codes';
 import { FlowError } from '../errors';
 import type { HttpRequest } from '../http';
 import { headerValue } from '../http';
@@ -35,7 +36,7 @@ export function readUserinfoResponse(exchange: Exchange, idTokenSub?: string): {
     if (claims.sub !== idTokenSub) {
       throw new FlowError('SUB_MISMATCH', `Userinfo's sub (${JSON.stringify(claims.sub)}) is not the ID token's (${idTokenSub}).`, 'Do not use these claims: they describe another user (OIDC Core §5.3.2).', { detail: claims });
     }
-    checks.push({ name: 'Subject', status: 'passed', detail: 'sub matches the ID token' });
+    checks.push({ code: CheckCodes.SUBJECT, name: 'Subject', status: 'passed', detail: 'sub matches the ID token' });
   }
   return { claims, checks };
 }

@@ -13,9 +13,10 @@ import * as z from 'zod/mini';
 import { FlowError } from '../errors';
 import type { HttpRequest } from '../http';
 import type { Exchange, RecordedResponse, SecretMark } from '../model';
-import type { Endpoints } from '../profile';
+import type { PingOneEndpoints } from './endpoints';
 import { isLoopback } from '../origin';
-import { expectJsonObject, failureFrom, isPlatformError, quote, responseOf } from '../oauth/responses';
+import { expectJsonObject, failureFrom, quote, responseOf } from '../oauth/responses';
+import { isPlatformError } from './errors';
 
 /** In a `u` regex a range of surrogates matches only unpaired ones, which `encodeURIComponent` refuses. */
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
@@ -85,7 +86,7 @@ export function flowFacts(flow: Flow): Record<string, string> {
   };
 }
 
-function flowUrl(endpoints: Endpoints, flowId: string): string {
+function flowUrl(endpoints: PingOneEndpoints, flowId: string): string {
   if (LONE_SURROGATE.test(flowId)) {
     throw new FlowError('INVALID_FLOW_ID', `The flow id ${quote(flowId)} holds a lone UTF-16 surrogate, so it cannot go into a URL.`, 'Check where the flow id came from: the authorize redirect or the flow resource.');
   }
@@ -95,12 +96,12 @@ function flowUrl(endpoints: Endpoints, flowId: string): string {
 /** Any media type: the flow comes back as application/hal+json (docs/pingone.md §2). */
 const ACCEPT_ANY: [string, string] = ['accept', '*/*'];
 
-export function buildFlowStatusRequest(endpoints: Endpoints, flowId: string): HttpRequest {
+export function buildFlowStatusRequest(endpoints: PingOneEndpoints, flowId: string): HttpRequest {
   return { method: 'GET', url: flowUrl(endpoints, flowId), headers: [ACCEPT_ANY] };
 }
 
 export function buildFlowActionRequest(
-  endpoints: Endpoints,
+  endpoints: PingOneEndpoints,
   flow: Flow,
   action: FlowAction,
   body: Record<string, unknown>,
@@ -141,7 +142,7 @@ export function nextAction(flow: Flow): SignOnAction | undefined {
  * link naming another origin — another host or port, or plain http in place of https — fails the
  * step instead of being followed, and so does plain http to anything but this machine.
  */
-export function actionUrl(endpoints: Endpoints, flow: Flow, action: FlowAction): string {
+export function actionUrl(endpoints: PingOneEndpoints, flow: Flow, action: FlowAction): string {
   const own = flowUrl(endpoints, flow.id);
   const href = flow._links && Object.hasOwn(flow._links, action) ? flow._links[action].href : undefined;
   const expected = new URL(own).origin;

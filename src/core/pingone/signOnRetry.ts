@@ -8,7 +8,8 @@
  */
 import { FlowError } from '../errors';
 import type { SignOnAction } from './flow';
-import { isObject, isPlatformError } from '../oauth/responses';
+import { isObject } from '../oauth/responses';
+import { isPlatformError } from './errors';
 
 /** Tries of one sign-on action in one flow, the first included. */
 export const MAX_SIGN_ON_ATTEMPTS = 3;

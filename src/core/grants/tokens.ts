@@ -1,0 +1,70 @@
+/**
+ * A token request as a step: send it, read the RFC 6749 §5.1 response, decode every token, verify the
+ * JWTs against the issuer's keys, and keep them on the session for the steps that follow. Every grant
+ * and the refresh follow-up end here.
+ */
+import { CheckCodes, CHECK_LABELS } from '../codes';
+import { errorMessage } from '../errors';
+import type { HttpRequest } from '../http';
+import type { DecodedToken, Step, StepKind, TokenKind } from '../model';
+import { decodeToken, tryDecode, verifyToken } from '../oauth/jwt';
+import { hasJwsShape } from '../oauth/jwtScan';
+import { readTokenResponse, type TokenSet } from '../oauth/token';
+import { DEFAULT_CLOCK_SKEW_SEC, type RunSession } from '../session';
+
+export interface TokenExpectations {
+  /** The nonce the ID token must carry (an authorization-code run's); refreshed ID tokens carry none to check. */
+  nonce?: string;
+  /** The scope asked for includes openid, so an ID token must come back. */
+  idTokenRequired: boolean;
+}
+
+/** Reads a token response already received on `step`, decodes and verifies its tokens, and holds them. */
+export async function receiveTokens(session: RunSession, step: Step, tokens: TokenSet, expect: TokenExpectations): Promise<TokenSet> {
+  Object.assign(step.facts, {
+    token_type: tokens.token_type,
+    ...(tokens.scope ? { scope: tokens.scope } : {}),
+    ...(tokens.expires_in ? { expires_in: `${tokens.expires_in} s` } : {}),
+  });
+  // An ID token is a JWT (OIDC Core §2), and so is an access token shaped like one: either fails the
+  // step when it cannot be read. Other access tokens, and refresh tokens, may be opaque.
+  const read = (kind: TokenKind, raw: string | undefined, isJwt: boolean): DecodedToken | undefined => {
+    if (raw === undefined) return undefined;
+    if (!isJwt) return tryDecode(raw, kind);
+    try {
+      return decodeToken(String(raw), kind); // String: the response is JSON, whatever its type says
+    } catch (error) {
+      step.checks.push({ code: CheckCodes.DECODE, name: `${kind}: ${CHECK_LABELS[CheckCodes.DECODE]}`, status: 'failed', detail: errorMessage(error) });
+      return undefined;
+    }
+  };
+  const decoded = [
+    read('id_token', tokens.id_token, true),
+    read('access_token', tokens.access_token, hasJwsShape(tokens.access_token)),
+    read('refresh_token', tokens.refresh_token, false),
+  ].filter((t): t is DecodedToken => t !== undefined);
+  // Keys are fetched only when there is a JWT the run can check against them.
+  const jwks = decoded.some((t) => t.kind !== 'refresh_token') ? await session.jwks() : undefined;
+  const expectations = {
+    issuer: session.endpoints.issuer,
+    clientId: session.profile.clientId,
+    skewSec: session.options.clockSkewSec ?? DEFAULT_CLOCK_SKEW_SEC,
+    nonce: expect.nonce,
+    accessToken: tokens.access_token,
+  };
+  // Refresh tokens are the server's own business: decoded for display, never verified.
+  session.recordTokens(step, await Promise.all(decoded.map((t) => (t.kind === 'refresh_token' || !jwks ? t : verifyToken(t, { ...expectations, jwks })))));
+  if (expect.idTokenRequired && !tokens.id_token) {
+    step.checks.push({ code: CheckCodes.ID_TOKEN_PRESENT, name: CHECK_LABELS[CheckCodes.ID_TOKEN_PRESENT], status: 'failed', detail: 'scope includes openid but the response has no id_token' });
+  }
+  session.hold(tokens);
+  return tokens;
+}
+
+/** One token request as a step of its own: sent, read, its tokens verified and held. */
+export function tokenStep(session: RunSession, kind: StepKind, title: string, build: (step: Step) => Promise<HttpRequest>, expect: TokenExpectations): Promise<TokenSet> {
+  return session.step(kind, title, async (step) => {
+    const request = await build(step);
+    return receiveTokens(session, step, readTokenResponse(await session.send(step, request)), expect);
+  });
+}
