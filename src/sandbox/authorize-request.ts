@@ -100,12 +100,8 @@ export async function validateAuthorizeParams(
     return fail(oauthError('unsupported_response_type', `response_type "${responseType}" is not supported; use "code".`), redirectTo);
   }
 
-  // The scope defaults to openid when absent (RFC 6749 §3.3 lets the server pick a default).
-  const scopes = [...new Set((merged.get('scope') ?? 'openid').split(' ').filter(Boolean))];
-  const unknown = scopes.filter((scope) => !(SCOPES_SUPPORTED as readonly string[]).includes(scope));
-  if (unknown.length) {
-    return fail(oauthError('invalid_scope', `Unknown scope ${unknown.join(', ')}; supported: ${SCOPES_SUPPORTED.join(' ')}.`), redirectTo);
-  }
+  const scopes = readScopes(merged.get('scope'));
+  if (!Array.isArray(scopes)) return fail(scopes, redirectTo);
 
   const pkce = readPkce(app, merged.get('code_challenge'), merged.get('code_challenge_method'));
   if (typeof pkce === 'string') return invalid(pkce);
@@ -141,6 +137,16 @@ export async function validateAuthorizeParams(
       loginHint: merged.get('login_hint'),
     },
   };
+}
+
+/**
+ * The requested scopes, deduplicated; openid when absent (RFC 6749 §3.3 lets the server pick a
+ * default). Shared with the device authorization endpoint.
+ */
+export function readScopes(scope: string | undefined): string[] | OAuthError {
+  const scopes = [...new Set((scope ?? 'openid').split(' ').filter(Boolean))];
+  const unknown = scopes.filter((name) => !(SCOPES_SUPPORTED as readonly string[]).includes(name));
+  return unknown.length ? oauthError('invalid_scope', `Unknown scope ${unknown.join(', ')}; supported: ${SCOPES_SUPPORTED.join(' ')}.`) : scopes;
 }
 
 function errorRedirect(params: ReadonlyMap<string, string>, redirectUri: string): ErrorRedirect {

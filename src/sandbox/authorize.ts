@@ -35,7 +35,7 @@ export async function handleAuthorize(ctx: SandboxContext, req: SandboxRequest):
     return authorizationError(oauthError('login_required', 'prompt=none was sent but no signed-on session satisfies the request.'), request);
   }
   const session = existing ?? createSession(ctx);
-  const flow = createFlow(ctx, request, session);
+  const flow = createFlow(ctx, { kind: 'authorize', request }, session);
   const reply = request.responseMode === 'pi.flow' ? flowReply(ctx, flow) : redirect(signOnPageUrl(ctx, flow));
   return withCookies(reply, sessionCookies(ctx, session));
 }

@@ -2,13 +2,17 @@
  * What every handler shares: the environment's addresses, the clock, the keys, the seeded users and
  * apps, and the in-memory state. Built once by `startSandbox`.
  */
-import type { Endpoints } from '../core/profile';
-import { endpointsOf } from '../core/profile';
+import type { DeviceAuthorization } from './device-authorization';
 import type { SigningKey } from './keys';
+import type { SandboxEndpoints } from './paths';
 import type { SandboxApp, SandboxDevice, SandboxUser } from './seed';
 import type { ExpiringMap } from './store';
 
-/** PingOne flow statuses the sandbox uses (docs/pingone.md §2; RECOVERY_CODE_REQUIRED is the sandbox's choice). */
+/**
+ * PingOne flow statuses the sandbox uses (docs/pingone.md §2; RECOVERY_CODE_REQUIRED is the sandbox's
+ * choice). DAG_USER_CODE_REQUIRED and DAG_CONSENT_REQUIRED are PingOne's device authorization grant
+ * steps; a denied device authorization ends its flow FAILED (the sandbox's choice).
+ */
 export type FlowStatus =
   | 'USERNAME_PASSWORD_REQUIRED'
   | 'SIGN_ON_REQUIRED'
@@ -17,7 +21,10 @@ export type FlowStatus =
   | 'OTP_REQUIRED'
   | 'MUST_CHANGE_PASSWORD'
   | 'RECOVERY_CODE_REQUIRED'
-  | 'COMPLETED';
+  | 'DAG_USER_CODE_REQUIRED'
+  | 'DAG_CONSENT_REQUIRED'
+  | 'COMPLETED'
+  | 'FAILED';
 
 /** `acr_values` names a sign-on policy (docs/pingone.md §1); the default is PingOne's `Single_Factor`. */
 export const SIGN_ON_POLICIES = {
@@ -57,9 +64,23 @@ export interface Session {
   acr?: SignOnPolicy;
 }
 
+/**
+ * What a flow signs someone on for: an authorize request (ends in /as/resume), or the verification of
+ * a device authorization (RFC 8628 §3.3), which after sign-on asks for the user code and a decision.
+ */
+export type FlowPurpose =
+  | { kind: 'authorize'; request: AuthorizeRequest }
+  | {
+      kind: 'device';
+      /** The user_code of verification_uri_complete, shown pre-filled; untrusted until verified. */
+      prefilledUserCode?: string;
+      /** Set once the person enters a live user code. */
+      authorization?: DeviceAuthorization;
+    };
+
 export interface Flow {
   id: string;
-  request: AuthorizeRequest;
+  purpose: FlowPurpose;
   status: FlowStatus;
   /** The `ST` token of the session this flow signs in; flow calls and resume must carry it. */
   sessionToken: string;
@@ -108,6 +129,10 @@ export interface SandboxState {
   /** Keyed by access token `jti`; a token whose jti is gone was revoked. */
   accessTokens: ExpiringMap<AccessTokenRecord>;
   revokedGrants: ExpiringMap<true>;
+  /** Device authorizations keyed by device_code, kept past their expiry so a late poll hears expired_token (RFC 8628 §3.5). */
+  deviceAuthorizations: ExpiringMap<DeviceAuthorization>;
+  /** device_code by normalised user_code, for exactly as long as the user code is valid. */
+  userCodes: ExpiringMap<string>;
   /** PAR requests keyed by request_uri (RFC 9126). */
   pushedRequests: ExpiringMap<AuthorizeRequest>;
   /** Client assertion `jti`s seen, kept until the assertion expires (RFC 7523 §3 item 7). */
@@ -116,10 +141,10 @@ export interface SandboxState {
   lockouts: ExpiringMap<{ failures: number; lockedUntil?: number }>;
 }
 
-/** The documented endpoints (the client's own table, so both sides agree) plus the sandbox's pages. */
-export interface SandboxEndpoints extends Endpoints {
-  signOnPage: string;
-  callback: string;
+/** Device authorization grant timing, in seconds (RFC 8628 §3.2). */
+export interface DeviceTiming {
+  expiresIn: number;
+  interval: number;
 }
 
 export interface SandboxContext {
@@ -130,14 +155,11 @@ export interface SandboxContext {
   now: () => number;
   flowTtlMs: number;
   lockoutThreshold: number;
+  device: DeviceTiming;
   signingKey: SigningKey;
   users: SandboxUser[];
   apps: readonly SandboxApp[];
   state: SandboxState;
-}
-
-export function sandboxEndpoints(url: string, envId: string): SandboxEndpoints {
-  return { ...endpointsOf({ region: 'custom', authPath: url, envId }), signOnPage: `${url}/${envId}/signon/`, callback: `${url}/callback` };
 }
 
 export function findApp(ctx: SandboxContext, clientId: string | undefined): SandboxApp | undefined {

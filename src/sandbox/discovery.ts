@@ -1,4 +1,4 @@
-/** OpenID Provider metadata (OIDC Discovery §3, RFC 8414 §2) and the JWKS (RFC 7517 §5). */
+/** OpenID Provider metadata (OIDC Discovery §3, RFC 8414 §2, RFC 8628 §4) and the JWKS (RFC 7517 §5). */
 import { RESPONSE_MODES_SUPPORTED, SCOPES_SUPPORTED } from './authorize-request';
 import { SIGN_ON_POLICIES, type SandboxContext } from './context';
 import { json, type Reply } from './http';
@@ -13,6 +13,7 @@ export function handleDiscovery(ctx: SandboxContext): Reply {
     issuer: e.issuer,
     authorization_endpoint: e.authorize,
     pushed_authorization_request_endpoint: e.par,
+    device_authorization_endpoint: e.deviceAuthorization,
     token_endpoint: e.token,
     userinfo_endpoint: e.userinfo,
     jwks_uri: e.jwks,
@@ -23,7 +24,7 @@ export function handleDiscovery(ctx: SandboxContext): Reply {
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'amr', 'nonce', 'sid', 'at_hash', 'env', 'org', 'p1.region', 'preferred_username', 'given_name', 'family_name', 'name', 'email', 'email_verified'],
     response_types_supported: ['code'],
     response_modes_supported: RESPONSE_MODES_SUPPORTED,
-    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    grant_types_supported: [...new Set(ctx.apps.flatMap((app) => app.grantTypes))],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['RS256'],
     request_object_signing_alg_values_supported: ASSERTION_ALGS,

@@ -30,7 +30,7 @@ export function invalidValue(target: string, message: string, code = 'INVALID_VA
   return platformError(400, 'INVALID_DATA', 'Validation Error', [{ code, target, message, ...(innerError ? { innerError } : {}) }]);
 }
 
-/** RFC 6749 §4.1.2.1, RFC 6749 §5.2, OIDC Core §3.1.2.6 and RFC 9101 §6.3 error codes. */
+/** RFC 6749 §4.1.2.1, RFC 6749 §5.2, OIDC Core §3.1.2.6, RFC 9101 §6.3 and RFC 8628 §3.5 error codes. */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -44,7 +44,10 @@ export type OAuthErrorCode =
   | 'invalid_request_object'
   | 'invalid_request_uri'
   | 'invalid_token'
-  | 'insufficient_scope';
+  | 'insufficient_scope'
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token';
 
 export interface OAuthError {
   error: OAuthErrorCode;

@@ -1,11 +1,14 @@
 /**
- * The flow actions of docs/pingone.md §2. Each takes the parsed JSON body, advances the flow or answers
- * the platform error the flows API would, and never signs anyone on without the right secret.
+ * The flow actions of docs/pingone.md §2, and PingOne's two device authorization grant actions
+ * (`deviceAuthGrant.userCode.verify` {userCode}, `deviceAuthGrant.consent` {accept}). Each takes the
+ * parsed JSON body, advances the flow or answers the platform error the flows API would, and never
+ * signs anyone on without the right secret.
  */
 import { randomUUID } from 'node:crypto';
 import { findUser, type Flow, type SandboxContext } from './context';
+import { consentToDevice, verifyUserCode } from './device-verification';
 import { invalidValue } from './errors';
-import { completeFlow, resetFlow, type FlowAction } from './flow';
+import { completeSignOn, resetFlow, type FlowAction } from './flow';
 import type { Reply } from './http';
 import { SANDBOX_OTP, type SandboxUser } from './seed';
 
@@ -55,7 +58,7 @@ const HANDLERS: Record<FlowAction, ActionHandler> = {
 
   'otp.check': (ctx, flow, body) => {
     if (text(body, 'otp') !== SANDBOX_OTP) return invalidValue('otp', 'The one-time code is wrong.');
-    completeFlow(ctx, flow, flow.user!, ['pwd', 'otp']);
+    completeSignOn(ctx, flow, flow.user!, ['pwd', 'otp']);
     return undefined;
   },
 
@@ -107,13 +110,24 @@ const HANDLERS: Record<FlowAction, ActionHandler> = {
     if (problem) return invalidValue('password', problem);
     const user: SandboxUser = { id: randomUUID(), username, password: password!, givenName: '', familyName: '', email, devices: [], mustChangePassword: false };
     ctx.users.push(user);
-    completeFlow(ctx, flow, user, ['pwd']);
+    completeSignOn(ctx, flow, user, ['pwd']);
     return undefined;
   },
 
   'session.reset': (_ctx, flow) => {
     resetFlow(flow);
     return undefined;
+  },
+
+  'deviceAuthGrant.userCode.verify': (ctx, flow, body) => {
+    const userCode = text(body, 'userCode');
+    if (!userCode) return invalidValue('userCode', 'userCode is required.');
+    return verifyUserCode(ctx, flow, userCode);
+  },
+
+  'deviceAuthGrant.consent': (ctx, flow, body) => {
+    if (typeof body.accept !== 'boolean') return invalidValue('accept', 'accept must be true (approve) or false (deny).');
+    return consentToDevice(ctx, flow, body.accept);
   },
 };
 
@@ -154,7 +168,7 @@ function continueAfterPassword(ctx: SandboxContext, flow: Flow, user: SandboxUse
   flow.identifier = user.username;
   if (user.mustChangePassword) flow.status = 'MUST_CHANGE_PASSWORD';
   else if (user.devices.length) flow.status = 'DEVICE_SELECTION_REQUIRED';
-  else completeFlow(ctx, flow, user, ['pwd']);
+  else completeSignOn(ctx, flow, user, ['pwd']);
 }
 
 function passwordProblem(candidate: string | undefined, current: string | undefined): string | undefined {

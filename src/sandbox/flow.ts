@@ -1,11 +1,22 @@
 /**
- * A sign-on flow: created by /as/authorize, advanced by flow actions, consumed by /as/resume.
- * Its JSON resource follows docs/pingone.md §2: `_links` names exactly the actions available now.
+ * A sign-on flow: created by /as/authorize (consumed by /as/resume) or by the device verification
+ * page (ending in the person's decision, RFC 8628 §3.3), advanced by flow actions. Its JSON resource
+ * follows docs/pingone.md §2: `_links` names exactly the actions available now.
  */
 import { randomUUID } from 'node:crypto';
-import { SIGN_ON_POLICIES, type AuthorizeRequest, type Flow, type FlowStatus, type SandboxContext, type Session } from './context';
+import {
+  DEFAULT_POLICY,
+  SIGN_ON_POLICIES,
+  type AuthorizeRequest,
+  type Flow,
+  type FlowPurpose,
+  type FlowStatus,
+  type SandboxContext,
+  type Session,
+  type SignOnPolicy,
+} from './context';
 import { sessionForToken, signOn } from './session';
-import type { SandboxUser } from './seed';
+import type { SandboxApp, SandboxUser } from './seed';
 
 export type FlowAction =
   | 'usernamePassword.check'
@@ -16,7 +27,9 @@ export type FlowAction =
   | 'password.forgot'
   | 'password.reset'
   | 'password.recover'
-  | 'user.register';
+  | 'user.register'
+  | 'deviceAuthGrant.userCode.verify'
+  | 'deviceAuthGrant.consent';
 
 /** What each status offers. `password.recover` (after `password.forgot`) is inferred from PingOne's flows. */
 export const ACTIONS_BY_STATUS: Record<FlowStatus, readonly FlowAction[]> = {
@@ -27,29 +40,33 @@ export const ACTIONS_BY_STATUS: Record<FlowStatus, readonly FlowAction[]> = {
   OTP_REQUIRED: ['otp.check', 'device.select', 'session.reset'],
   MUST_CHANGE_PASSWORD: ['password.reset', 'session.reset'],
   RECOVERY_CODE_REQUIRED: ['password.recover', 'session.reset'],
+  DAG_USER_CODE_REQUIRED: ['deviceAuthGrant.userCode.verify'],
+  DAG_CONSENT_REQUIRED: ['deviceAuthGrant.consent'],
   COMPLETED: [],
+  FAILED: [],
 };
 
 export const FLOW_ACTIONS: readonly FlowAction[] = [...new Set(Object.values(ACTIONS_BY_STATUS).flat())];
 
 /**
  * Starts a flow in the given session. A session that already signed someone on, and that neither
- * `prompt=login` nor `max_age` rules out (OIDC Core §3.1.2.1), starts the flow COMPLETED.
+ * `prompt=login` nor `max_age` rules out (OIDC Core §3.1.2.1), skips the sign-on.
  */
-export function createFlow(ctx: SandboxContext, request: AuthorizeRequest, session: Session): Flow {
+export function createFlow(ctx: SandboxContext, purpose: FlowPurpose, session: Session): Flow {
+  const request = purpose.kind === 'authorize' ? purpose.request : undefined;
   const flow: Flow = {
     id: randomUUID(),
-    request,
-    status: SIGN_ON_POLICIES[request.policy],
+    purpose,
+    status: SIGN_ON_POLICIES[policyOf(purpose)],
     sessionToken: session.token,
     createdAt: ctx.now(),
     amr: [],
   };
   if (session.user && sessionSatisfies(ctx, session, request)) {
-    flow.status = 'COMPLETED';
+    flow.status = statusAfterSignOn(purpose);
     flow.user = session.user;
     flow.amr = session.amr;
-  } else if (request.policy === 'Identifier_First' && request.loginHint) {
+  } else if (request?.policy === 'Identifier_First' && request.loginHint) {
     // The identifier is already known, so identifier-first skips straight to the password.
     flow.status = 'PASSWORD_REQUIRED';
     flow.identifier = request.loginHint;
@@ -58,9 +75,20 @@ export function createFlow(ctx: SandboxContext, request: AuthorizeRequest, sessi
   return flow;
 }
 
-export function sessionSatisfies(ctx: SandboxContext, session: Session, request: AuthorizeRequest): boolean {
-  if (!session.user || session.authTime === undefined || request.prompt.has('login')) return false;
-  return request.maxAge === undefined || ctx.now() - session.authTime <= request.maxAge * 1000;
+/** Whether the session's sign-on serves the request; without one (a device flow), any sign-on does. */
+export function sessionSatisfies(ctx: SandboxContext, session: Session, request?: AuthorizeRequest): boolean {
+  if (!session.user || session.authTime === undefined || request?.prompt.has('login')) return false;
+  return request?.maxAge === undefined || ctx.now() - session.authTime <= request.maxAge * 1000;
+}
+
+/** The sign-on policy: the one acr_values named, or the default for a device flow. */
+function policyOf(purpose: FlowPurpose): SignOnPolicy {
+  return purpose.kind === 'authorize' ? purpose.request.policy : DEFAULT_POLICY;
+}
+
+/** An authorize flow is done once someone signs on; a device flow then asks for the user code. */
+function statusAfterSignOn(purpose: FlowPurpose): FlowStatus {
+  return purpose.kind === 'authorize' ? 'COMPLETED' : 'DAG_USER_CODE_REQUIRED';
 }
 
 /** The live flow, its expiry pushed back: flows expire after the last interaction (docs/pingone.md §2). */
@@ -70,18 +98,18 @@ export function touchFlow(ctx: SandboxContext, flowId: string): Flow | undefined
   return flow;
 }
 
-/** Marks the flow COMPLETED and signs the user on in the flow's session. */
-export function completeFlow(ctx: SandboxContext, flow: Flow, user: SandboxUser, amr: string[]): void {
-  flow.status = 'COMPLETED';
+/** Signs the user on in the flow's session and moves past sign-on (COMPLETED, or a device flow's user code). */
+export function completeSignOn(ctx: SandboxContext, flow: Flow, user: SandboxUser, amr: string[]): void {
+  flow.status = statusAfterSignOn(flow.purpose);
   flow.user = user;
   flow.amr = amr;
   flow.selectedDevice = undefined;
-  signOn(ctx, sessionForToken(ctx, flow.sessionToken), user, amr, flow.request.policy);
+  signOn(ctx, sessionForToken(ctx, flow.sessionToken), user, amr, policyOf(flow.purpose));
 }
 
 /** Back to the policy's first step, forgetting who was being signed on. */
 export function resetFlow(flow: Flow): void {
-  flow.status = SIGN_ON_POLICIES[flow.request.policy];
+  flow.status = SIGN_ON_POLICIES[policyOf(flow.purpose)];
   flow.user = undefined;
   flow.identifier = undefined;
   flow.selectedDevice = undefined;
@@ -100,6 +128,21 @@ export function signOnPageUrl(ctx: SandboxContext, flow: Flow): string {
   return `${ctx.endpoints.signOnPage}?flowId=${flow.id}`;
 }
 
+/** The application a flow signs on to; a device flow learns it from the user code. */
+export function flowApp(flow: Flow): SandboxApp | undefined {
+  return flow.purpose.kind === 'authorize' ? flow.purpose.request.app : flow.purpose.authorization?.app;
+}
+
+/** Statuses reached with the user known, whose resource shows `_embedded.user`. */
+const USER_KNOWN: ReadonlySet<FlowStatus> = new Set([
+  'COMPLETED',
+  'MUST_CHANGE_PASSWORD',
+  'DEVICE_SELECTION_REQUIRED',
+  'OTP_REQUIRED',
+  'DAG_USER_CODE_REQUIRED',
+  'DAG_CONSENT_REQUIRED',
+]);
+
 /** The flow resource as GET /flows/{flowId} and every action answer it (docs/pingone.md §1 and §2). */
 export function flowResource(ctx: SandboxContext, flow: Flow): Record<string, unknown> {
   const self = { href: flowUrl(ctx, flow) };
@@ -107,8 +150,9 @@ export function flowResource(ctx: SandboxContext, flow: Flow): Record<string, un
   for (const action of ACTIONS_BY_STATUS[flow.status]) links[action] = self;
   links.signOnPage = { href: signOnPageUrl(ctx, flow) };
 
-  const embedded: Record<string, unknown> = { application: { name: flow.request.app.name } };
-  if (flow.user && (flow.status === 'COMPLETED' || flow.status === 'MUST_CHANGE_PASSWORD' || flow.status === 'DEVICE_SELECTION_REQUIRED' || flow.status === 'OTP_REQUIRED')) {
+  const app = flowApp(flow);
+  const embedded: Record<string, unknown> = app ? { application: { name: app.name } } : {};
+  if (flow.user && USER_KNOWN.has(flow.status)) {
     embedded.user = { id: flow.user.id, username: flow.user.username, name: { given: flow.user.givenName, family: flow.user.familyName } };
   }
   if (flow.status === 'DEVICE_SELECTION_REQUIRED' || flow.status === 'OTP_REQUIRED') {
@@ -123,7 +167,8 @@ export function flowResource(ctx: SandboxContext, flow: Flow): Record<string, un
     id: flow.id,
     environment: { id: ctx.envId },
     ...(flow.status === 'COMPLETED' ? { session: { id: sessionForToken(ctx, flow.sessionToken).id } } : {}),
-    resumeUrl: resumeUrl(ctx, flow),
+    // A device flow ends with the person's decision; there is nothing to resume.
+    ...(flow.purpose.kind === 'authorize' ? { resumeUrl: resumeUrl(ctx, flow) } : {}),
     status: flow.status,
     createdAt: new Date(flow.createdAt).toISOString(),
     expiresAt: new Date(expiresAt).toISOString(),

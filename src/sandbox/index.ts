@@ -7,11 +7,13 @@ import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Profile, Secrets } from '../core/profile';
-import { sandboxEndpoints, type SandboxContext, type SandboxState } from './context';
+import type { SandboxContext, SandboxState } from './context';
+import { approveByUserCode, denyByUserCode } from './device-verification';
 import { generateClientKeyPair, generateSigningKey } from './keys';
 import { sandboxProfiles } from './profiles';
 import { DEMO_USER, seedApps, seedUsers, type MutualTlsApps, type SandboxApp, type SandboxUser } from './seed';
 import { declaresTooLarge } from './http';
+import { sandboxEndpoints } from './paths';
 import { requestListener } from './server';
 import { ExpiringMap } from './store';
 
@@ -35,6 +37,11 @@ export interface SandboxOptions {
   lockoutThreshold?: number;
   /** Listen with TLS (an https URL) with this certificate, instead of plain http. */
   tls?: SandboxTls;
+  /**
+   * Device authorization grant timing in seconds, as /as/device_authorization answers it: `expiresIn`
+   * (default 600) and the polling `interval` (default 5), docs/pingone.md §5.
+   */
+  device?: { expiresIn?: number; interval?: number };
 }
 
 export interface SandboxTls {
@@ -60,6 +67,15 @@ export interface Sandbox {
   apps: readonly SandboxApp[];
   /** One ready-to-run profile per seeded app, with the secrets it needs. */
   profiles(): Array<{ profile: Profile; secrets: Secrets }>;
+  /**
+   * Approves the pending device authorization with this user code (RFC 8628 §3.3), as `username`
+   * (default the demo user) would on the verification page after signing on. The code is matched as
+   * a person types it: case, dashes and spaces do not matter. Throws if no pending authorization has
+   * the code (mistyped, expired or already decided) or the user does not exist.
+   */
+  approveDevice(userCode: string, username?: string): void;
+  /** Denies the pending device authorization with this user code; throws as {@link approveDevice} does. */
+  denyDevice(userCode: string): void;
   /** Closes the server and all sockets promptly. */
   close(): Promise<void>;
 }
@@ -122,6 +138,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     refreshTokens: new ExpiringMap(now),
     accessTokens: new ExpiringMap(now),
     revokedGrants: new ExpiringMap(now),
+    deviceAuthorizations: new ExpiringMap(now),
+    userCodes: new ExpiringMap(now),
     pushedRequests: new ExpiringMap(now),
     assertionIds: new ExpiringMap(now),
     lockouts: new ExpiringMap(now),
@@ -134,6 +152,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     now,
     flowTtlMs: options.flowTtlMs ?? 15 * 60 * 1000,
     lockoutThreshold: options.lockoutThreshold ?? 5,
+    device: { expiresIn: options.device?.expiresIn ?? 600, interval: options.device?.interval ?? 5 },
     signingKey,
     users: seedUsers(),
     apps: seedApps(endpoints.callback, clientKeys, clientAuth),
@@ -156,6 +175,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     users: ctx.users,
     apps: ctx.apps,
     profiles: () => sandboxProfiles(url, SANDBOX_ENV_ID, endpoints, ctx.apps),
+    approveDevice: (userCode, username = DEMO_USER.username) => approveByUserCode(ctx, userCode, username),
+    denyDevice: (userCode) => denyByUserCode(ctx, userCode),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

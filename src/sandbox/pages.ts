@@ -1,10 +1,12 @@
 /**
  * The two pages a person sees when running a flow from a browser: the sign-on page that authorize
- * redirects to (`/{{envID}}/signon/?flowId=`), and the `/callback` page that shows what the client
- * received. The sign-on page is plain HTML forms driving the same flow actions as the flows API.
+ * and the device verification URI redirect to (`/{{envID}}/signon/?flowId=`), and the `/callback`
+ * page that shows what the client received. The sign-on page is plain HTML forms driving the same
+ * flow actions as the flows API, the device authorization grant's user code and consent included
+ * (RFC 8628 §3.3).
  */
-import type { Flow, SandboxContext } from './context';
-import { ACTIONS_BY_STATUS, resumeUrl, touchFlow, type FlowAction } from './flow';
+import type { Flow, FlowStatus, SandboxContext } from './context';
+import { ACTIONS_BY_STATUS, flowApp, resumeUrl, touchFlow, type FlowAction } from './flow';
 import { performAction, type ActionBody } from './flow-actions';
 import { carriesSessionCookie } from './flows-api';
 import { escapeHtml, hiddenInputs, htmlPage } from './html';
@@ -13,7 +15,8 @@ import { parseForm, redirect, type Reply, type SandboxRequest } from './http';
 interface FormSpec {
   action: FlowAction;
   button: string;
-  fields: Array<{ name: string; label: string; type: 'text' | 'password' }>;
+  /** `value` pre-fills the input from the flow. */
+  fields: Array<{ name: string; label: string; type: 'text' | 'password'; value?: (flow: Flow) => string | undefined }>;
 }
 
 const PRIMARY_FORM: Partial<Record<Flow['status'], FormSpec>> = {
@@ -35,6 +38,17 @@ const PRIMARY_FORM: Partial<Record<Flow['status'], FormSpec>> = {
     button: 'Set password',
     fields: [{ name: 'recoveryCode', label: 'Recovery code (123456)', type: 'text' }, { name: 'newPassword', label: 'New password', type: 'password' }],
   },
+  DAG_USER_CODE_REQUIRED: {
+    action: 'deviceAuthGrant.userCode.verify',
+    button: 'Next',
+    fields: [{ name: 'userCode', label: 'The code your device shows', type: 'text', value: (flow) => (flow.purpose.kind === 'device' ? flow.purpose.prefilledUserCode : undefined) }],
+  },
+};
+
+/** How a device flow ends, shown in place of a form; an authorize flow goes on to /as/resume instead. */
+const DEVICE_OUTCOMES: Partial<Record<FlowStatus, string>> = {
+  COMPLETED: 'The device is connected: it receives its tokens the next time it asks. You can close this page.',
+  FAILED: 'You denied the device access. You can close this page.',
 };
 
 export function handleSignOnPage(ctx: SandboxContext, req: SandboxRequest): Reply {
@@ -49,11 +63,21 @@ export function handleSignOnPage(ctx: SandboxContext, req: SandboxRequest): Repl
   if (req.method === 'POST') {
     error = submit(ctx, flow, req);
     // Post/redirect/get, so a reload does not repeat the action.
-    if (!error) return redirect(flow.status === 'COMPLETED' ? resumeUrl(ctx, flow) : req.url.pathname + req.url.search);
-  } else if (flow.status === 'COMPLETED') {
+    if (!error) return redirect(resumesNow(flow) ? resumeUrl(ctx, flow) : req.url.pathname + req.url.search);
+  } else if (resumesNow(flow)) {
     return redirect(resumeUrl(ctx, flow));
   }
-  return htmlPage(error ? 400 : 200, `Sign on to ${flow.request.app.name}`, renderForms(flow, error));
+  return htmlPage(error ? 400 : 200, pageTitle(flow), renderForms(flow, error));
+}
+
+function resumesNow(flow: Flow): boolean {
+  return flow.status === 'COMPLETED' && flow.purpose.kind === 'authorize';
+}
+
+function pageTitle(flow: Flow): string {
+  const name = flowApp(flow)?.name;
+  if (flow.purpose.kind === 'authorize') return `Sign on to ${name}`;
+  return name ? `Connect a device to ${name}` : 'Connect a device';
 }
 
 /** Runs the posted action; answers the error message to show, if any. */
@@ -64,6 +88,9 @@ function submit(ctx: SandboxContext, flow: Flow, req: SandboxRequest): string | 
   if (!action || !ACTIONS_BY_STATUS[flow.status].includes(action)) return 'That step is no longer available; the form below is the current one.';
   const body: ActionBody = Object.fromEntries([...form.params].filter(([name]) => name !== 'action'));
   if (action === 'device.select') body.device = { id: form.params.get('device') };
+  // The Approve and Deny buttons post accept=true or accept=false; the JSON action takes a boolean.
+  const accept = form.params.get('accept');
+  if (action === 'deviceAuthGrant.consent' && (accept === 'true' || accept === 'false')) body.accept = accept === 'true';
   const failure = performAction(ctx, flow, action, body);
   if (!failure) return undefined;
   const parsed = JSON.parse(failure.body) as { message?: string; details?: Array<{ message?: string }> };
@@ -72,11 +99,17 @@ function submit(ctx: SandboxContext, flow: Flow, req: SandboxRequest): string | 
 
 function renderForms(flow: Flow, error: string | undefined): string {
   const parts = [error ? `<p class="error">${escapeHtml(error)}</p>` : ''];
-  if (flow.identifier && flow.status !== 'SIGN_ON_REQUIRED') parts.push(`<p>Signing on as <b>${escapeHtml(flow.identifier)}</b>.</p>`);
+  const signedOn = flow.status === 'COMPLETED' || flow.status === 'FAILED' || flow.status.startsWith('DAG_');
+  if (flow.identifier && flow.status !== 'SIGN_ON_REQUIRED') parts.push(`<p>${signedOn ? 'Signed on' : 'Signing on'} as <b>${escapeHtml(flow.identifier)}</b>.</p>`);
   const spec = PRIMARY_FORM[flow.status];
   if (spec) {
     const inputs = spec.fields
-      .map((field) => `<label>${escapeHtml(field.label)}<input name="${field.name}" type="${field.type}" autocomplete="${field.type === 'password' ? 'current-password' : 'username'}" required></label>`)
+      .map((field) => {
+        const autocomplete = field.type === 'password' ? 'current-password' : field.name === 'username' ? 'username' : 'off';
+        const value = field.value?.(flow);
+        const valueAttribute = value === undefined ? '' : ` value="${escapeHtml(value)}"`;
+        return `<label>${escapeHtml(field.label)}<input name="${field.name}" type="${field.type}" autocomplete="${autocomplete}"${valueAttribute} required></label>`;
+      })
       .join('');
     parts.push(`<form method="post">${hiddenInputs({ action: spec.action })}${inputs}<button>${escapeHtml(spec.button)}</button></form>`);
   }
@@ -86,6 +119,16 @@ function renderForms(flow: Flow, error: string | undefined): string {
       .join('');
     parts.push(`<form method="post">${hiddenInputs({ action: 'device.select' })}${devices}<button>Send code</button></form>`);
   }
+  if (flow.status === 'DAG_CONSENT_REQUIRED' && flow.purpose.kind === 'device') {
+    const { app, scopes, userCode } = flow.purpose.authorization!;
+    parts.push(
+      `<p>The device showing <code>${escapeHtml(userCode)}</code> asks to use <b>${escapeHtml(app.name)}</b> as <b>${escapeHtml(flow.user!.username)}</b>, ` +
+        `with the scopes <code>${escapeHtml(scopes.join(' '))}</code>.</p>` +
+        `<form method="post">${hiddenInputs({ action: 'deviceAuthGrant.consent' })}<button name="accept" value="true">Approve</button> <button name="accept" value="false">Deny</button></form>`,
+    );
+  }
+  const outcome = flow.purpose.kind === 'device' ? DEVICE_OUTCOMES[flow.status] : undefined;
+  if (outcome) parts.push(`<p>${escapeHtml(outcome)}</p>`);
   if (ACTIONS_BY_STATUS[flow.status].includes('session.reset')) {
     parts.push(`<form method="post">${hiddenInputs({ action: 'session.reset' })}<button>Start over</button></form>`);
   }

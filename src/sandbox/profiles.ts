@@ -3,7 +3,7 @@
  * authorize method, request object) so the built-in demo covers the engine's options.
  */
 import type { Profile, Secrets } from '../core/profile';
-import type { SandboxEndpoints } from './context';
+import type { SandboxEndpoints } from './paths';
 import { DEMO_USER, type SandboxApp } from './seed';
 
 interface Variant {

@@ -17,8 +17,9 @@ export const CODE_TTL_MS = 60 * 1000;
 export function handleResume(ctx: SandboxContext, req: SandboxRequest): Reply {
   const flowId = req.url.searchParams.get('flowId');
   const flow = flowId ? ctx.state.flows.get(flowId) : undefined;
-  if (!flow) return platformError(404, 'NOT_FOUND', 'The flow does not exist or has expired.');
-  const target = flow.request;
+  // A device flow ends with the person's decision on the verification page; it has nothing to resume.
+  if (flow?.purpose.kind !== 'authorize') return platformError(404, 'NOT_FOUND', 'No authorize flow has this id, or it has expired.');
+  const target = flow.purpose.request;
 
   if (!req.cookies.has(SESSION_COOKIE) && !req.cookies.has(SESSION_COOKIE_NO_SAMESITE)) {
     return authorizationError(oauthError('login_required', 'The resume request carries no ST session cookie; send the cookies set by authorize and the flow.'), target);
@@ -34,7 +35,7 @@ export function handleResume(ctx: SandboxContext, req: SandboxRequest): Reply {
   const code = randomBytes(32).toString('base64url');
   ctx.state.codes.set(
     code,
-    { request: flow.request, sessionId: session.id, user: flow.user, authTime: session.authTime, amr: flow.amr, grantId: randomUUID(), used: false },
+    { request: target, sessionId: session.id, user: flow.user, authTime: session.authTime, amr: flow.amr, grantId: randomUUID(), used: false },
     CODE_TTL_MS,
   );
   ctx.state.flows.delete(flow.id);

@@ -12,6 +12,22 @@
  * The one-time code is `123456` for every OTP and for `password.forgot` recovery codes.
  * Client ids are fixed UUIDs and secrets are fixed strings, so profiles survive a restart; only the
  * private_key_jwt app's key pair is new each start.
+ *
+ * Applications (client id `b2f0c7d1-000N-4a1e-9c55-5a0d0b5e000N`):
+ *
+ * | N | token endpoint auth           | grants                                                              |
+ * |---|-------------------------------|---------------------------------------------------------------------|
+ * | 1 | `client_secret_basic`         | authorization_code, refresh_token, client_credentials, device_code   |
+ * | 2 | `client_secret_post`          | authorization_code, refresh_token, client_credentials                |
+ * | 3 | `client_secret_jwt`           | authorization_code, refresh_token, client_credentials                |
+ * | 4 | `private_key_jwt`             | authorization_code, refresh_token, client_credentials                |
+ * | 5 | `none` (public, native)       | authorization_code, refresh_token, device_code                       |
+ * | 6 | `tls_client_auth`             | authorization_code, refresh_token, client_credentials (TLS only)     |
+ * | 7 | `self_signed_tls_client_auth` | authorization_code, refresh_token, client_credentials (TLS only)     |
+ *
+ * device_code is `urn:ietf:params:oauth:grant-type:device_code` (RFC 8628). PingOne's Device
+ * Authorization application is a public client by default and may use CLIENT_SECRET_BASIC or
+ * CLIENT_SECRET_POST instead, so the public app 5 and the confidential app 1 have it.
  */
 import type { ClientAuthMethod } from '../core/profile';
 import type { ClientKeyPair } from './keys';
@@ -61,7 +77,10 @@ export interface SandboxApp {
   grantTypes: readonly GrantType[];
 }
 
-export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
+/** RFC 8628 §3.4. */
+export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials' | typeof DEVICE_CODE_GRANT;
 
 export const DEMO_USER = { username: 'demo', password: 'Demo-Pass-1!' } as const;
 
@@ -128,6 +147,7 @@ export function seedApps(callbackUrl: string, clientKeys: ClientKeyPair, mutualT
       pkceEnforcement: 'OPTIONAL',
       clientSecret: 'sandbox-basic-secret-7QmZ2v9KxR4tLp8WcN3yHf6JdS1aEb5G0uVkXoTiYr',
       ...web,
+      grantTypes: [...web.grantTypes, DEVICE_CODE_GRANT],
     },
     {
       id: 'b2f0c7d1-0002-4a1e-9c55-5a0d0b5e0002',
@@ -162,7 +182,7 @@ export function seedApps(callbackUrl: string, clientKeys: ClientKeyPair, mutualT
       redirectUris: [callbackUrl],
       postLogoutRedirectUris: [callbackUrl],
       // A public client cannot keep a secret, so client_credentials makes no sense (RFC 6749 §4.4).
-      grantTypes: ['authorization_code', 'refresh_token'],
+      grantTypes: ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT],
     },
     ...(mutualTls.subjectDn === undefined
       ? []

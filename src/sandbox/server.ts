@@ -8,6 +8,8 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { TLSSocket } from 'node:tls';
 import { handleAuthorize } from './authorize';
 import type { SandboxContext } from './context';
+import { handleDeviceAuthorization } from './device-authorization';
+import { handleDeviceStart } from './device-verification';
 import { handleDiscovery, handleJwks } from './discovery';
 import { platformError } from './errors';
 import { handleFlow } from './flows-api';
@@ -15,6 +17,7 @@ import { BodyTooLargeError, parseCookies, readBody, type ClientCertificate, type
 import { handleIntrospect, handleRevoke } from './introspection';
 import { handleCallbackPage, handleSignOnPage } from './pages';
 import { handlePar } from './par';
+import { CALLBACK_PATH, ENV_PATHS, FLOW_PATH, type EnvRoute } from './paths';
 import { handleResume } from './resume';
 import { handleSignoff } from './signoff';
 import { handleToken } from './token';
@@ -25,21 +28,24 @@ type Methods = Partial<Record<'GET' | 'POST', Handler>>;
 
 const both = (handler: Handler): Methods => ({ GET: handler, POST: handler });
 
-/** Routes under `/{{envID}}/` (docs/pingone.md "Paths"). */
-const ENV_ROUTES: Record<string, Methods> = {
-  'as/authorize': both(handleAuthorize),
-  'as/resume': { GET: handleResume },
-  'as/token': { POST: handleToken },
-  'as/userinfo': both(handleUserinfo),
-  'as/introspect': { POST: handleIntrospect },
-  'as/revoke': { POST: handleRevoke },
-  'as/signoff': both(handleSignoff),
-  'as/jwks': { GET: handleJwks },
-  'as/par': { POST: handlePar },
-  'as/.well-known/openid-configuration': { GET: handleDiscovery },
-  'signon/': both(handleSignOnPage),
+/** What each route of the path table answers, by method. */
+const HANDLERS: Record<EnvRoute, Methods> = {
+  authorize: both(handleAuthorize),
+  resume: { GET: handleResume },
+  token: { POST: handleToken },
+  userinfo: both(handleUserinfo),
+  introspect: { POST: handleIntrospect },
+  revoke: { POST: handleRevoke },
+  signoff: both(handleSignoff),
+  jwks: { GET: handleJwks },
+  par: { POST: handlePar },
+  deviceAuthorization: { POST: handleDeviceAuthorization },
+  discovery: { GET: handleDiscovery },
+  deviceVerification: { GET: handleDeviceStart },
+  signOnPage: both(handleSignOnPage),
 };
-const FLOW_PATH = /^flows\/([^/]+)$/;
+/** Path under `/{{envID}}/` → its methods. */
+const ENV_ROUTES = new Map<string, Methods>(Object.entries(ENV_PATHS).map(([route, path]) => [path, HANDLERS[route as EnvRoute]]));
 
 /** How long a connection being closed after an early answer keeps reading what the client still sends. */
 const LINGER_MS = 5_000;
@@ -91,11 +97,12 @@ function clientCertificate(socket: Partial<TLSSocket>): ClientCertificate | unde
 
 function route(ctx: SandboxContext, req: SandboxRequest): Reply | Promise<Reply> {
   const path = req.url.pathname;
-  if (path === '/callback') return dispatch(ctx, req, both((_ctx, request) => handleCallbackPage(request)));
+  if (path === CALLBACK_PATH) return dispatch(ctx, req, both((_ctx, request) => handleCallbackPage(request)));
   const prefix = `/${ctx.envId}/`;
   if (path.startsWith(prefix)) {
     const rest = path.slice(prefix.length);
-    if (Object.hasOwn(ENV_ROUTES, rest)) return dispatch(ctx, req, ENV_ROUTES[rest]!);
+    const methods = ENV_ROUTES.get(rest);
+    if (methods) return dispatch(ctx, req, methods);
     const flowId = FLOW_PATH.exec(rest)?.[1];
     if (flowId !== undefined) return dispatch(ctx, req, both((c, r) => handleFlow(c, r, flowId)));
   }

@@ -1,13 +1,15 @@
 /**
- * `/as/token` (docs/pingone.md §4, RFC 6749 §4.1.3, §4.4, §6). The client authenticates first, by its
- * registered method; then the grant is checked and tokens are issued. Errors are RFC 6749 §5.2 JSON.
+ * `/as/token` (docs/pingone.md §4, RFC 6749 §4.1.3, §4.4, §6, RFC 8628 §3.4). The client authenticates
+ * first, by its registered method; then the grant is checked and tokens are issued. Errors are RFC 6749
+ * §5.2 JSON.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { authenticateClient } from './client-auth';
 import type { AuthorizationCode, SandboxContext } from './context';
+import { redeemDeviceCode } from './device-authorization';
 import { oauthError, oauthErrorReply, type OAuthError } from './errors';
 import { json, parseForm, type Reply, type SandboxRequest } from './http';
-import type { GrantType, SandboxApp } from './seed';
+import { DEVICE_CODE_GRANT, type GrantType, type SandboxApp } from './seed';
 import { issueTokens, revokeGrant, type TokenResponse } from './tokens';
 
 const PKCE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -79,6 +81,8 @@ const GRANTS: Record<GrantType, GrantHandler> = {
     if (scope) return oauthError('invalid_scope', 'The sandbox has no API scopes for client_credentials; omit scope.');
     return issueTokens(ctx, { app, grantId: randomUUID(), scopes: [] });
   },
+
+  [DEVICE_CODE_GRANT]: redeemDeviceCode,
 };
 
 function isGrantType(value: string): value is GrantType {

@@ -28,6 +28,11 @@ export interface E2eTools {
   readonly chromium: string;
 }
 
+/** Debian's Chromium, unless AFE_E2E_CHROMIUM (as written to <cache>/env.sh) names another; may not exist. */
+export function chromiumPath(): string {
+  return process.env.AFE_E2E_CHROMIUM ?? '/usr/bin/chromium';
+}
+
 /** Finds what install.sh installed; env vars (as written to <cache>/env.sh) override the defaults. */
 export function locateTools(): E2eTools {
   const cache = process.env.AFE_E2E_CACHE ?? path.join(os.homedir(), '.cache', 'auth-flow-explorer-e2e');
@@ -36,7 +41,7 @@ export function locateTools(): E2eTools {
     codeServer:
       process.env.AFE_E2E_CODE_SERVER ??
       path.join(cache, 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
-    chromium: process.env.AFE_E2E_CHROMIUM ?? '/usr/bin/chromium',
+    chromium: chromiumPath(),
   };
   for (const [what, file] of Object.entries(tools)) {
     if (!fs.existsSync(file)) {
