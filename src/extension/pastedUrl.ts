@@ -12,7 +12,10 @@
  *   inside the fragment (`#/…?env=<envId>`), and an application's page
  *   (`#/applications/<appId>/…`, `#/connections/applications/<appId>`) giving its ID, which is the client ID;
  * - management API: `https://api.pingone.<tld>/v1/environments/<envId>[/applications/<appId>]`;
- * - another server whose path has the `/<envId>/as` shape: region `custom`, the auth path before it.
+ * - another server whose path has the `/<envId>/as` shape: region `custom`, the auth path before it;
+ * - any other server: an OpenID provider named by its issuer. A discovery URL gives the issuer exactly
+ *   (`{issuer}/.well-known/openid-configuration`, or RFC 8414's `/.well-known/oauth-authorization-server{path}`);
+ *   any other URL is taken as the issuer itself, without query or fragment, for the person to check.
  *
  * The region is the host's PingOne domain (`pingone.eu` is EU, `pingone.com.au` AU…). No `vscode` import.
  */
@@ -21,10 +24,12 @@ import { parseScopes, validateEnvId } from './profileValidators';
 
 export type PastedKind = 'issuer' | 'endpoint' | 'discovery' | 'authorize' | 'console' | 'api';
 
+/** A PingOne environment (region and envId), or any OpenID provider (issuer). */
 export interface PastedFields {
-  region: Region | 'custom';
+  region?: Region | 'custom';
   authPath?: string;
-  envId: string;
+  envId?: string;
+  issuer?: string;
   clientId?: string;
   redirectUri?: string;
   scopes?: string[];
@@ -68,16 +73,24 @@ function consoleUrl(url: URL, region: Region): Pasted {
   return located('console', region, envId, { clientId: applicationIn(segments) });
 }
 
-/** Not a PingOne host: usable as a custom auth path when the path ends `/<envId>/as[/…]`. */
+/** Not a PingOne host: a custom auth path when the path ends `/<envId>/as[/…]`, else an OpenID provider's issuer. */
 function otherServer(url: URL, segments: string[]): Pasted {
   const as = segments.indexOf('as', 1);
-  if (as === -1) {
-    return { problem: `${url.host} is not a PingOne URL, and its path has no /<environment ID>/as to take an auth path from: pick the region "Custom" and enter the auth path.` };
-  }
+  if (as === -1) return { kind: url.pathname.includes('/.well-known/') ? 'discovery' : 'issuer', fields: { issuer: issuerIn(url) } };
   const rawSegments = url.pathname.split('/').filter(Boolean);
   const authPath = `${url.origin}${rawSegments.slice(0, as - 1).map((s) => `/${s}`).join('')}`;
   const rest = segments.slice(as);
   return located(kindOf(rest), 'custom', segments[as - 1], { authPath, ...(rest[1] === 'authorize' ? authorizeFields(url.searchParams) : {}) });
+}
+
+/** The issuer a discovery URL is for (OIDC Discovery §4, RFC 8414 §3.1), or the URL as an issuer. */
+function issuerIn(url: URL): string {
+  const path = url.pathname;
+  const openid = path.indexOf('/.well-known/openid-configuration');
+  if (openid !== -1) return `${url.origin}${path.slice(0, openid)}`;
+  const rfc8414 = '/.well-known/oauth-authorization-server';
+  if (path.startsWith(rfc8414)) return `${url.origin}${path.slice(rfc8414.length)}`;
+  return `${url.origin}${path.replace(/\/+$/, '')}`;
 }
 
 /** What follows the environment ID: `as`, `as/authorize`, `as/.well-known/openid-configuration`… */

@@ -27,6 +27,10 @@ export function validateAuthPath(value: string, draft: Draft): string | undefine
   return problemFor(draft, 'authPath', { region: 'custom', authPath: value });
 }
 
+export function validateIssuer(value: string, draft: Draft): string | undefined {
+  return problemFor(draft, 'issuer', { issuer: value.trim() });
+}
+
 export function validateEnvId(value: string, draft: Draft): string | undefined {
   return problemFor(draft, 'envId', { envId: value.trim() });
 }

@@ -1,8 +1,12 @@
 import {
   AUTHORIZE_METHODS,
   CLIENT_AUTH_METHODS,
+  GRANTS,
   REGIONS,
   RESPONSE_MODES,
+  SIGN_ON_MODES,
+  type Grant,
+  type SignOnMode,
   parseProfile,
   validateProfile,
   type ClientAuthMethod,
@@ -15,6 +19,7 @@ import {
   validateAuthPath,
   validateClientId,
   validateEnvId,
+  validateIssuer,
   validateName,
   validateRedirectUri,
   validateScopes,
@@ -31,6 +36,17 @@ const AUTH_METHOD_DETAILS: Record<ClientAuthMethod, string> = {
   tls_client_auth: 'Mutual TLS: a client certificate from a CA, matched by its subject (RFC 8705)',
   self_signed_tls_client_auth: 'Mutual TLS: a self-signed client certificate registered with the app (RFC 8705)',
   none: 'Public client: no secret, use PKCE',
+};
+
+const GRANT_DETAILS: Record<Grant, string> = {
+  authorization_code: 'A person signs on; the code is exchanged for tokens (RFC 6749 §4.1)',
+  client_credentials: 'The application asks for itself, no person (RFC 6749 §4.4)',
+  device_code: 'A person signs on in a browser elsewhere with a code shown here (RFC 8628)',
+};
+
+const SIGN_ON_DETAILS: Record<SignOnMode, string> = {
+  headless: 'Here, through PingOne\'s flows API: username, password and one-time codes asked in VS Code',
+  browser: 'In the system browser (push MFA, passkeys, external IdPs); the redirect comes back to a loopback port',
 };
 
 const RESPONSE_MODE_DETAILS: Record<ResponseMode, string> = {
@@ -87,7 +103,8 @@ function pickStep<T>(
 
 /** What a recognised URL fills in, in words, for the note under the paste box. */
 function recognised(pasted: Extract<Pasted, { fields: unknown }>): string {
-  const { region, authPath, envId, clientId, redirectUri, scopes, responseMode } = pasted.fields;
+  const { issuer, region, authPath, envId, clientId, redirectUri, scopes, responseMode } = pasted.fields;
+  if (issuer !== undefined) return `Read as an OpenID provider: issuer ${issuer} (its discovery document names the endpoints). Press Enter to fill it in.`;
   const parts = [
     region === 'custom' ? `auth path ${authPath}` : `region ${region}`,
     `environment ${envId}`,
@@ -105,7 +122,7 @@ const pasteStep: Step = {
     const read = (value: string) => (value.trim() ? readPastedUrl(value) : undefined);
     const value = await input({
       ...position,
-      prompt: 'Paste an issuer, authorize, discovery or PingOne console URL to fill in the region, environment ID and more, or press Enter to type them',
+      prompt: 'Paste an issuer, discovery, authorize or PingOne console URL — PingOne or any OpenID provider — to fill in the fields it names, or press Enter to type them',
       placeholder: 'https://auth.pingone.eu/<environment ID>/as',
       validate: (v) => {
         const pasted = read(v);
@@ -119,6 +136,13 @@ const pasteStep: Step = {
     if (value === BACK || value === undefined) return value;
     const pasted = read(value);
     if (pasted && 'fields' in pasted) {
+      // One way of naming the server at a time: an issuer replaces a PingOne environment and back.
+      if (pasted.fields.issuer !== undefined) {
+        delete draft.region;
+        delete draft.authPath;
+        delete draft.envId;
+        if (draft.responseMode === 'pi.flow') delete draft.responseMode;
+      } else delete draft.issuer;
       Object.assign(draft, pasted.fields);
       if (pasted.fields.region !== 'custom') delete draft.authPath;
     }
@@ -130,7 +154,32 @@ function steps(takenNames: readonly string[]): Step[] {
   return [
     pasteStep,
     inputStep('Name', 'Name of the environment, as shown in the Environments view', (d) => d.name ?? '', (v) => validateName(v, takenNames), (d, v) => (d.name = v), 'Staging – Web app'),
-    pickStep<Region | 'custom'>(
+    pickStep<'pingone' | 'issuer'>(
+      'Provider',
+      'Which authorization server?',
+      [
+        { label: 'PingOne', description: 'region and environment ID', value: 'pingone' },
+        { label: 'Any OpenID provider', description: 'by its issuer URL (Keycloak, Entra ID, Okta, Auth0…)', value: 'issuer' },
+      ],
+      (d) => (d.issuer !== undefined ? 'issuer' : 'pingone'),
+      (d, provider) => {
+        if (provider === 'pingone') delete d.issuer;
+        else {
+          d.issuer ??= '';
+          delete d.region;
+          delete d.authPath;
+          delete d.envId;
+          if (d.responseMode === 'pi.flow') delete d.responseMode;
+        }
+      },
+    ),
+    {
+      applies: (d) => d.issuer !== undefined,
+      ...inputStep('Issuer', 'Issuer URL: the one the provider names itself by (its discovery document is at {issuer}/.well-known/openid-configuration)', (d) => d.issuer ?? '', validateIssuer, (d, v) => (d.issuer = v), 'https://login.example.com/realms/dev'),
+    },
+    {
+      applies: (d) => d.issuer === undefined,
+      ...pickStep<Region | 'custom'>(
       'Region',
       'Region of the PingOne environment',
       [
@@ -142,21 +191,61 @@ function steps(takenNames: readonly string[]): Step[] {
         d.region = region;
         if (region !== 'custom') delete d.authPath;
       },
-    ),
+      ),
+    },
     {
-      applies: (d) => d.region === 'custom',
+      applies: (d) => d.issuer === undefined && d.region === 'custom',
       ...inputStep('Auth path', 'Auth path: the base URL before /{envId}/as', (d) => d.authPath ?? '', validateAuthPath, (d, v) => (d.authPath = v), 'https://auth.example.com'),
     },
-    inputStep('Environment ID', 'Environment ID (PingOne console: Settings → Environment Properties)', (d) => d.envId ?? '', validateEnvId, (d, v) => (d.envId = v), '8f4e0d3c-1b2a-4c5d-9e8f-0a1b2c3d4e5f'),
-    inputStep('Client ID', 'Client ID of the application (Applications → Overview)', (d) => d.clientId ?? '', validateClientId, (d, v) => (d.clientId = v)),
-    pickStep<ResponseMode>(
-      'Response mode',
-      'Response mode',
-      RESPONSE_MODES.map((mode) => ({ label: mode, detail: RESPONSE_MODE_DETAILS[mode], value: mode })),
-      (d) => d.responseMode,
-      (d, mode) => (d.responseMode = mode),
+    {
+      applies: (d) => d.issuer === undefined,
+      ...inputStep('Environment ID', 'Environment ID (PingOne console: Settings → Environment Properties)', (d) => d.envId ?? '', validateEnvId, (d, v) => (d.envId = v), '8f4e0d3c-1b2a-4c5d-9e8f-0a1b2c3d4e5f'),
+    },
+    inputStep('Client ID', 'Client ID of the application', (d) => d.clientId ?? '', validateClientId, (d, v) => (d.clientId = v)),
+    pickStep<Grant>(
+      'Grant',
+      'What should a run do?',
+      GRANTS.map((grant) => ({ label: grant, detail: GRANT_DETAILS[grant], value: grant })),
+      (d) => d.grant ?? 'authorization_code',
+      (d, grant) => {
+        d.grant = grant;
+        if (grant !== 'authorization_code') delete d.signOn;
+      },
     ),
-    inputStep('Redirect URI', 'Redirect URI registered on the application', (d) => d.redirectUri ?? '', validateRedirectUri, (d, v) => (d.redirectUri = v), 'https://localhost:3000/callback'),
+    {
+      applies: (d) => d.issuer === undefined && (d.grant ?? 'authorization_code') === 'authorization_code',
+      ...pickStep<SignOnMode>(
+        'Sign-on',
+        'How does the person sign on?',
+        SIGN_ON_MODES.map((mode) => ({ label: mode, detail: SIGN_ON_DETAILS[mode], value: mode })),
+        (d) => d.signOn ?? 'headless',
+        (d, mode) => {
+          d.signOn = mode;
+          if (mode === 'browser' && d.responseMode === 'pi.flow') d.responseMode = 'redirect';
+        },
+      ),
+    },
+    {
+      applies: (d) => d.issuer === undefined && (d.grant ?? 'authorization_code') === 'authorization_code' && d.signOn !== 'browser',
+      ...pickStep<ResponseMode>(
+        'Response mode',
+        'Response mode',
+        RESPONSE_MODES.map((mode) => ({ label: mode, detail: RESPONSE_MODE_DETAILS[mode], value: mode })),
+        (d) => d.responseMode,
+        (d, mode) => (d.responseMode = mode),
+      ),
+    },
+    {
+      applies: (d) => (d.grant ?? 'authorization_code') === 'authorization_code',
+      ...inputStep(
+        'Redirect URI',
+        'Redirect URI registered on the application (browser sign-on listens on it: use a loopback one such as http://127.0.0.1:53682/callback)',
+        (d) => d.redirectUri ?? '',
+        validateRedirectUri,
+        (d, v) => (d.redirectUri = v),
+        'http://127.0.0.1:53682/callback',
+      ),
+    },
     inputStep('Scopes', 'Scopes, separated by spaces', (d) => (d.scopes ?? ['openid', 'profile']).join(' '), validateScopes, (d, v) => (d.scopes = parseScopes(v))),
     pickStep<ClientAuthMethod>(
       'Client authentication',
@@ -165,14 +254,19 @@ function steps(takenNames: readonly string[]): Step[] {
       (d) => d.clientAuthMethod,
       (d, method) => (d.clientAuthMethod = method),
     ),
-    pickStep(
+    {
+      applies: (d) => (d.grant ?? 'authorization_code') === 'authorization_code' && d.issuer === undefined && d.signOn !== 'browser',
+      ...pickStep(
       'Authorize method',
       'HTTP method of the authorize request',
       AUTHORIZE_METHODS.map((method) => ({ label: method, description: method === 'POST' ? 'form post' : 'query string', value: method })),
       (d) => d.authorizeMethod,
       (d, method) => (d.authorizeMethod = method),
-    ),
-    pickStep(
+      ),
+    },
+    {
+      applies: (d) => (d.grant ?? 'authorization_code') === 'authorization_code',
+      ...pickStep(
       'PKCE',
       'PKCE',
       [
@@ -181,7 +275,8 @@ function steps(takenNames: readonly string[]): Step[] {
       ],
       (d) => d.pkce,
       (d, pkce) => (d.pkce = pkce),
-    ),
+      ),
+    },
   ];
 }
 

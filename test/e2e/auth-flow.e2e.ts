@@ -68,9 +68,11 @@ describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
     await waitForQuickInput(session, /Add Environment.*1\/12/s);
     // A console URL pasted first fills in the region, the environment ID and the client ID.
     await session.answerInput(`https://console.pingone.eu/?env=${envId}#/applications/${clientId}`);
-    await waitForQuickInput(session, '2/12');
+    await waitForQuickInput(session, '2/15');
     await session.answerInput(name);
-    await waitForQuickInput(session, '3/12');
+    await waitForQuickInput(session, '3/15');
+    await session.pickItem('PingOne');
+    await waitForQuickInput(session, '4/15');
     await session.pickItem('EU');
     await waitForQuickInput(session, 'Environment ID');
     assert.equal(await inputValue(session), envId, 'the environment ID comes from the pasted URL');
@@ -78,21 +80,25 @@ describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
     await waitForQuickInput(session, 'Client ID');
     assert.equal(await inputValue(session), clientId, 'the client ID comes from the application page pasted');
     await session.answerInput(clientId);
-    await waitForQuickInput(session, '6/12');
+    await waitForQuickInput(session, '7/15');
+    await session.pickItem('authorization_code');
+    await waitForQuickInput(session, '8/15');
+    await session.pickItem('headless');
+    await waitForQuickInput(session, '9/15');
     await session.pickItem('redirect');
     await waitForQuickInput(session, 'Redirect URI');
     await session.answerInput('https://localhost:3000/callback');
     await waitForQuickInput(session, 'Scopes');
     assert.equal(await inputValue(session), 'openid profile', 'scopes are prefilled');
     await session.answerInput('openid profile');
-    await waitForQuickInput(session, '9/12');
+    await waitForQuickInput(session, '12/15');
     await session.pickItem('client_secret_basic');
-    await waitForQuickInput(session, '10/12');
+    await waitForQuickInput(session, '13/15');
     await session.pickItem('GET');
-    await waitForQuickInput(session, '11/12');
+    await waitForQuickInput(session, '14/15');
     await session.pickItem('Use PKCE (S256)');
     // The summary lists every field before anything is saved.
-    await waitForQuickInput(session, '12/12');
+    await waitForQuickInput(session, '15/15');
     assert.ok((await session.quickPickLabels()).includes('Environment ID'));
     await session.pickItem('Save');
     await waitForQuickInput(session, `Client secret for ${name}`);

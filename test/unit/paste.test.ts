@@ -66,7 +66,16 @@ describe('a pasted URL in the environment wizard', () => {
       fields: { region: 'custom', authPath: 'https://login.example.com/idp', envId: 'tenant-1' },
     });
     assert.deepEqual(fields(`http://127.0.0.1:41234/${ENV}/as`).fields, { region: 'custom', authPath: 'http://127.0.0.1:41234', envId: ENV });
-    assert.match(problem('https://login.example.com/oauth2/default/.well-known/openid-configuration'), /not a PingOne URL/);
+  });
+
+  it('any other server is an OpenID provider: a discovery URL gives its issuer exactly, another URL is taken as the issuer', () => {
+    assert.deepEqual(fields('https://login.example.com/oauth2/default/.well-known/openid-configuration'), { kind: 'discovery', fields: { issuer: 'https://login.example.com/oauth2/default' } });
+    assert.deepEqual(fields('https://login.example.com/.well-known/oauth-authorization-server/tenant-a/oidc'), { kind: 'discovery', fields: { issuer: 'https://login.example.com/tenant-a/oidc' } });
+    assert.deepEqual(fields('https://login.example.com/.well-known/openid-configuration'), { kind: 'discovery', fields: { issuer: 'https://login.example.com' } });
+    assert.deepEqual(fields('https://idp.example.org/realms/dev/?x=1#y'), { kind: 'issuer', fields: { issuer: 'https://idp.example.org/realms/dev' } });
+    // What it fills in is a profile the rules accept, with a client and a loopback redirect for browser sign-on.
+    const pasted = fields('https://login.example.com/oauth2/default/.well-known/openid-configuration');
+    assert.deepEqual(validateProfile({ id: 'p', name: 'Okta', clientId: 'app', clientAuthMethod: 'none', redirectUri: 'http://127.0.0.1:53682/callback', ...pasted.fields }), []);
   });
 
   it('what each recognised URL gives passes the profile rules', () => {
