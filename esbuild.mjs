@@ -1,7 +1,8 @@
 // Bundles the three programs this package ships:
 //   dist/cli.js        the headless CLI (Node): a stub importing dist/cli/bin.mjs, whose chunks each
 //                      command loads as it needs them (the sandbox, the exporters, jose's signing…)
-//   dist/extension.js  the VS Code extension host entry (Node, `vscode` external)
+//   dist/extension.js  the VS Code extension host entry (Node, `vscode` external): registrations only
+//   dist/main.js       the extension's services, loaded on first use
 //   dist/engine.js     what the extension loads on first use: runner, sandbox, redaction, cURL, JWT
 //   dist/webview/      the timeline webview (browser), loaded only when the panel opens
 // `node esbuild.mjs --watch` rebuilds on change; `--dev` keeps bundles unminified with source maps.
@@ -49,9 +50,10 @@ const builds = [
   },
   {
     ...common,
-    // `engine` (runner, sandbox, jose, undici) is a separate bundle the extension `require`s on first
-    // use, so activation loads only the small `extension` entry.
-    entryPoints: { extension: 'src/extension.ts', engine: 'src/extension/engine.ts' },
+    // Three bundles loaded one after the other: `extension`, the activation shell (registrations only);
+    // `main`, the services, on the first command, view or restored panel; `engine` (runner, sandbox,
+    // jose, undici) on the first run or decode.
+    entryPoints: { extension: 'src/extension.ts', main: 'src/extension/main.ts', engine: 'src/extension/engine.ts' },
     outdir: 'dist',
     platform: 'node',
     target: 'node20.18',

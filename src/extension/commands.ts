@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { COMMAND_IDS, type CommandArgs, type CommandId, type ProfileTarget } from './commandTable';
+import type { CommandArgs, CommandId, ProfileTarget } from './commandTable';
 import { decodeSelection } from './decode';
 import { exportRunCommand } from './exportRun';
 import type { Environments, ProfileEntry } from './environments';
@@ -13,7 +13,7 @@ import type { TimelinePanels } from './timelinePanel';
 import { SANDBOX_ENTRY_ID, secretNeeds, type TreeEntry } from './treeModel';
 import { errorMessage } from '../core/errors';
 
-type Handlers = { [K in CommandId]: (...args: CommandArgs[K]) => unknown };
+export type Handlers = { [K in CommandId]: (...args: CommandArgs[K]) => unknown };
 
 export interface CommandDeps {
   environments: Environments;
@@ -25,7 +25,8 @@ export interface CommandDeps {
 const isProfile = (entry: TreeEntry): entry is ProfileEntry => entry.source !== 'sandbox';
 const isUserProfile = (entry: TreeEntry): entry is ProfileEntry => entry.source === 'user';
 
-function createHandlers({ environments, runs, panels, refreshTree }: CommandDeps): Handlers {
+/** The handler of every command of the table. */
+export function commandHandlers({ environments, runs, panels, refreshTree }: CommandDeps): Handlers {
   const { store, secrets, sandbox } = environments;
 
   /** The profile entry a command acts on, limited to the entries `accept` allows. */
@@ -137,24 +138,14 @@ function createHandlers({ environments, runs, panels, refreshTree }: CommandDeps
 }
 
 /**
- * Registers every command of the table. Handlers report problems as messages; an unexpected error is
- * still shown as a sentence rather than VS Code's generic "command failed".
+ * Runs one command's handler. Handlers report problems as messages; an unexpected error is still shown
+ * as a sentence rather than VS Code's generic "command failed".
  */
-export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const handlers = createHandlers(deps);
-  const commands = COMMAND_IDS.map((id) =>
-    vscode.commands.registerCommand(id, async (...args: CommandArgs[typeof id]) => {
-      try {
-        return await (handlers[id] as (...a: typeof args) => unknown)(...args);
-      } catch (error) {
-        void vscode.window.showErrorMessage(`Auth Flow: ${errorMessage(error)}`);
-        return undefined;
-      }
-    }),
-  );
-  // The timeline's Export button runs the command for its run.
-  const exportButton = deps.panels.onDidReceiveMessage((message) => {
-    if (message.method === 'timeline/run/export') void vscode.commands.executeCommand('authFlow.exportRun', message.params.runId);
-  });
-  return [...commands, exportButton];
+export async function runHandler<K extends CommandId>(handlers: Handlers, id: K, args: CommandArgs[K]): Promise<unknown> {
+  try {
+    return await (handlers[id] as (...a: CommandArgs[K]) => unknown)(...args);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Auth Flow: ${errorMessage(error)}`);
+    return undefined;
+  }
 }

@@ -1,25 +1,20 @@
 import * as vscode from 'vscode';
-import type { Environments } from './environments';
-import { treeNodes, type TreeNode } from './treeModel';
+import type { TreeNode } from './treeModel';
 
 export const ENVIRONMENTS_VIEW_ID = 'authFlow.environments';
 
-/** Maps the pure tree model to TreeItems; refreshes when profiles, secrets or the sandbox change. */
+/**
+ * The Environments view: maps tree nodes to TreeItems. Its nodes come from `children`, which loads the
+ * services on first call, so registering the view at activation costs nothing.
+ */
 class EnvironmentsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly environments: Environments) {
-    this.subscription = environments.onDidChange(() => this.refresh());
-  }
+  constructor(readonly getChildren: (node?: TreeNode) => Promise<TreeNode[]>) {}
 
   refresh(): void {
     this.changed.fire();
-  }
-
-  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
-    return node ? (node.children ?? []) : treeNodes(await this.environments.entries());
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -33,19 +28,13 @@ class EnvironmentsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   }
 
   dispose(): void {
-    this.subscription.dispose();
     this.changed.dispose();
   }
 }
 
-/**
- * Registers the Environments view; `refresh` re-reads profiles (saved in another window, for example),
- * `children` is what the view is given for a node (the roots without one).
- */
-export function registerEnvironmentsTree(environments: Environments): { refresh(): void; children(node?: TreeNode): Promise<TreeNode[]>; disposables: vscode.Disposable[] } {
-  const provider = new EnvironmentsTreeProvider(environments);
+/** Registers the Environments view; `refresh` makes it ask for its nodes again. */
+export function registerEnvironmentsTree(children: (node?: TreeNode) => Promise<TreeNode[]>): { refresh(): void; disposables: vscode.Disposable[] } {
+  const provider = new EnvironmentsTreeProvider(children);
   const view = vscode.window.createTreeView(ENVIRONMENTS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
-  // globalState has no change event across windows: re-read when this window regains focus.
-  const focus = vscode.window.onDidChangeWindowState((state) => state.focused && provider.refresh());
-  return { refresh: () => provider.refresh(), children: (node) => provider.getChildren(node), disposables: [provider, view, focus] };
+  return { refresh: () => provider.refresh(), disposables: [provider, view] };
 }

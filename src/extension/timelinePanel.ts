@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol';
+import { TIMELINE_VIEW_TYPE } from './timelineIds';
 
-export const TIMELINE_VIEW_TYPE = 'authFlow.timeline';
+
 
 /**
  * Messages the host acts on; `webview/ready`, opening a cited page, copying what the webview wrote

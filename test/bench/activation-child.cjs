@@ -62,5 +62,5 @@ for (let i = 0; i < Number(runs); i++) {
   ours.push(activateOnce(extension).ms);
   floor.push(activateOnce(baseline).ms);
 }
-const engineLoaded = Object.keys(require.cache).some((k) => k.endsWith('engine.js'));
-process.stdout.write(JSON.stringify({ ours: median(ours), floor: median(floor), disposables, engineLoaded }));
+const loaded = (bundle) => Object.keys(require.cache).some((k) => k.endsWith(`/dist/${bundle}`));
+process.stdout.write(JSON.stringify({ ours: median(ours), floor: median(floor), disposables, engineLoaded: loaded('engine.js'), mainLoaded: loaded('main.js') }));

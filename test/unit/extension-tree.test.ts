@@ -17,7 +17,7 @@ describe('extension tree model', () => {
     assert.deepEqual(nodes.map((n) => n.label), ['Local PingOne sandbox', 'Staging']);
     const children = nodes[1].children ?? [];
     assert.deepEqual(children.map((c) => c.label), [
-      'Region', 'Environment ID', 'Client ID', 'Redirect URI', 'Scopes', 'Client authentication', 'Response mode', 'Client secret',
+      'Region', 'Environment ID', 'Grant', 'Client ID', 'Redirect URI', 'Scopes', 'Client authentication', 'Response mode', 'Client secret',
     ]);
     const envId = children.find((c) => c.label === 'Environment ID');
     assert.equal(envId?.description, '8f4e0d3c-1b2a-4c5d-9e8f-0a1b2c3d4e5f');

@@ -2,7 +2,7 @@
 // test/e2e/vscode-tests.ts) with the real `vscode` API and the built extension from dist/.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { AuthFlowTestApi } from '../../src/extension';
+import type { AuthFlowActivation, AuthFlowTestApi } from '../../src/extension';
 import type { Profile } from '../../src/core/profile';
 import type { TreeNode } from '../../src/extension/treeModel';
 import { sampleProfile } from '../fixtures/profiles';
@@ -21,9 +21,10 @@ describe('Auth Flow Explorer inside the extension host', () => {
   let api: AuthFlowTestApi;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<AuthFlowTestApi>(EXTENSION_ID);
+    const extension = vscode.extensions.getExtension<AuthFlowActivation>(EXTENSION_ID);
     assert.ok(extension, `${EXTENSION_ID} is installed`);
-    api = await extension.activate();
+    // Activation registers only; the services load on first use, here through the test API.
+    api = await (await extension.activate()).services();
     assert.equal(typeof api?.environmentNodes, 'function', 'activate() returns the test API');
   });
 
