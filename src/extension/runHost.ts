@@ -2,11 +2,14 @@
  * The extension's RunHost (src/core/session.ts): what a run needs from VS Code while the person signs
  * on in their browser. The authorize URL opens with `env.openExternal`; the redirect URI goes through
  * `env.asExternalUri`, which forwards the listener's port when the extension host is remote (Remote
- * SSH, Codespaces, code-server) and may give the browser another address for it; and a notification
- * says the run waits, with Cancel and "Paste the URL instead" (the run then asks for the URL).
+ * SSH, Codespaces, code-server) and may give the browser another address for it; and while the run
+ * waits for the redirect, a quick pick says so, offering "Paste the URL instead" (the run then asks for
+ * the URL) and Cancel. A quick pick rather than a notification: the extension cannot take a notification
+ * with buttons down, so one would go on saying "Waiting…" after the run ended; the pick closes then.
  */
 import * as vscode from 'vscode';
 import type { RunHost } from '../core/run';
+import { choose } from './quickInput';
 
 export const WAITING_MESSAGE = 'Waiting for sign-on in the browser…';
 export const PASTE_INSTEAD = 'Paste the URL instead';
@@ -19,14 +22,20 @@ export function createRunHost(options: { profileName: string; cancel: () => void
       if (!opened) throw new Error('VS Code did not open it');
     },
     externalUri: async (uri) => (await vscode.env.asExternalUri(vscode.Uri.parse(uri))).toString(true),
-    offerPaste: ({ signal }) =>
-      new Promise<void>((resolve) => {
-        void vscode.window.showInformationMessage(`${options.profileName}: ${WAITING_MESSAGE}`, PASTE_INSTEAD, 'Cancel').then((choice) => {
-          // A choice made after the wait ended (the notification stays until dismissed) changes nothing.
-          if (signal.aborted) return;
-          if (choice === PASTE_INSTEAD) resolve();
-          else if (choice === 'Cancel') options.cancel();
-        });
-      }),
+    offerPaste: async ({ signal }) => {
+      const choice = await choose({
+        title: `Sign in to ${options.profileName}`,
+        signal,
+        placeholder: WAITING_MESSAGE,
+        items: [
+          { label: PASTE_INSTEAD, description: 'when the browser ended on a page this machine does not receive', value: 'paste' as const },
+          { label: 'Cancel', description: 'stop the run', value: 'cancel' as const },
+        ],
+      });
+      if (choice === 'paste') return;
+      if (choice === 'cancel') options.cancel();
+      // Cancelled, dismissed, or the wait is over: no URL will be pasted.
+      return new Promise<void>(() => undefined);
+    },
   };
 }

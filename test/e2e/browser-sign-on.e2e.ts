@@ -63,7 +63,8 @@ describe('Browser sign-on in VS Code (code-server + Chromium)', function () {
     await session.pickItem(PROFILE_NAME);
 
     const browserPage: Page = await opened;
-    await session.waitForNotification('Waiting for sign-on in the browser');
+    // VS Code says it waits, offering to paste the URL instead.
+    assert.match(await waitForQuickInput(session, 'Waiting for sign-on in the browser'), /Paste the URL instead/);
     const url = await waitFor('the opened page to request the authorize URL', async () => authorizeUrl, { timeoutMs: session.timeoutMs, describe: () => `the opened page is at ${browserPage.url()}` });
     // The person signs on in that page (oidc-provider starts a fresh interaction for the same authorize request).
     const outcome = await completeSignOnInBrowser(browserPage, url, op.user);
@@ -76,6 +77,7 @@ describe('Browser sign-on in VS Code (code-server + Chromium)', function () {
     for (const title of [/^Discovery/, /^Authorize \(opened in the browser\)/, /^Sign on in the browser/, /^Token \(authorization_code/, /^Userinfo/]) {
       assert.ok(titles.some((shown) => title.test(shown ?? '')), `a card ${title} among ${JSON.stringify(titles)}`);
     }
+    assert.equal(await session.page.locator('.quick-input-widget').isVisible(), false, 'the waiting pick closed with the wait');
     await session.screenshot('browser-sign-on');
   });
 });
