@@ -1,7 +1,7 @@
 /**
  * `auth-flow` — the engine without VS Code.
  *
- *   auth-flow run --profile FILE [--username U] [--password P] [--json] [--include-secrets]
+ *   auth-flow run --profile FILE [--username U] [--password P] [--browser [--no-open]] [--json] [--include-secrets]
  *   auth-flow sandbox [--port N]
  *   auth-flow decode TOKEN [--jwks URL]
  *   auth-flow demo            (what `npm start` runs: the sandbox plus a full flow against it)
@@ -12,8 +12,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Profile, Secrets } from '../core/profile';
-import { parseProfile, ProfileError, secretProblems } from '../core/profile';
-import type { RunOptions } from '../core/run';
+import { grantOf, parseProfile, ProfileError, secretProblems } from '../core/profile';
+import type { RunHost, RunOptions } from '../core/run';
 import { exchangeMarks, redactRun, redactValue } from '../core/redact';
 import { FlowError, toStepError } from '../core/errors';
 import type { StepError } from '../core/model';
@@ -26,7 +26,7 @@ const USAGE = `Usage:
                 [--private-key-file F] [--timeout SECONDS] [--json] [--include-secrets]
                 [--export FILE]... [--insecure]
                 [--ca-file PEM] [--client-cert FILE --client-key FILE]
-                [--repeat N [--concurrency C]]
+                [--repeat N [--concurrency C]] [--browser] [--no-open]
   auth-flow sandbox [--port N]
   auth-flow decode TOKEN|- [--jwks URL]
   auth-flow demo
@@ -35,6 +35,12 @@ const USAGE = `Usage:
 Secrets never come from the profile file. They come from flags or the environment:
   AUTH_FLOW_CLIENT_SECRET, AUTH_FLOW_PRIVATE_KEY (PEM or JWK text), AUTH_FLOW_PRIVATE_KEY_FILE,
   AUTH_FLOW_USERNAME, AUTH_FLOW_PASSWORD. Missing credentials are asked for on a terminal.
+
+--browser signs the person on in the system browser (PingOne profiles too; an issuer profile always
+  does): the authorize URL is printed on stderr and opened, and the redirect is caught on the
+  profile's loopback redirect URI (such as http://127.0.0.1:53682/callback, registered on the
+  application). When that port cannot be listened on, the URL the browser ended on is asked for.
+  --no-open prints the URL without opening a browser (to open it elsewhere, or on a machine without one).
 
 A profile with "insecureTls": true (TLS certificate verification off) runs only with --insecure;
 every step of such a run carries a warning.
@@ -139,6 +145,8 @@ async function runCommand(args: string[]): Promise<number> {
       'client-key': { type: 'string' },
       repeat: { type: 'string' },
       concurrency: { type: 'string' },
+      browser: { type: 'boolean', default: false },
+      'no-open': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -159,7 +167,9 @@ async function runCommand(args: string[]): Promise<number> {
     throw new UsageError(`The profile file ${values.profile} is not JSON: ${(error as Error).message}`);
   }
   // The file may leave out id and name; anything but an object goes to parseProfile as is, to be refused.
-  const profile = parseProfile(typeof json === 'object' && json !== null && !Array.isArray(json) ? { id: 'cli', name: values.profile, ...json } : json);
+  const parsed = parseProfile(typeof json === 'object' && json !== null && !Array.isArray(json) ? { id: 'cli', name: values.profile, ...json } : json);
+  const profile = values.browser ? inBrowser(parsed, values.profile) : parsed;
+  if (values.browser && repeat) throw new UsageError('--browser signs a person on once; leave it out with --repeat.');
   if (profile.insecureTls && !values.insecure) {
     throw new UsageError(`The profile ${values.profile} turns TLS certificate verification off (insecureTls); pass --insecure to run it anyway.`);
   }
@@ -181,7 +191,28 @@ async function runCommand(args: string[]): Promise<number> {
   const timeoutSec = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutSec !== undefined && !(timeoutSec > 0)) throw new UsageError('--timeout takes a number of seconds.');
   if (measure && repeat) return measure.repeatCommand({ profile, secrets, timeoutMs: timeoutSec && timeoutSec * 1000, network, clientCert }, repeat, values.json);
-  return execute(profile, secrets, { json: values.json, includeSecrets: values['include-secrets'], exports: values.export, timeoutMs: timeoutSec && timeoutSec * 1000, network, clientCert });
+  return execute(profile, secrets, { json: values.json, includeSecrets: values['include-secrets'], exports: values.export, timeoutMs: timeoutSec && timeoutSec * 1000, network, clientCert, open: !values['no-open'] });
+}
+
+/** The profile signing on in the browser (--browser), with the redirect response mode a browser needs. */
+function inBrowser(profile: Profile, file: string): Profile {
+  if (grantOf(profile) !== 'authorization_code') throw new UsageError(`--browser signs a person on; the profile ${file} runs ${grantOf(profile)}.`, 'Leave out --browser, or use an authorization_code profile.');
+  return { ...profile, signOn: 'browser', responseMode: 'redirect' };
+}
+
+/** The CLI's RunHost: the URL on stderr (stdout stays the run's), opened in the system browser unless --no-open. */
+function cliHost(open: boolean): RunHost {
+  return {
+    openUrl: async (url, why) => {
+      const what = why === 'signOn' ? 'sign on' : 'approve the device';
+      process.stderr.write(`${open ? `Opening the browser to ${what}` : `Open this URL in a browser to ${what}`}:\n  ${url}\n`);
+      if (!open) return;
+      const { openInSystemBrowser } = await import('./open');
+      await openInSystemBrowser(url).catch((error: unknown) => {
+        process.stderr.write(`The browser could not be opened (${(error as Error).message}): open the URL above yourself.\n`);
+      });
+    },
+  };
 }
 
 /** Where the CLI takes each secret a profile may need from, for the hint when one is missing. */
@@ -217,7 +248,7 @@ function readNamedFile(path: string, what: string): string {
 async function execute(
   profile: Profile,
   secrets: Secrets,
-  options: { json: boolean; includeSecrets: boolean; exports?: string[]; timeoutMs?: number; network?: RunOptions['network']; clientCert?: string },
+  options: { json: boolean; includeSecrets: boolean; exports?: string[]; timeoutMs?: number; network?: RunOptions['network']; clientCert?: string; open?: boolean },
 ): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -233,6 +264,7 @@ async function execute(
       network: options.network,
       clientCert: options.clientCert,
       ask: process.stdin.isTTY ? (await import('./prompt')).terminalAsk : undefined,
+      host: cliHost(options.open ?? true),
     });
     // Written before the run is printed, so that with --json a failed export is the one document printed.
     for (const path of options.exports ?? []) {

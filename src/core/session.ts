@@ -35,6 +35,17 @@ export interface RunHost {
   openUrl?: (url: string, why: 'signOn' | 'device') => Promise<void>;
   /** Shows what the person must do elsewhere (the device grant's code and URL); the run goes on meanwhile. */
   show?: (message: { kind: 'device'; userCode: string; verificationUri: string; verificationUriComplete?: string; expiresIn: number }) => void;
+  /**
+   * Where the person's browser reaches a loopback URI of this machine (the redirect URI): VS Code Remote,
+   * Codespaces and code-server forward the port and may give another address. Without it, the URI itself.
+   */
+  externalUri?: (uri: string) => Promise<string>;
+  /**
+   * Browser sign-on waits for the redirect on its loopback listener: the host may say so and offer to
+   * paste the URL the browser ended on instead. Resolves when the person chose to paste (the run then
+   * asks for the URL); stays pending otherwise. `signal` aborts once the wait is over.
+   */
+  offerPaste?: (wait: { authorizeUrl: string; redirectUri: string; signal: AbortSignal }) => Promise<void>;
 }
 
 export interface RunOptions {

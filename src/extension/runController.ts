@@ -12,6 +12,7 @@ import { createAsk, type AskContext } from './ask';
 import type { ProfileTarget } from './commandTable';
 import { loadEngine } from './engineLoader';
 import type { Environments } from './environments';
+import { createRunHost } from './runHost';
 import { failureNotice, outcomeLine, unexpectedErrorMessage } from './runNotices';
 import { promptClientKey, promptClientSecret, promptPrivateKey } from './secretPrompts';
 import { networkOptions, readHttpSettings, SETTINGS_SECTION, readSettings, type Settings } from './settings';
@@ -164,6 +165,7 @@ export class RunController implements vscode.Disposable {
             secrets,
             signal: abort.signal,
             ask: createAsk({ ...askContext, signal: abort.signal }),
+            host: createRunHost({ profileName: profile.name, cancel: () => abort.abort() }),
             timeoutMs: settings.requestTimeoutMs,
             clockSkewSec: settings.clockSkewSec,
             ...connection,

@@ -1,0 +1,213 @@
+/**
+ * Browser sign-on end to end with a real browser: the run's host hands the authorize URL to a Chromium
+ * page (test/support/browser-sign-on.ts signs on there as a person would), and the engine's loopback
+ * listener catches the redirect. Against oidc-provider as a generic issuer (test/support/oidc-server.ts)
+ * and the sandbox as PingOne, whose redirect URI is its own /callback page: that port is taken, so
+ * the run asks for the pasted URL instead. Also the built CLI's `run --browser --no-open`. Skips when
+ * Chromium is missing.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CheckCodes, Codes } from '../../src/core/codes';
+import type { Run, Step, StepKind } from '../../src/core/model';
+import type { Profile, Secrets } from '../../src/core/profile';
+import { redactRun } from '../../src/core/redact';
+import { runFlow, type RunHost } from '../../src/core/run';
+import type { Ask } from '../../src/core/questions';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { chromiumPath } from '../e2e/harness';
+import { completeSignOnInBrowser, launchChromium, type SignOnOutcome } from '../support/browser-sign-on';
+import { CLI } from '../support/cli';
+import { startOidcServer, type OidcServer } from '../support/oidc-server';
+import { skipSuite } from '../support/skips';
+
+const BROWSER_FLOW: StepKind[] = ['discovery', 'authorize', 'browser', 'token', 'jwks', 'userinfo'];
+
+function step(run: Run, kind: StepKind): Step {
+  const found = run.steps.find((s) => s.kind === kind);
+  assert.ok(found, `the run has a ${kind} step: ${run.steps.map((s) => s.kind).join(', ')}`);
+  return found;
+}
+
+describe('browser sign-on with Chromium', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let op: OidcServer;
+  let context: BrowserContext;
+  let page: Page;
+
+  before(async function () {
+    const launched = await launchChromium();
+    if (!launched) skipSuite(this, 'browser sign-on (Chromium)', `apt-get install chromium, or set AFE_E2E_CHROMIUM, to run them (${chromiumPath()} not found)`);
+    browser = launched;
+    op = await startOidcServer();
+  });
+  after(async () => {
+    await op?.close();
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    // A fresh context each time: no sign-on session left from another test.
+    context = await browser.newContext();
+    page = await context.newPage();
+  });
+  afterEach(() => context?.close());
+
+  function issuerProfile(clientId: string, method: Profile['clientAuthMethod']): Profile {
+    return {
+      id: `oidc-${clientId}`,
+      name: `oidc-server (${method})`,
+      issuer: op.issuer,
+      clientId,
+      redirectUri: op.redirectUri,
+      scopes: ['openid', 'profile', 'email'],
+      clientAuthMethod: method,
+      authorizeMethod: 'GET',
+      responseMode: 'redirect',
+      pkce: true,
+    };
+  }
+
+  /** A host whose "system browser" is the test's page; what the page went through is kept for the assertion messages. */
+  function chromiumHost(): { host: RunHost; signedOn: () => Promise<SignOnOutcome | Error> } {
+    let outcome: Promise<SignOnOutcome | Error> = Promise.resolve(new Error('openUrl was never called'));
+    const host: RunHost = {
+      openUrl: async (url, why) => {
+        assert.equal(why, 'signOn');
+        outcome = completeSignOnInBrowser(page, url, op.user).catch((error: Error) => error);
+      },
+    };
+    return { host, signedOn: () => outcome };
+  }
+
+  for (const [clientId, method] of [['public-client', 'none'], ['basic-client', 'client_secret_basic']] as const) {
+    it(`signs on in Chromium against a generic issuer (${method}) and catches the redirect on the loopback port`, async () => {
+      const secrets: Secrets = method === 'none' ? {} : { clientSecret: op.clients.client_secret_basic.clientSecret };
+      const { host, signedOn } = chromiumHost();
+      const run = await runFlow({ profile: issuerProfile(clientId, method), secrets, host });
+      const outcome = await signedOn();
+      assert.equal(run.status, 'succeeded', JSON.stringify({ error: run.error, outcome: String(outcome), serverErrors: op.serverErrors.map(String) }));
+      assert.deepEqual(run.steps.map((s) => s.kind), BROWSER_FLOW);
+      assert.ok(!(outcome instanceof Error) && outcome.outcome === 'redirected');
+
+      const authorize = step(run, 'authorize');
+      assert.equal(authorize.exchange, undefined, 'the browser sent authorize, not the engine');
+      const authorizeUrl = new URL(authorize.facts.authorize_url!);
+      assert.equal(authorizeUrl.searchParams.get('state'), authorize.facts.state);
+      assert.equal(authorizeUrl.searchParams.get('code_challenge'), authorize.facts.code_challenge);
+
+      const caught = step(run, 'browser');
+      assert.equal(caught.exchange?.request.url, outcome.url, 'the step records the request the browser made');
+      assert.equal(caught.exchange?.response?.status, 200);
+      assert.match(caught.exchange?.response?.body ?? '', /Signed in/);
+      assert.match(await page.content(), /Signed in — you can close this tab/);
+      const passed = caught.checks.filter((c) => c.status === 'passed').map((c) => c.code);
+      assert.ok(passed.includes(CheckCodes.STATE), 'the state check passed');
+      assert.ok(passed.includes(CheckCodes.RESPONSE_ISSUER), `the iss check passed: ${JSON.stringify(caught.checks)}`);
+
+      // The code is a secret: the shareable run shows neither it in the callback nor in the token request.
+      const code = new URL(outcome.url).searchParams.get('code')!;
+      const shared = JSON.stringify(redactRun(run));
+      assert.ok(!shared.includes(code), 'the code is redacted everywhere');
+      assert.match(redactRun(run).steps.find((s) => s.kind === 'browser')!.facts.callback!, /code=\$AUTHORIZATION_CODE/);
+
+      assert.equal(step(run, 'userinfo').exchange?.response?.status, 200);
+    });
+  }
+
+  it('refuses a callback with another state: STATE_MISMATCH, no token request, the page says why', async () => {
+    // The browser is sent to the redirect URI with another state, as a forged or stale response would be.
+    const host: RunHost = {
+      openUrl: async (url) => {
+        const forged = new URL(op.redirectUri);
+        forged.search = new URLSearchParams({ code: 'stolen-code', state: 'forged-state', iss: op.issuer }).toString();
+        assert.notEqual(new URL(url).searchParams.get('state'), 'forged-state');
+        await page.goto(forged.href);
+      },
+    };
+    const run = await runFlow({ profile: issuerProfile('public-client', 'none'), secrets: {}, host });
+    assert.equal(run.status, 'failed');
+    const caught = step(run, 'browser');
+    assert.equal(caught.status, 'failed');
+    assert.equal(caught.error?.code, Codes.STATE_MISMATCH);
+    assert.match(caught.error?.message ?? '', /forged-state/);
+    assert.equal(run.steps.some((s) => s.kind === 'token'), false, 'the code was not exchanged');
+    assert.match(await page.content(), /Sign-on refused/);
+    assert.ok(!JSON.stringify(redactRun(run)).includes('stolen-code'), 'even a refused code is redacted');
+  });
+
+  describe('against the sandbox as PingOne', () => {
+    let sandbox: Sandbox;
+    before(async () => {
+      sandbox = await startSandbox();
+    });
+    after(() => sandbox?.close());
+
+    it('signs on through the sandbox\'s HTML pages; its redirect URI\'s port is the sandbox\'s, so the pasted URL is read', async () => {
+      const [demo] = sandbox.profiles();
+      const profile: Profile = { ...demo!.profile, signOn: 'browser' };
+      let signedOn: Promise<SignOnOutcome> | undefined;
+      const host: RunHost = {
+        openUrl: async (url) => {
+          signedOn = completeSignOnInBrowser(page, url, sandbox.demoUser);
+        },
+      };
+      const asked: string[] = [];
+      // The person copies the address the browser ended on (the sandbox's /callback page) and pastes it.
+      const ask: Ask = async (question) => {
+        if (question.kind !== 'redirectUrl') throw new Error(`unexpected question ${question.kind}`);
+        asked.push(question.authorizeUrl);
+        assert.ok(signedOn, 'the browser was opened before the URL was asked for');
+        const outcome = await signedOn;
+        assert.equal(outcome.outcome, 'redirected');
+        return { url: outcome.outcome === 'redirected' ? outcome.url : '' } as never;
+      };
+      const run = await runFlow({ profile, secrets: { clientSecret: demo!.secrets.clientSecret }, ask, host });
+      assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+      assert.deepEqual(run.steps.map((s) => s.kind), BROWSER_FLOW);
+      assert.equal(asked.length, 1);
+      assert.equal(asked[0], step(run, 'authorize').facts.authorize_url);
+      const caught = step(run, 'browser');
+      assert.equal(caught.facts.received_by, 'URL pasted by the person');
+      assert.ok(caught.warnings.some((w) => w.includes('already in use')), caught.warnings.join(' | '));
+      assert.ok(caught.checks.some((c) => c.code === CheckCodes.STATE && c.status === 'passed'));
+      assert.equal(caught.exchange?.request.url, (await signedOn!).outcome === 'redirected' ? ((await signedOn!) as { url: string }).url : '');
+    });
+  });
+
+  it('the CLI: run --browser --no-open --json prints the authorize URL on stderr and catches the redirect', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'afe-browser-'));
+    try {
+      const { id: _id, name: _name, ...file } = issuerProfile('public-client', 'none');
+      const profileFile = join(dir, 'profile.json');
+      writeFileSync(profileFile, JSON.stringify(file));
+      const child = spawn(process.execPath, [CLI, 'run', '--profile', profileFile, '--browser', '--no-open', '--json'], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      const authorizeUrl = await new Promise<string>((resolve, reject) => {
+        child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+          stderr += chunk;
+          const found = /https?:\/\/\S+\/auth\?\S+/.exec(stderr);
+          if (found) resolve(found[0]);
+        });
+        child.once('exit', () => reject(new Error(`the CLI exited before printing the authorize URL: ${stderr}${stdout}`)));
+      });
+      const exited = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? -1)));
+      const outcome = await completeSignOnInBrowser(page, authorizeUrl, op.user);
+      assert.equal(outcome.outcome, 'redirected');
+      const code = await exited;
+      assert.equal(code, 0, `${stderr}\n${stdout}`);
+      const run = JSON.parse(stdout) as Run;
+      assert.equal(run.status, 'succeeded');
+      assert.deepEqual(run.steps.map((s) => s.kind), BROWSER_FLOW);
+      assert.equal(step(run, 'authorize').facts.authorize_url, authorizeUrl);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
