@@ -65,6 +65,6 @@ export async function receiveTokens(session: RunSession, step: Step, tokens: Tok
 export function tokenStep(session: RunSession, kind: StepKind, title: string, build: (step: Step) => Promise<HttpRequest>, expect: TokenExpectations): Promise<TokenSet> {
   return session.step(kind, title, async (step) => {
     const request = await build(step);
-    return receiveTokens(session, step, readTokenResponse(await session.send(step, request)), expect);
+    return receiveTokens(session, step, readTokenResponse(await session.send(step, request), { dpop: session.profile.dpop }), expect);
   });
 }
