@@ -135,4 +135,57 @@ describe('grants against the sandbox', function () {
       assert.equal(step(run, 'token').facts.polls, undefined, 'no poll was sent');
     });
   });
+
+  describe('pushed authorization requests (headless)', () => {
+    for (const id of ['sandbox-basic', 'sandbox-post', 'sandbox-secret-jwt', 'sandbox-public']) {
+      it(`${id}: pushes the parameters, then authorize carries only client_id and request_uri`, async () => {
+        const found = sb.profiles().find((p) => p.profile.id === id);
+        assert.ok(found);
+        const profile: Profile = { ...found.profile, par: true };
+        const run = await runFlow({ profile, secrets: found.secrets });
+        assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+        const kinds = run.steps.map((s) => s.kind);
+        assert.deepEqual(kinds.slice(0, 3), ['discovery', 'par', 'authorize']);
+        assert.deepEqual(kinds.slice(-3), ['token', 'jwks', 'userinfo']);
+
+        const par = step(run, 'par');
+        assert.equal(par.exchange?.request.url, `${sb.issuer}/par`);
+        assert.equal(par.exchange?.response?.status, 201);
+        const form = formOf(par);
+        const authorize = step(run, 'authorize');
+        // What the authorize step committed to travelled in the push: as form fields, or inside the request object.
+        const requestObject = par.tokens.find((t) => t.kind === 'request_object');
+        assert.equal(requestObject !== undefined, profile.requestObject !== undefined);
+        if (requestObject) assert.equal(form.get('request'), requestObject.raw);
+        const pushed = (name: string) => (requestObject ? requestObject.payload[name] : form.get(name));
+        assert.equal(pushed('state'), authorize.facts.state);
+        assert.equal(pushed('nonce'), authorize.facts.nonce);
+        assert.equal(pushed('code_challenge'), authorize.facts.code_challenge);
+        assert.equal(form.get('response_type'), 'code');
+        assert.equal(form.getAll('client_id').length, 1);
+        if (profile.clientAuthMethod === 'client_secret_jwt') assert.ok(par.tokens.some((t) => t.kind === 'client_assertion'));
+
+        assert.match(par.facts.request_uri ?? '', /^urn:ietf:params:oauth:request_uri:/);
+        assert.equal(par.facts.expires_in, '60 s');
+        const sentRequest = authorize.exchange?.request;
+        const sentParams = profile.authorizeMethod === 'POST' ? new URLSearchParams(sentRequest?.body) : new URL(sentRequest?.url ?? '').searchParams;
+        assert.deepEqual([...sentParams], [['client_id', profile.clientId], ['request_uri', par.facts.request_uri]]);
+        assert.equal(authorize.facts.request_uri, par.facts.request_uri);
+        assert.equal(step(run, 'resume').facts.code !== undefined, true);
+      });
+    }
+
+    it('a push the server refuses fails the par step, and authorize is never sent', async () => {
+      const found = sb.profiles().find((p) => p.profile.id === 'sandbox-basic');
+      assert.ok(found);
+      const run = await runFlow({ profile: { ...found.profile, par: true, redirectUri: 'http://127.0.0.1:1/not-registered' }, secrets: found.secrets });
+      assert.equal(run.status, 'failed');
+      const par = step(run, 'par');
+      assert.equal(par.status, 'failed');
+      assert.equal(par.exchange?.response?.status, 400);
+      assert.equal(par.error?.code, (par.exchange?.response?.json as { error?: string }).error);
+      assert.match(par.error?.message ?? '', /redirect/i);
+      assert.equal(run.steps.some((s) => s.kind === 'authorize'), false);
+    });
+  });
 });
