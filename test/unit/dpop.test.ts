@@ -1,10 +1,14 @@
 /**
  * DPoP (RFC 9449): the proofs a run's key signs, verified here with jose against the public JWK the
  * proof carries, with `ath` and the thumbprint computed independently; which requests carry a proof;
- * how a nonce demand is recognised on canned exchanges; and the cnf.jkt binding check.
+ * how a nonce demand is recognised on canned exchanges; the cnf.jkt binding check; and the session's
+ * retry with the nonce, against a loopback resource server.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { calculateJwkThumbprint, decodeProtectedHeader, EmbeddedJWK, importJWK, jwtVerify } from 'jose';
 import { CheckCodes } from '../../src/core/codes';
 import { FlowError } from '../../src/core/errors';
@@ -12,6 +16,9 @@ import type { DecodedToken } from '../../src/core/model';
 import { authorizationHeader, bindingCheck, DpopKey, nonceChallenge, nonceOf, proofTarget } from '../../src/core/oauth/dpop';
 import { readTokenResponse } from '../../src/core/oauth/token';
 import { buildUserinfoRequest } from '../../src/core/oauth/userinfo';
+import { userinfo } from '../../src/core/grants/followUps';
+import type { Profile } from '../../src/core/profile';
+import { RunSession } from '../../src/core/session';
 import { exchangeOf } from '../support/exchange';
 
 const TOKEN = 'https://as.example/tenant/token';
@@ -143,5 +150,71 @@ describe('token type and binding (RFC 9449 §5, §6.1)', () => {
     assert.match(other?.detail ?? '', /tp-2/);
     assert.equal(bindingCheck(token({ sub: 'u' }), 'tp-1')?.status, 'failed');
     assert.equal(bindingCheck(undefined, 'tp-1'), undefined, 'an opaque token has nothing to check');
+  });
+});
+
+/**
+ * The session's side on a loopback resource server written for this test: oidc-provider cannot be made
+ * to demand a nonce at userinfo within a run, since the run has learnt its nonce at the token endpoint.
+ * The server demands one (401, RFC 9449 §9) the first `demands` times, then checks the proof.
+ */
+describe('a resource server demanding a nonce (RFC 9449 §9), through RunSession', () => {
+  const accessToken = 'at-bound-1';
+  let server: Server;
+  let base: string;
+  let demands = 0;
+  const seen: { authorization?: string; proof?: string }[] = [];
+
+  before(async () => {
+    server = createServer((req, res) => {
+      seen.push({ authorization: req.headers.authorization, proof: req.headers.dpop as string | undefined });
+      if (demands > 0) {
+        demands -= 1;
+        res.writeHead(401, { 'www-authenticate': 'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"', 'dpop-nonce': `rs-nonce-${seen.length}` }).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sub: 'u-1' }));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise((resolve) => server.close(resolve)));
+  beforeEach(() => {
+    seen.length = 0;
+  });
+
+  async function userinfoRun(demanded: number) {
+    demands = demanded;
+    const profile = { id: 'rs', name: 'RS', issuer: base, clientId: 'c', redirectUri: '', scopes: ['openid'], clientAuthMethod: 'none', authorizeMethod: 'GET', responseMode: 'redirect', pkce: true, dpop: true } as Profile;
+    const session = new RunSession({ profile, secrets: {} });
+    session.endpoints = { issuer: base, discovery: base, token: `${base}/token`, userinfo: `${base}/userinfo` };
+    session.hold({ access_token: accessToken, token_type: 'DPoP' });
+    return session.phase(() => userinfo(session));
+  }
+
+  it('the demand is a step of its own; the step runs again with the nonce and succeeds', async () => {
+    const run = await userinfoRun(1);
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+    assert.deepEqual(run.steps.map((s) => [s.title, s.status]), [['Userinfo (DPoP nonce required)', 'succeeded'], ['Userinfo', 'succeeded']]);
+    assert.equal(run.steps[0]!.exchange?.response?.status, 401);
+    assert.equal(run.steps[0]!.facts.dpop_nonce, 'rs-nonce-1');
+    assert.equal(run.steps[1]!.facts.sub, 'u-1');
+    assert.equal(seen.length, 2);
+    for (const request of seen) assert.equal(request.authorization, `DPoP ${accessToken}`);
+    const [first, second] = await Promise.all(seen.map(async (r) => (await jwtVerify(r.proof!, EmbeddedJWK)).payload));
+    assert.equal(first!.nonce, undefined);
+    assert.equal(second!.nonce, 'rs-nonce-1');
+    assert.equal(second!.ath, createHash('sha256').update(accessToken).digest('base64url'));
+    assert.equal(second!.htu, `${base}/userinfo`);
+  });
+
+  it('a second demand is not retried again: the step fails with the server\'s error', async () => {
+    const run = await userinfoRun(5);
+    assert.equal(run.status, 'failed');
+    assert.equal(seen.length, 2, 'one retry, no more');
+    assert.deepEqual(run.steps.map((s) => s.status), ['succeeded', 'failed']);
+    assert.equal(run.steps[1]!.error?.code, 'use_dpop_nonce');
+    assert.match(run.steps[1]!.error?.hint ?? '', /nonce/);
   });
 });
