@@ -141,7 +141,7 @@ function hostMessageSchemas(): Schemas<HostMessages> {
   const timeClaim = of<TimeClaim>()(z.object({ claim: z.string(), value: z.number(), iso: z.string(), relative: z.string() }));
   const token = of<DecodedToken>()(
     z.object({
-      kind: z.enum(['id_token', 'access_token', 'refresh_token', 'request_object', 'client_assertion', 'token']),
+      kind: z.enum(['id_token', 'access_token', 'refresh_token', 'request_object', 'client_assertion', 'dpop_proof', 'token']),
       raw: z.string(),
       header: z.record(z.string(), z.unknown()),
       payload: z.record(z.string(), z.unknown()),

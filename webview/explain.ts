@@ -47,6 +47,9 @@ export const CLAIMS: Record<string, string> = {
   gender: 'Gender.',
   cnf: 'Confirmation key: the token is bound to this key (DPoP / mTLS).',
   sid_hash: 'Hash of the session id.',
+  htm: 'DPoP proof: the HTTP method of the request it was made for (RFC 9449 §4.2).',
+  htu: 'DPoP proof: the URL of the request it was made for, without query or fragment (RFC 9449 §4.2).',
+  ath: 'DPoP proof: hash of the access token the request presents (RFC 9449 §4.2).',
 };
 
 export const JOSE_HEADER: Record<string, string> = {
@@ -56,6 +59,7 @@ export const JOSE_HEADER: Record<string, string> = {
   x5t: 'Thumbprint of the signing certificate.',
   jku: 'URL of a JWKS (never trust it blindly).',
   cty: 'Content type of a nested token.',
+  jwk: 'The public key that signed this DPoP proof; the token gets bound to it (RFC 9449 §4.2).',
 };
 
 export const PARAMETERS: Record<string, string> = {
@@ -86,6 +90,7 @@ export const PARAMETERS: Record<string, string> = {
   flowId: 'PingOne flow id: the sign-on in progress.',
   id_token_hint: 'ID token identifying the session to end.',
   post_logout_redirect_uri: 'Where to go after sign-off.',
+  device_code: 'The device\'s secret for this device authorization; polled with until the person decides (RFC 8628 §3.4).',
 };
 
 /** The values a step kept (`Step.facts`): what each is and where it goes next. */
@@ -110,6 +115,16 @@ export const VALUES: Record<string, string> = {
   sub: 'Subject (user id) from the ID token.',
   keys: 'Keys the JWKS published (kid, type, alg).',
   user: 'User the flow signed on.',
+  user_code: 'The code the person enters on the verification page (RFC 8628 §3.2).',
+  verification_uri: 'Where the person goes to enter the user code (RFC 8628 §3.2).',
+  verification_uri_complete: 'The verification page with the user code filled in (RFC 8628 §3.3.1).',
+  expires_in: 'How long the code or token lasts.',
+  interval: 'Seconds between polls; slow_down adds 5 (RFC 8628 §3.5).',
+  polls: 'Token requests sent while waiting for the person to decide (RFC 8628 §3.4).',
+  last_answer: 'What the last poll heard: authorization_pending, slow_down, tokens or the error.',
+  request_uri: 'Stands for the parameters pushed to the PAR endpoint; authorize carries it instead (RFC 9126 §4).',
+  dpop_jkt: 'Thumbprint of this run\'s DPoP key; a bound token names it in cnf.jkt (RFC 9449 §6.1).',
+  dpop_nonce: 'The server\'s nonce, put in the DPoP proofs sent to it (RFC 9449 §8).',
 };
 
 /** Where a header was seen: which step, which side, and the status of the response. */
@@ -131,6 +146,7 @@ const GENERIC_HEADERS: Record<string, string> = {
   pragma: 'HTTP/1.0 cache directive; no-cache asks caches not to reuse the response (RFC 9111 §5.4).',
   'retry-after': 'How long to wait before retrying (RFC 9110 §10.2.3).',
   'dpop-nonce': 'Nonce to put in the next DPoP proof (RFC 9449 §8).',
+  dpop: 'A DPoP proof: a JWT signed with this run\'s key for this one request (RFC 9449 §4).',
 };
 
 /**
@@ -155,7 +171,7 @@ export function explainHeader(name: string, context: HeaderContext): string | un
   }
   if (header === 'authorization' && side === 'request') {
     if (kind === 'token') return 'Client credentials, HTTP Basic with the client id and secret (RFC 6749 §2.3.1).';
-    if (kind === 'userinfo') return 'The access token, sent as a bearer token (RFC 6750 §2.1).';
+    if (kind === 'userinfo') return 'The access token: Bearer (RFC 6750 §2.1), or DPoP for a token bound to the key of the DPoP header (RFC 9449 §7.1).';
   }
   if (header === 'www-authenticate' && side === 'response') {
     if (kind === 'token') return 'The client authentication the token endpoint accepts; sent with invalid_client (RFC 6749 §5.2).';

@@ -7,7 +7,7 @@ import { CLAIMS, JOSE_HEADER } from './explain';
 import { describeTime, display } from './format';
 
 export function tokenLabel(kind: DecodedToken['kind']): string {
-  return ({ id_token: 'ID token', access_token: 'Access token', refresh_token: 'Refresh token', request_object: 'Request object', client_assertion: 'Client assertion', token: 'token' } as Record<string, string>)[kind] ?? kind;
+  return ({ id_token: 'ID token', access_token: 'Access token', refresh_token: 'Refresh token', request_object: 'Request object', client_assertion: 'Client assertion', dpop_proof: 'DPoP proof', token: 'token' } as Record<string, string>)[kind] ?? kind;
 }
 
 /** "Verified with key <kid> from JWKS", or the failed check named; what a reviewer reads first. */

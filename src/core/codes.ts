@@ -58,6 +58,12 @@ export const Codes = {
   JWT_MALFORMED: 'JWT_MALFORMED',
   TOKEN_TEXT_TOO_LONG: 'TOKEN_TEXT_TOO_LONG',
   SUB_MISMATCH: 'SUB_MISMATCH',
+  // Device authorization grant (RFC 8628)
+  INVALID_DEVICE_RESPONSE: 'INVALID_DEVICE_RESPONSE',
+  DEVICE_CODE_EXPIRED: 'DEVICE_CODE_EXPIRED',
+  DEVICE_ACCESS_DENIED: 'DEVICE_ACCESS_DENIED',
+  // Pushed authorization requests (RFC 9126)
+  INVALID_PAR_RESPONSE: 'INVALID_PAR_RESPONSE',
   // PingOne flows API
   NO_FLOW_ID: 'NO_FLOW_ID',
   INVALID_FLOW_ID: 'INVALID_FLOW_ID',
@@ -96,6 +102,7 @@ export const CheckCodes = {
   REDIRECT_URI: 'redirect-uri',
   RESPONSE_ISSUER: 'response-issuer',
   SUBJECT: 'subject',
+  DPOP_BINDING: 'dpop-binding',
 } as const;
 
 export type CheckCode = (typeof CheckCodes)[keyof typeof CheckCodes];
@@ -117,6 +124,7 @@ export const CHECK_LABELS: Record<CheckCode, string> = {
   [CheckCodes.REDIRECT_URI]: 'Redirect URI',
   [CheckCodes.RESPONSE_ISSUER]: 'Issuer',
   [CheckCodes.SUBJECT]: 'Subject',
+  [CheckCodes.DPOP_BINDING]: 'DPoP binding',
 };
 
 /** What to do when a check fails, by check. */
@@ -136,6 +144,7 @@ export const CHECK_HINTS: Record<CheckCode, string> = {
   [CheckCodes.REDIRECT_URI]: 'Register the redirect URI on the application exactly as the profile sends it.',
   [CheckCodes.RESPONSE_ISSUER]: 'Do not use its code: another authorization server answered (a mix-up attack or a misconfigured environment).',
   [CheckCodes.SUBJECT]: 'Do not use these claims: they describe another user (OIDC Core §5.3.2).',
+  [CheckCodes.DPOP_BINDING]: 'The access token is bound to another key than this run\'s DPoP key (cnf.jkt, RFC 9449 §6.1): do not use it, and check the server.',
 };
 
 /** Codes that mean the run could not start as asked: the CLI exits 2 for them, 1 for any other failure. */

@@ -87,8 +87,8 @@ export interface Check {
   detail: string;
 }
 
-/** `request_object` and `client_assertion` are JWTs this client signed and sent. */
-export type TokenKind = 'id_token' | 'access_token' | 'refresh_token' | 'request_object' | 'client_assertion' | 'token';
+/** `request_object`, `client_assertion` and `dpop_proof` (RFC 9449) are JWTs this client signed and sent. */
+export type TokenKind = 'id_token' | 'access_token' | 'refresh_token' | 'request_object' | 'client_assertion' | 'dpop_proof' | 'token';
 
 export interface TimeClaim {
   claim: string;

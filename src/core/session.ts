@@ -5,7 +5,9 @@
  * userinfo, sign off) append their steps to the same run with the tokens it holds.
  *
  * Protocol logic lives in the build/read pairs of src/core/oauth and src/core/pingone and in the grant
- * sequences of src/core/grants; the session only wires them.
+ * sequences of src/core/grants; the session only wires them. One exception lives here because it
+ * concerns every request: with `dpop` on, {@link RunSession.send} adds the DPoP proof (RFC 9449) to the
+ * requests that need one, and a server's demand for a nonce is answered by running the step again.
  */
 import type { JSONWebKeySet } from 'jose';
 import { CHECK_HINTS, Codes } from './codes';
@@ -18,6 +20,8 @@ import { plainHttpWarnings } from './origin';
 import type { DecodedToken, Exchange, Run, RunEvent, Step, StepKind } from './model';
 import { buildDiscoveryRequest, readDiscoveryResponse, type Discovered, type DiscoveryForm, type Endpoints } from './oauth/discovery';
 import { buildJwksRequest, readJwksResponse } from './oauth/jwks';
+import { DpopKey, nonceChallenge, nonceOf, proofTarget } from './oauth/dpop';
+import { decodeToken } from './oauth/jwt';
 import { randomValue } from './oauth/pkce';
 import type { TokenSet } from './oauth/token';
 import { pingOneEndpoints, type PingOneEndpoints } from './pingone/endpoints';
@@ -96,6 +100,11 @@ export class RunSession {
   /** The nonce of this run's authorize request, for the ID token it yields. */
   nonce: string | undefined;
   #jwks: JSONWebKeySet | undefined;
+  #dpopKey: Promise<DpopKey> | undefined;
+  /** The latest DPoP-Nonce each server origin gave (RFC 9449 §8.2), for the proofs sent there next. */
+  readonly #dpopNonces = new Map<string, string>();
+  /** Steps that are already the retry with a server's nonce: a second demand is read as the failure it is. */
+  readonly #nonceRetries = new WeakSet<Step>();
   #stepCount = 0;
   #transport: Transport | undefined;
   #started = 0;
@@ -249,9 +258,41 @@ export class RunSession {
     return answer;
   }
 
-  async send(step: Step, request: HttpRequest): Promise<Exchange> {
+  /** This run's DPoP key (RFC 9449), made on first use; its private half never leaves it. */
+  dpopKey(): Promise<DpopKey> {
+    this.#dpopKey ??= DpopKey.generate();
+    return this.#dpopKey;
+  }
+
+  /**
+   * Adds a fresh DPoP proof to a request that needs one (see proofTarget), with the origin's latest
+   * nonce, and shows it decoded on the step (the proof of the step's last request only).
+   */
+  private async withProof(step: Step, request: HttpRequest): Promise<HttpRequest> {
+    const target = this.profile.dpop ? proofTarget(request, this.endpoints.token) : undefined;
+    if (!target) return request;
+    const key = await this.dpopKey();
+    const nonce = this.#dpopNonces.get(new URL(request.url).origin);
+    const proof = await key.proof({ htm: request.method, htu: request.url, nonce, accessToken: target.accessToken });
+    step.tokens = [...step.tokens.filter((t) => t.kind !== 'dpop_proof'), decodeToken(proof, 'dpop_proof')];
+    step.facts.dpop_jkt = key.thumbprint;
+    if (nonce) step.facts.dpop_nonce = nonce;
+    else delete step.facts.dpop_nonce;
+    return { ...request, headers: [...(request.headers ?? []), ['dpop', proof]] };
+  }
+
+  /** Remembers the server's nonce, and asks for the step to run again when the answer demands one (once per step). */
+  private dpopAnswer(step: Step, exchange: Exchange, proved: boolean): void {
+    const nonce = nonceOf(exchange);
+    if (nonce) this.#dpopNonces.set(new URL(exchange.request.url).origin, nonce);
+    const demanded = proved ? nonceChallenge(exchange) : undefined;
+    if (demanded && !this.#nonceRetries.has(step)) throw new DpopNonceRequired(demanded);
+  }
+
+  async send(step: Step, unproved: HttpRequest): Promise<Exchange> {
     const transport = this.#transport;
     if (!transport) throw new Error('send outside a phase');
+    const request = await this.withProof(step, unproved);
     // Redacted as the run is: every secret marked so far on any step, and this request's own.
     const log = (line: string) => this.options.log?.(secretReplacer([...runMarks(this.run), ...(request.secrets ?? [])])(line));
     const via = transport.proxyFor(request.url);
@@ -260,20 +301,33 @@ export class RunSession {
       if (this.options.network?.proxy?.strictSSL === false) step.warnings.push('TLS certificate verification is off for requests through the proxy (http.proxyStrictSSL is false).');
     }
     log(`→ ${request.method} ${request.url}${via ? ` via ${via.proxy}` : ''}`);
+    let exchange: Exchange;
     try {
-      const exchange = await transport.send(request, this.options.signal);
+      exchange = await transport.send(request, this.options.signal);
       step.exchange = exchange;
       log(`← ${exchange.response?.status} ${request.url} (${exchange.timing.total} ms)`);
-      return exchange;
     } catch (error) {
       if (error instanceof FlowError && error.exchange) step.exchange = error.exchange;
       log(`✗ ${request.url}: ${errorMessage(error)}`);
       throw error;
     }
+    if (this.profile.dpop) this.dpopAnswer(step, exchange, request !== unproved);
+    return exchange;
   }
 
-  /** Runs `body` as one recorded step: started event, then finished or failed. A failed check fails the step. */
+  /**
+   * Runs `body` as one recorded step: started event, then finished or failed. A failed check fails the step.
+   *
+   * When a request of the step is answered with a demand for a DPoP nonce (RFC 9449 §8–9), the step ends
+   * there, succeeded, titled "… (DPoP nonce required)" with the nonce as a fact and the demand as its
+   * exchange; then the step runs again, as a new step, with the nonce in its proofs. A second demand
+   * fails that step as the server's error.
+   */
   async step<T>(kind: StepKind, title: string, body: (step: Step) => Promise<T>): Promise<T> {
+    return this.recordStep(kind, title, body, false);
+  }
+
+  private async recordStep<T>(kind: StepKind, title: string, body: (step: Step) => Promise<T>, nonceRetry: boolean): Promise<T> {
     this.options.signal?.throwIfAborted();
     const started = performance.now();
     const step: Step = {
@@ -287,6 +341,7 @@ export class RunSession {
       tokens: [],
       warnings: [...(this.profile.insecureTls ? ['TLS certificate verification is off for this environment.'] : []), ...plainHttpWarnings(this.endpoints)],
     };
+    if (nonceRetry) this.#nonceRetries.add(step);
     this.run.steps.push(step);
     this.emit({ type: 'step/started', runId: this.run.id, step });
     try {
@@ -298,8 +353,15 @@ export class RunSession {
       this.emit({ type: 'step/finished', runId: this.run.id, step });
       return result;
     } catch (error) {
-      step.status = 'failed';
       step.duration = Math.round(performance.now() - started);
+      if (error instanceof DpopNonceRequired && !this.options.signal?.aborted) {
+        step.title = `${title.replace(/\s*\(.*$/, '')} (DPoP nonce required)`;
+        step.facts.dpop_nonce = error.nonce;
+        step.status = 'succeeded';
+        this.emit({ type: 'step/finished', runId: this.run.id, step });
+        return this.recordStep(kind, title, body, true);
+      }
+      step.status = 'failed';
       step.error = toStepError(this.options.signal?.aborted ? new Cancelled() : error);
       this.emit({ type: 'step/failed', runId: this.run.id, step });
       throw error;
@@ -313,6 +375,14 @@ export class RunSession {
       const failed = token.checks.filter((c) => c.status === 'failed');
       step.checks.push(...failed.map((c) => ({ ...c, name: `${token.kind}: ${c.name}` })));
     }
+  }
+}
+
+/** A server demanded a DPoP nonce (RFC 9449 §8–9): the step is to run again with it. Never leaves {@link RunSession.step}. */
+class DpopNonceRequired extends Error {
+  constructor(readonly nonce: string) {
+    super('The server asks for a DPoP nonce.');
+    this.name = 'DpopNonceRequired';
   }
 }
 

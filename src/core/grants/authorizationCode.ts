@@ -1,11 +1,13 @@
 /**
- * The authorization-code grant (RFC 6749 §4.1, OIDC Core §3.1) as steps: the authorize request, the
- * person signing on — headless through PingOne's flows API, or in the browser with the redirect caught
- * on the redirect URI's loopback port — then the code exchanged at the token endpoint.
+ * The authorization-code grant (RFC 6749 §4.1, OIDC Core §3.1) as steps: the authorize parameters
+ * pushed first when the profile asks for PAR (RFC 9126), the authorize request, the person signing
+ * on — headless through PingOne's flows API, or in the browser with the redirect caught on the
+ * redirect URI's loopback port — then the code exchanged at the token endpoint.
  */
 import { clientAuthentication } from '../oauth/clientAuth';
 import { decodeToken } from '../oauth/jwt';
-import { buildAuthorizeRequest } from '../oauth/authorize';
+import { authorizeRequestParameters, buildAuthorizeRequest } from '../oauth/authorize';
+import { buildParRequest, readParResponse } from '../oauth/par';
 import { createPkce, randomValue, type Pkce } from '../oauth/pkce';
 import { buildTokenRequest } from '../oauth/token';
 import { readAuthorizeResponse } from '../pingone/authorize';
@@ -54,13 +56,36 @@ function authorizeFacts(sent: AuthorizeState, responseMode: string): Record<stri
   };
 }
 
+/**
+ * When the profile asks for PAR, the `par` step: this run's authorize parameters (the values of `sent`)
+ * pushed with the client's authentication (RFC 9126 §2). Returns the request_uri the authorize request
+ * is to carry instead of them (pass it to buildAuthorizeRequest as `requestUri`); undefined, and no step,
+ * without PAR.
+ */
+export async function pushedAuthorizeRequest(session: RunSession, sent: AuthorizeState): Promise<string | undefined> {
+  const { profile, secrets } = session;
+  if (!profile.par) return undefined;
+  const pushed = await session.step('par', `Pushed authorization request (${profile.clientAuthMethod})`, async (step) => {
+    const endpoint = session.endpoint('par', 'pushed_authorization_request_endpoint');
+    const { params, requestObject } = await authorizeRequestParameters({ profile, endpoints: session.endpoints, state: sent.state, nonce: sent.nonce, codeChallenge: sent.pkce?.challenge, secrets });
+    if (requestObject) step.tokens.push(decodeToken(requestObject, 'request_object'));
+    const auth = await clientAuthentication(profile, secrets, endpoint);
+    if (auth.assertion) step.tokens.push(decodeToken(auth.assertion, 'client_assertion'));
+    const result = readParResponse(await session.send(step, buildParRequest(endpoint, params, auth)));
+    Object.assign(step.facts, { request_uri: result.requestUri, expires_in: `${result.expiresIn} s` });
+    return result;
+  });
+  return pushed.requestUri;
+}
+
 /** PingOne's steps (docs/pingone.md §1–3): authorize, the flow, sign-on actions, resume read without following it. */
 async function headlessSignOn(session: RunSession, sent: AuthorizeState): Promise<string> {
   const { profile, secrets } = session;
   const endpoints = session.pingOne;
-  const authorized = await session.step('authorize', `Authorize (${profile.authorizeMethod}, ${profile.responseMode})`, async (step) => {
-    Object.assign(step.facts, authorizeFacts(sent, profile.responseMode === 'pi.flow' ? 'pi.flow' : 'redirect (302)'));
-    const { request, requestObject } = await buildAuthorizeRequest({ profile, endpoints, state: sent.state, nonce: sent.nonce, codeChallenge: sent.pkce?.challenge, secrets });
+  const requestUri = await pushedAuthorizeRequest(session, sent);
+  const authorized = await session.step('authorize', `Authorize (${profile.authorizeMethod}, ${profile.responseMode}${requestUri ? ', pushed' : ''})`, async (step) => {
+    Object.assign(step.facts, authorizeFacts(sent, profile.responseMode === 'pi.flow' ? 'pi.flow' : 'redirect (302)'), requestUri ? { request_uri: requestUri } : {});
+    const { request, requestObject } = await buildAuthorizeRequest({ profile, endpoints, state: sent.state, nonce: sent.nonce, codeChallenge: sent.pkce?.challenge, secrets, requestUri });
     if (requestObject) step.tokens.push(decodeToken(requestObject, 'request_object'));
     const result = readAuthorizeResponse(await session.send(step, request), profile);
     step.facts.flowId = result.flowId;

@@ -34,7 +34,7 @@ export async function userinfo(session: RunSession): Promise<void> {
     const idToken = session.tokens.id_token;
     const sub = idToken ? decodeToken(idToken, 'id_token').payload.sub : undefined;
     const { claims, checks } = readUserinfoResponse(
-      await session.send(step, buildUserinfoRequest(session.endpoint('userinfo', 'userinfo_endpoint'), accessToken)),
+      await session.send(step, buildUserinfoRequest(session.endpoint('userinfo', 'userinfo_endpoint'), accessToken, session.tokens.token_type)),
       typeof sub === 'string' ? sub : undefined,
     );
     step.checks.push(...checks);

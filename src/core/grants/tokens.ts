@@ -7,6 +7,7 @@ import { CheckCodes, CHECK_LABELS } from '../codes';
 import { errorMessage } from '../errors';
 import type { HttpRequest } from '../http';
 import type { DecodedToken, Step, StepKind, TokenKind } from '../model';
+import { bindingCheck } from '../oauth/dpop';
 import { decodeToken, tryDecode, verifyToken } from '../oauth/jwt';
 import { hasJwsShape } from '../oauth/jwtScan';
 import { readTokenResponse, type TokenSet } from '../oauth/token';
@@ -53,7 +54,8 @@ export async function receiveTokens(session: RunSession, step: Step, tokens: Tok
     accessToken: tokens.access_token,
   };
   // Refresh tokens are the server's own business: decoded for display, never verified.
-  session.recordTokens(step, await Promise.all(decoded.map((t) => (t.kind === 'refresh_token' || !jwks ? t : verifyToken(t, { ...expectations, jwks })))));
+  const verified = await Promise.all(decoded.map((t) => (t.kind === 'refresh_token' || !jwks ? t : verifyToken(t, { ...expectations, jwks }))));
+  session.recordTokens(step, session.profile.dpop ? await dpopBound(session, step, tokens, verified) : verified);
   if (expect.idTokenRequired && !tokens.id_token) {
     step.checks.push({ code: CheckCodes.ID_TOKEN_PRESENT, name: CHECK_LABELS[CheckCodes.ID_TOKEN_PRESENT], status: 'failed', detail: 'scope includes openid but the response has no id_token' });
   }
@@ -61,10 +63,28 @@ export async function receiveTokens(session: RunSession, step: Step, tokens: Tok
   return tokens;
 }
 
+/**
+ * With dpop on: a JWT access token must name the run's key in cnf.jkt (RFC 9449 §6.1), a check on the
+ * token; a Bearer token means the server did not bind it, which the step warns about.
+ */
+async function dpopBound(session: RunSession, step: Step, tokens: TokenSet, decoded: DecodedToken[]): Promise<DecodedToken[]> {
+  if (tokens.token_type.toLowerCase() !== 'dpop') {
+    step.warnings.push(`The profile sends DPoP proofs, but the server issued a ${tokens.token_type} token: it is not bound to this run's key (RFC 9449 §5).`);
+    return decoded;
+  }
+  const { thumbprint } = await session.dpopKey();
+  return decoded.map((token) => {
+    const check = token.kind === 'access_token' ? bindingCheck(token, thumbprint) : undefined;
+    if (!check) return token;
+    const checks = [...token.checks, check];
+    return { ...token, checks, verified: checks.every((c) => c.status !== 'failed') };
+  });
+}
+
 /** One token request as a step of its own: sent, read, its tokens verified and held. */
 export function tokenStep(session: RunSession, kind: StepKind, title: string, build: (step: Step) => Promise<HttpRequest>, expect: TokenExpectations): Promise<TokenSet> {
   return session.step(kind, title, async (step) => {
     const request = await build(step);
-    return receiveTokens(session, step, readTokenResponse(await session.send(step, request)), expect);
+    return receiveTokens(session, step, readTokenResponse(await session.send(step, request), { dpop: session.profile.dpop }), expect);
   });
 }

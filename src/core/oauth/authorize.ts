@@ -47,26 +47,35 @@ export function authorizeParameters(input: AuthorizeInput): [string, string][] {
 }
 
 /**
- * Builds the authorize request. With a request object (RFC 9101 §4), every parameter goes into the
- * signed JWT (iss = client id, aud = issuer); client_id, response_type, scope and response_mode stay
- * outside as OAuth and OIDC require.
+ * The authorize parameters as they are sent, at /authorize or pushed to the PAR endpoint. With a
+ * request object (RFC 9101 §4), every parameter goes into the signed JWT (iss = client id, aud =
+ * issuer); client_id, response_type, scope and response_mode stay outside as OAuth and OIDC require.
  */
-export async function buildAuthorizeRequest(input: AuthorizeInput): Promise<{ request: HttpRequest; requestObject?: string }> {
+export async function authorizeRequestParameters(input: AuthorizeInput): Promise<{ params: [string, string][]; requestObject?: string }> {
   const { profile, endpoints } = input;
-  let params = authorizeParameters(input);
-  let requestObject: string | undefined;
-  if (profile.requestObject) {
-    const now = input.now ?? Math.floor(Date.now() / 1000);
-    const claims = Object.fromEntries(params.map(([k, v]) => [k, k === 'max_age' ? Number(v) : v]));
-    requestObject = await signJwt(
-      { ...claims, iss: profile.clientId, aud: endpoints.issuer, iat: now, nbf: now, exp: now + 300 },
-      profile.requestObject.alg,
-      input.secrets,
-      'oauth-authz-req+jwt',
-    );
-    const outside = new Set(['client_id', 'response_type', 'scope', 'response_mode']);
-    params = [...params.filter(([k]) => outside.has(k)), ['request', requestObject]];
-  }
+  const params = authorizeParameters(input);
+  if (!profile.requestObject) return { params };
+  const now = input.now ?? Math.floor(Date.now() / 1000);
+  const claims = Object.fromEntries(params.map(([k, v]) => [k, k === 'max_age' ? Number(v) : v]));
+  const requestObject = await signJwt(
+    { ...claims, iss: profile.clientId, aud: endpoints.issuer, iat: now, nbf: now, exp: now + 300 },
+    profile.requestObject.alg,
+    input.secrets,
+    'oauth-authz-req+jwt',
+  );
+  const outside = new Set(['client_id', 'response_type', 'scope', 'response_mode']);
+  return { params: [...params.filter(([k]) => outside.has(k)), ['request', requestObject]], requestObject };
+}
+
+/**
+ * Builds the authorize request: the parameters themselves, or — once they were pushed (RFC 9126 §4) —
+ * only client_id and the `request_uri` that stands for them.
+ */
+export async function buildAuthorizeRequest(input: AuthorizeInput & { requestUri?: string }): Promise<{ request: HttpRequest; requestObject?: string }> {
+  const { profile, endpoints, requestUri } = input;
+  const { params, requestObject } = requestUri
+    ? { params: [['client_id', profile.clientId], ['request_uri', requestUri]] satisfies [string, string][], requestObject: undefined }
+    : await authorizeRequestParameters(input);
   const form = new URLSearchParams(params).toString();
   const url = endpoints.authorize;
   if (!url) throw new FlowError(Codes.NO_ENDPOINT, `${endpoints.issuer} names no authorization endpoint.`, 'Check the issuer\'s discovery document: authorization_endpoint is missing.');

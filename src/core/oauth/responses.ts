@@ -93,6 +93,8 @@ const OAUTH_HINTS: Record<string, string> = {
   redirect_uri_mismatch: 'Register the redirect URI on the application exactly as the profile sends it.',
   unsupported_response_type: 'Enable the code response type on the application.',
   server_error: 'The authorization server failed; try again and check its status.',
+  use_dpop_nonce: 'The server asked for a DPoP nonce again after the retry with the one it gave (RFC 9449 §8): check its nonce handling, or a proxy dropping the DPoP-Nonce header.',
+  invalid_dpop_proof: 'The server refused the DPoP proof (RFC 9449 §4.3): the description says which claim; check this machine\'s clock (iat) and that the request URL is the one the server knows (htu).',
 };
 
 /**

@@ -56,11 +56,17 @@ export function buildRefreshRequest(tokenEndpoint: string, refreshToken: string,
   return buildGrantRequest(tokenEndpoint, [['grant_type', 'refresh_token'], ['refresh_token', refreshToken]], auth, [{ variable: 'REFRESH_TOKEN', value: refreshToken }]);
 }
 
+/** The token types a run accepts besides Bearer: DPoP (RFC 9449 §5) when it sent proofs. */
+export interface TokenTypes {
+  dpop?: boolean;
+}
+
 /**
  * RFC 6749 §5.1 success or §5.2 error. The tokens in the response are marked as its secrets first, so
  * they stay redacted even when the response is rejected and its body shown as the error's detail.
+ * token_type is compared case-insensitively (RFC 6749 §5.1).
  */
-export function readTokenResponse(exchange: Exchange): TokenSet {
+export function readTokenResponse(exchange: Exchange, types: TokenTypes = {}): TokenSet {
   const response = responseOf(exchange);
   if (response.status !== 200) throw failureFrom(response, 'the token response');
   const json = expectJsonObject(response, 'the token response');
@@ -69,8 +75,14 @@ export function readTokenResponse(exchange: Exchange): TokenSet {
   if (typeof json.access_token !== 'string') {
     throw new FlowError('INVALID_TOKEN_RESPONSE', 'The token response has no access_token.', 'RFC 6749 §5.1 requires access_token and token_type; check the server.', { detail: json });
   }
-  if (typeof json.token_type !== 'string' || json.token_type.toLowerCase() !== 'bearer') {
-    throw new FlowError('INVALID_TOKEN_TYPE', `The token type is ${JSON.stringify(json.token_type)}, not Bearer.`, 'This client only uses Bearer tokens (RFC 6750).', { detail: json });
+  const type = typeof json.token_type === 'string' ? json.token_type.toLowerCase() : undefined;
+  if (type !== 'bearer' && !(type === 'dpop' && types.dpop)) {
+    throw new FlowError(
+      'INVALID_TOKEN_TYPE',
+      `The token type is ${JSON.stringify(json.token_type)}, not Bearer${types.dpop ? ' or DPoP' : ''}.`,
+      type === 'dpop' ? 'The server bound the token to a DPoP key this run did not send: turn on dpop in the profile (RFC 9449).' : 'This client uses Bearer tokens (RFC 6750) and, with dpop on, DPoP tokens (RFC 9449).',
+      { detail: json },
+    );
   }
   return json as unknown as TokenSet;
 }
