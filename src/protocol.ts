@@ -13,6 +13,7 @@ import { CheckCodes } from './core/codes';
 import { STEP_KINDS } from './core/model';
 import type {
   Check,
+  ClaimChange,
   CookieRecord,
   DecodedToken,
   Exchange,
@@ -24,6 +25,7 @@ import type {
   StepError,
   TimeClaim,
   Timing,
+  TokenDiff,
 } from './core/model';
 
 export interface HostMessages {
@@ -138,10 +140,11 @@ function hostMessageSchemas(): Schemas<HostMessages> {
     z.object({ request, response: z.optional(response), timing, cookies: z.object({ sent: z.array(cookie), set: z.array(cookie) }) }),
   );
   const check = of<Check>()(z.object({ code: z.enum(Object.values(CheckCodes)), name: z.string(), status: z.enum(['passed', 'failed', 'skipped']), detail: z.string() }));
+  const tokenKind = z.enum(['id_token', 'access_token', 'refresh_token', 'request_object', 'client_assertion', 'token']);
   const timeClaim = of<TimeClaim>()(z.object({ claim: z.string(), value: z.number(), iso: z.string(), relative: z.string() }));
   const token = of<DecodedToken>()(
     z.object({
-      kind: z.enum(['id_token', 'access_token', 'refresh_token', 'request_object', 'client_assertion', 'token']),
+      kind: tokenKind,
       raw: z.string(),
       header: z.record(z.string(), z.unknown()),
       payload: z.record(z.string(), z.unknown()),
@@ -151,6 +154,16 @@ function hostMessageSchemas(): Schemas<HostMessages> {
       verified: z.optional(z.boolean()),
     }),
   );
+  const claimChange = of<ClaimChange>()(
+    z.object({
+      claim: z.string(),
+      change: z.enum(['added', 'removed', 'changed', 'same']),
+      before: z.optional(z.unknown()),
+      after: z.optional(z.unknown()),
+      words: z.optional(z.string()),
+    }),
+  );
+  const tokenDiff = of<TokenDiff>()(z.object({ kind: tokenKind, entries: z.array(claimChange) }));
   const stepError = of<StepError>()(z.object({ code: z.string(), message: z.string(), hint: z.string(), detail: z.optional(z.unknown()) }));
   const step = of<Step>()(
     z.object({
@@ -165,6 +178,7 @@ function hostMessageSchemas(): Schemas<HostMessages> {
       checks: z.array(check),
       tokens: z.array(token),
       warnings: z.array(z.string()),
+      diffs: z.optional(z.array(tokenDiff)),
       error: z.optional(stepError),
     }),
   );

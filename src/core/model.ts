@@ -171,7 +171,27 @@ export interface Step {
   tokens: DecodedToken[];
   /** Warnings that do not fail the step, e.g. TLS verification disabled. */
   warnings: string[];
+  /** A refresh step's tokens compared with the ones they replaced, one entry per token kind that was a JWT on both sides. */
+  diffs?: TokenDiff[];
   error?: StepError;
+}
+
+export type ClaimChangeKind = 'added' | 'removed' | 'changed' | 'same';
+
+/** One claim of two tokens compared (src/core/tokenDiff.ts). */
+export interface ClaimChange {
+  claim: string;
+  change: ClaimChangeKind;
+  before?: unknown;
+  after?: unknown;
+  /** A time claim (exp, iat, nbf, auth_time) in words: "exp moved 1 h later: expires in 59 min". */
+  words?: string;
+}
+
+/** The claims of a token kind before and after a step that replaced it. */
+export interface TokenDiff {
+  kind: TokenKind;
+  entries: ClaimChange[];
 }
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';

@@ -54,6 +54,11 @@ export function locationOf(exchange: Exchange, what: string): { location: string
   return { location, url };
 }
 
+/** A URL's text up to its query or fragment: a serialised URL escapes `?` and `#` everywhere before them. */
+export function withoutQuery(url: string): string {
+  return url.replace(/[?#].*/s, '');
+}
+
 /**
  * The response's JSON object, or a FlowError explaining what came instead: HTML (a login page, a
  * proxy or a wrong URL), plain text, or nothing.
@@ -93,6 +98,7 @@ const OAUTH_HINTS: Record<string, string> = {
   redirect_uri_mismatch: 'Register the redirect URI on the application exactly as the profile sends it.',
   unsupported_response_type: 'Enable the code response type on the application.',
   server_error: 'The authorization server failed; try again and check its status.',
+  unsupported_token_type: 'The server does not revoke this kind of token (RFC 7009 §2.2.1): revoke the other token the run holds, or let this one expire.',
 };
 
 /**
