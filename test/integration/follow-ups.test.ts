@@ -13,6 +13,7 @@ import { runFollowUp, startRun } from '../../src/core/run';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { runCli } from '../support/cli';
 import { startOidcServer, type OidcServer } from '../support/oidc-server';
+import { startPingOneFacade, type PingOneFacade } from '../support/pingone-facade';
 
 function assertSucceeded(run: Run): void {
   assert.equal(run.status, 'succeeded', JSON.stringify(run.error ?? run.steps.find((s) => s.error)?.error));
@@ -158,6 +159,48 @@ describe('follow-ups against oidc-provider (client credentials, basic-client)', 
     const step = lastOf(session.run, 'signoff');
     assert.equal(step.exchange?.response?.status, 200);
     assert.ok(step.warnings.some((w) => /confirm the sign-off in a browser/.test(w)), JSON.stringify(step.warnings));
+  });
+});
+
+describe('refresh with rotation against oidc-provider (behind PingOne paths, headless sign-on)', () => {
+  let facade: PingOneFacade;
+  before(async () => {
+    facade = await startPingOneFacade({ refreshTokens: true });
+  });
+  after(() => facade?.close());
+
+  it('refreshes twice: each time a new refresh token replaces the old, and the old one no longer works', async () => {
+    const client = facade.clients.client_secret_basic;
+    const profile: Profile = {
+      id: 'facade',
+      name: 'oidc-provider (PingOne paths)',
+      region: 'custom',
+      authPath: facade.authPath,
+      envId: facade.envId,
+      clientId: client.clientId,
+      redirectUri: facade.redirectUri,
+      scopes: ['openid', 'profile'],
+      clientAuthMethod: 'client_secret_basic',
+      authorizeMethod: 'GET',
+      responseMode: 'redirect',
+      pkce: true,
+    };
+    const session = await startRun({ profile, secrets: { clientSecret: client.clientSecret, username: facade.user.username, password: facade.user.password }, then: ['refresh'] });
+    assertSucceeded(session.run);
+    const first = lastOf(session.run, 'refresh');
+    assert.match(first.facts.refresh_token, /^rotated/);
+    assert.equal(first.facts['access_token diff'], 'replaced (opaque: no claims to compare)', 'oidc-provider\'s access tokens are opaque here');
+    // Issued within the same second with the same claims, oidc-provider's ID token can come back byte for byte.
+    assert.match(first.facts['id_token diff'], /changed|the same token came back/);
+    const rotated = session.tokens.refresh_token;
+    assertSucceeded(await runFollowUp(session, 'refresh'));
+    assert.notEqual(session.tokens.refresh_token, rotated);
+    // The token rotated away is spent: oidc-provider refuses it (and, as RFC 9700 §4.14.2 advises, may end the grant).
+    session.tokens.refresh_token = rotated;
+    const replayed = await runFollowUp(session, 'refresh');
+    assert.equal(replayed.status, 'failed');
+    assert.equal(lastOf(replayed, 'refresh').error?.code, 'invalid_grant');
+    assert.deepEqual(facade.serverErrors, []);
   });
 });
 

@@ -128,7 +128,11 @@ async function refresh(session: RunSession): Promise<void> {
 function refreshDiffs(step: Step, old: HeldTokens, now: HeldTokens): TokenDiff[] {
   const diffs: TokenDiff[] = [];
   for (const kind of ['access_token', 'id_token'] as const) {
-    if (!old[kind] || !now[kind] || old[kind] === now[kind]) continue;
+    if (!old[kind] || !now[kind]) continue;
+    if (old[kind] === now[kind]) {
+      step.facts[`${kind} diff`] = 'the same token came back';
+      continue;
+    }
     const before = tryDecode(old[kind], kind);
     const after = tryDecode(now[kind], kind);
     if (!before || !after) {
