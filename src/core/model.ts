@@ -133,6 +133,10 @@ export const STEP_KINDS = [
   'signoff',
 ] as const;
 
+/** What a run can do with its tokens once its grant is done (src/core/grants/followUps.ts), in the CLI's order. */
+export const FOLLOW_UPS = ['refresh', 'introspect', 'revoke', 'userinfo', 'signoff'] as const;
+export type FollowUp = (typeof FOLLOW_UPS)[number];
+
 /**
  * `browser` is the person signing on in the system browser, ending in the redirect the loopback
  * listener caught; `token` covers every grant's token request (the device grant's polls included).

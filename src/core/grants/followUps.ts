@@ -6,7 +6,7 @@
  */
 import { CheckCodes, Codes } from '../codes';
 import { FlowError } from '../errors';
-import type { Step, TokenDiff } from '../model';
+import { FOLLOW_UPS, type FollowUp, type Step, type TokenDiff } from '../model';
 import { clientAuthentication } from '../oauth/clientAuth';
 import { buildEndSessionRequest, readEndSessionResponse } from '../oauth/endSession';
 import { buildIntrospectionRequest, readIntrospectionResponse, type TokenTypeHint } from '../oauth/introspect';
@@ -20,8 +20,7 @@ import type { HeldTokens, RunSession } from '../session';
 import { diffClaims, summarizeDiff } from '../tokenDiff';
 import { tokenStep } from './tokens';
 
-export const FOLLOW_UPS = ['refresh', 'introspect', 'revoke', 'userinfo', 'signoff'] as const;
-export type FollowUp = (typeof FOLLOW_UPS)[number];
+export { FOLLOW_UPS, type FollowUp } from '../model';
 
 export async function followUp(session: RunSession, action: FollowUp): Promise<void> {
   switch (action) {
