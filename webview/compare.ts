@@ -38,12 +38,12 @@ export function tokenChoices(state: WebviewState): Choice[] {
     for (const step of run.steps) {
       step.tokens.forEach((token, index) => {
         if (!comparable(token)) return;
-        choices.push({ value: `${run.id}\n${step.id}\n${index}`, label: `${clockTime(run.startedAt)} · ${run.profile.name} · ${step.title} · ${tokenLabel(token.kind)}`, payload: token.payload });
+        choices.push({ value: `${run.id}\n${step.id}\n${index}`, label: `${tokenLabel(token.kind)} · ${step.title} · ${run.profile.name} · ${clockTime(run.startedAt)}`, payload: token.payload });
       });
     }
   }
   state.tokens.forEach(({ token, source }, index) => {
-    if (comparable(token)) choices.push({ value: `decoded\n${index}`, label: `Decoded ${tokenLabel(token.kind)} · ${source}`, payload: token.payload });
+    if (comparable(token)) choices.push({ value: `decoded\n${index}`, label: `${tokenLabel(token.kind)} · decoded from ${source}`, payload: token.payload });
   });
   return choices;
 }

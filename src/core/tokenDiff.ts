@@ -28,11 +28,6 @@ export function diffClaims(oldPayload: Record<string, unknown>, newPayload: Reco
   });
 }
 
-/** The entries that differ (added, removed or changed). */
-export function changedClaims(entries: ClaimChange[]): ClaimChange[] {
-  return entries.filter((entry) => entry.change !== 'same');
-}
-
 /** "exp, iat, jti changed; cnf added": one line for a list of entries, "no claim changed" when none did. */
 export function summarizeDiff(entries: ClaimChange[]): string {
   const parts = (['changed', 'added', 'removed'] as const)

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { changedClaims, diffClaims, span, summarizeDiff } from '../../src/core/tokenDiff';
+import { diffClaims, span, summarizeDiff } from '../../src/core/tokenDiff';
 
 /** 2026-01-01T12:00:00Z, in ms: every payload below is written relative to it. */
 const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -63,7 +63,6 @@ describe('diffClaims', () => {
   it('summarises the changes in one line', () => {
     assert.equal(summarizeDiff(entries), 'exp, iat, jti, scope changed; sid added; amr removed');
     assert.equal(summarizeDiff(diffClaims({ a: 1 }, { a: 1 }, NOW)), 'no claim changed');
-    assert.deepEqual(changedClaims(entries).map((e) => e.claim), ['exp', 'iat', 'jti', 'scope', 'amr', 'sid']);
   });
 });
 
