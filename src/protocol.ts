@@ -10,12 +10,14 @@
  */
 import * as z from 'zod/mini';
 import { CheckCodes } from './core/codes';
-import { STEP_KINDS } from './core/model';
+import { FOLLOW_UPS, STEP_KINDS } from './core/model';
 import type {
   Check,
+  ClaimChange,
   CookieRecord,
   DecodedToken,
   Exchange,
+  FollowUp,
   RecordedRequest,
   RecordedResponse,
   Run,
@@ -24,6 +26,7 @@ import type {
   StepError,
   TimeClaim,
   Timing,
+  TokenDiff,
 } from './core/model';
 
 export interface HostMessages {
@@ -43,6 +46,17 @@ export interface HostMessages {
   'timeline/token/copied': { runId: string; stepId: string; tokenIndex: number; ok: boolean; message: string };
   /** Result of copying a value the webview wrote; `key` is the one it sent. */
   'timeline/value/copied': { key: string; ok: boolean; message: string };
+  /**
+   * The follow-ups the host can run on a finished run it still holds, each with why it cannot when it
+   * cannot (no such token held, no such endpoint, a follow-up running, the run no longer held).
+   */
+  'timeline/run/followUps': { runId: string; actions: FollowUpAction[] };
+}
+
+export interface FollowUpAction {
+  action: FollowUp;
+  /** Set when the action is unavailable: the button's tooltip. */
+  reason?: string;
 }
 
 export interface WebviewMessages {
@@ -74,6 +88,8 @@ export interface WebviewMessages {
   'timeline/value/copy': { key: string; text: string };
   /** Start one of the commands the empty panel offers; only {@link PANEL_COMMANDS} pass. */
   'timeline/command/run': { command: PanelCommand };
+  /** Run a follow-up (refresh, introspect, revoke, userinfo, sign off) on a finished run the host holds; its steps stream in as the run's. */
+  'timeline/run/followUp': { runId: string; action: FollowUp };
 }
 
 export type Message<M> = { [K in keyof M]: { method: K; params: M[K] } }[keyof M];
@@ -138,10 +154,11 @@ function hostMessageSchemas(): Schemas<HostMessages> {
     z.object({ request, response: z.optional(response), timing, cookies: z.object({ sent: z.array(cookie), set: z.array(cookie) }) }),
   );
   const check = of<Check>()(z.object({ code: z.enum(Object.values(CheckCodes)), name: z.string(), status: z.enum(['passed', 'failed', 'skipped']), detail: z.string() }));
+  const tokenKind = z.enum(['id_token', 'access_token', 'refresh_token', 'request_object', 'client_assertion', 'dpop_proof', 'token']);
   const timeClaim = of<TimeClaim>()(z.object({ claim: z.string(), value: z.number(), iso: z.string(), relative: z.string() }));
   const token = of<DecodedToken>()(
     z.object({
-      kind: z.enum(['id_token', 'access_token', 'refresh_token', 'request_object', 'client_assertion', 'dpop_proof', 'token']),
+      kind: tokenKind,
       raw: z.string(),
       header: z.record(z.string(), z.unknown()),
       payload: z.record(z.string(), z.unknown()),
@@ -151,6 +168,16 @@ function hostMessageSchemas(): Schemas<HostMessages> {
       verified: z.optional(z.boolean()),
     }),
   );
+  const claimChange = of<ClaimChange>()(
+    z.object({
+      claim: z.string(),
+      change: z.enum(['added', 'removed', 'changed', 'same']),
+      before: z.optional(z.unknown()),
+      after: z.optional(z.unknown()),
+      words: z.optional(z.string()),
+    }),
+  );
+  const tokenDiff = of<TokenDiff>()(z.object({ kind: tokenKind, entries: z.array(claimChange) }));
   const stepError = of<StepError>()(z.object({ code: z.string(), message: z.string(), hint: z.string(), detail: z.optional(z.unknown()) }));
   const step = of<Step>()(
     z.object({
@@ -165,6 +192,7 @@ function hostMessageSchemas(): Schemas<HostMessages> {
       checks: z.array(check),
       tokens: z.array(token),
       warnings: z.array(z.string()),
+      diffs: z.optional(z.array(tokenDiff)),
       error: z.optional(stepError),
     }),
   );
@@ -188,6 +216,7 @@ function hostMessageSchemas(): Schemas<HostMessages> {
     'timeline/diagram/copied': z.object({ runId: z.string(), ok: z.boolean(), message: z.string() }),
     'timeline/token/copied': z.object({ runId: z.string(), stepId: z.string(), tokenIndex: z.number(), ok: z.boolean(), message: z.string() }),
     'timeline/value/copied': z.object({ key: z.string(), ok: z.boolean(), message: z.string() }),
+    'timeline/run/followUps': z.object({ runId: z.string(), actions: z.array(z.object({ action: z.enum(FOLLOW_UPS), reason: z.optional(z.string()) })) }),
   });
 }
 
@@ -218,6 +247,7 @@ const webviewSchemas = table<WebviewMessages>()({
   'timeline/token/copy': z.object({ runId: z.string(), stepId: z.string(), tokenIndex: z.int().check(z.gte(0)) }),
   'timeline/value/copy': z.object({ key: z.string().check(z.maxLength(200)), text: z.string().check(z.maxLength(MAX_VALUE_TEXT)) }),
   'timeline/command/run': z.object({ command: z.enum(PANEL_COMMANDS) }),
+  'timeline/run/followUp': z.object({ runId: z.string(), action: z.enum(FOLLOW_UPS) }),
 });
 
 /** The message with its params as the schema returned them (unknown fields dropped), or undefined. */
@@ -250,4 +280,9 @@ export interface WebviewState {
    * and which tab each shows, keyed by `${runId}\n${stepId}`. Webview-only; the host never reads it.
    */
   view?: { expanded: Record<string, boolean>; tabs: Record<string, string> };
+  /**
+   * What the host said each run can follow up with, by run id. Not restored after a reload: the host
+   * keeps its sessions only in memory, so a restored run offers no follow-ups until it says so again.
+   */
+  followUps?: Record<string, FollowUpAction[]>;
 }

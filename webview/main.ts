@@ -4,6 +4,7 @@
  */
 import { provideVSCodeDesignSystem, vsCodeButton, vsCodeProgressRing } from '@vscode/webview-ui-toolkit';
 import { parseHostMessage, type HostMessage, type WebviewMessage, type WebviewState } from '../src/protocol';
+import { toggleCompare } from './compare';
 import { renderApp, type Ui } from './render';
 import { refreshTimes } from './token';
 import { applyHostMessage, restoreState } from './store';
@@ -65,6 +66,10 @@ const ui: Ui = {
     pendingStatus.set(tokenKey(token), status);
     showPending(status, 'Waiting for confirmation…');
     vscode.postMessage({ method: 'timeline/token/copy', params: token });
+  },
+  toggleCompare() {
+    toggleCompare();
+    render();
   },
 };
 

@@ -2,9 +2,11 @@
  * Builds the timeline from a WebviewState: run header, decoded tokens, one card per step.
  * All data reaches the DOM as text (see dom.ts).
  */
-import type { Exchange, RecordedRequest, Run, Step, StepError } from '../src/core/model';
-import type { PanelCommand, WebviewMessage, WebviewMessages, WebviewState } from '../src/protocol';
-import { jsonView, spinner } from './blocks';
+import type { Exchange, FollowUp, RecordedRequest, Run, Step, StepError } from '../src/core/model';
+import type { FollowUpAction, PanelCommand, WebviewMessage, WebviewMessages, WebviewState } from '../src/protocol';
+import { jsonView, section, spinner } from './blocks';
+import { compareOpen, renderCompare } from './compare';
+import { renderDiffTable } from './diff';
 import { h, uid, type Child } from './dom';
 import { renderChecks, renderCookies, renderRequest, renderResponse, renderValues } from './exchange';
 import { clockTime, formatMs, splitUrl, statusClass } from './format';
@@ -32,6 +34,8 @@ export interface Ui {
   copyValue(text: string, status: HTMLElement): void;
   /** Asks the host to copy a run's token as issued (it holds the unredacted run); the answer goes into `status`. */
   copyToken(token: WebviewMessages['timeline/token/copy'], status: HTMLElement): void;
+  /** Opens or closes "Compare tokens…" (webview/compare.ts) and renders again. */
+  toggleCompare(): void;
 }
 
 /** Cards are rebuilt only when their step object changes, so tabs, focus and selection survive streaming. */
@@ -44,6 +48,7 @@ export function renderApp(root: HTMLElement, state: WebviewState, ui: Ui): void 
   // between a run's header and its steps.
   if (state.tokens.length > 0) children.push(guard('decoded tokens', () => renderTokenCards(state, ui)));
   if (run) children.push(guard('run header', () => renderHeader(run, state, ui)));
+  if (compareOpen()) children.push(guard('token comparison', () => renderCompare(state, ui.toggleCompare)));
   if (run && run.steps.length > 0) children.push(guard('sequence diagram', () => renderSequence(run, ui, focusCard)));
   if (run) children.push(guard('timeline', () => renderTimeline(run, ui)));
   if (!run && state.tokens.length === 0) children.push(renderEmpty(ui));
@@ -99,6 +104,12 @@ function renderHeader(run: Run, state: WebviewState, ui: Ui): HTMLElement {
     on: { click: () => ui.post({ method: 'timeline/run/export', params: { runId: run.id } }) },
   }, 'Export…');
   exportRun.classList.add('run-export');
+  const compare = h('vscode-button', {
+    attrs: { appearance: 'secondary', 'aria-pressed': String(compareOpen()), title: 'Compare the claims of two JWTs: tokens of the runs shown, or one pasted' },
+    on: { click: () => ui.toggleCompare() },
+  }, 'Compare tokens…');
+  compare.classList.add('run-compare');
+  const followUps = state.followUps?.[run.id];
 
   const meta = h(
     'dl',
@@ -120,9 +131,11 @@ function renderHeader(run: Run, state: WebviewState, ui: Ui): HTMLElement {
       runStatusBadge(run),
       h('span', { class: 'spacer' }),
       state.runs.length > 1 ? renderRunSelector(run, state, ui) : null,
+      compare,
       exportRun,
       runAgain,
     ),
+    followUps && run.status !== 'running' ? renderFollowUps(run, followUps, ui) : null,
     h(
       'div',
       { class: 'run-sub-row' },
@@ -138,6 +151,32 @@ function renderHeader(run: Run, state: WebviewState, ui: Ui): HTMLElement {
     ),
     run.error ? renderRunError(run, run.error) : null,
     run.steps.length > 0 ? renderWaterfall(run) : null,
+  );
+}
+
+const FOLLOW_UP_LABELS: Record<FollowUp, { label: string; does: string }> = {
+  refresh: { label: 'Refresh', does: 'Use the refresh token for new tokens and show what changed in them (RFC 6749 §6)' },
+  introspect: { label: 'Introspect', does: 'Ask the server whether the access token (else the refresh token) is still active (RFC 7662)' },
+  revoke: { label: 'Revoke', does: 'Revoke the refresh token (else the access token) (RFC 7009)' },
+  userinfo: { label: 'Userinfo', does: 'Call the userinfo endpoint with the access token (OIDC Core §5.3)' },
+  signoff: { label: 'Sign off', does: 'End the provider\'s session with the ID token as id_token_hint (RP-Initiated Logout)' },
+};
+
+/** What the host can still do with the run's tokens; a button it cannot run is disabled, saying why. */
+function renderFollowUps(run: Run, actions: FollowUpAction[], ui: Ui): HTMLElement {
+  return h(
+    'div',
+    { class: 'follow-ups', attrs: { role: 'group', 'aria-label': 'Follow-ups with this run\'s tokens' } },
+    h('span', { class: 'follow-ups-label muted' }, 'Then:'),
+    ...actions.map(({ action, reason }) => {
+      const { label, does } = FOLLOW_UP_LABELS[action];
+      const button = h('vscode-button', {
+        attrs: { appearance: 'secondary', 'data-follow-up': action, title: reason ?? does, 'aria-label': `${label}: ${reason ?? does}`, disabled: reason ? '' : undefined },
+        on: { click: () => ui.post({ method: 'timeline/run/followUp', params: { runId: run.id, action } }) },
+      }, label);
+      button.classList.add('follow-up');
+      return button;
+    }),
   );
 }
 
@@ -422,6 +461,7 @@ function defaultExpanded(step: Step): boolean {
 }
 
 function defaultTab(step: Step): string {
+  if (step.diffs?.length) return 'changes';
   if (step.tokens?.length) return 'tokens';
   if (step.kind === 'authorize' && step.status !== 'failed') return 'request';
   return step.exchange?.response ? 'response' : 'request';
@@ -449,6 +489,16 @@ function stepTabs(run: Run, index: number, step: Step, ui: Ui): TabSpec[] {
   if (checks.length > 0) {
     const passed = checks.filter((c) => c.status === 'passed').length;
     specs.push({ id: 'checks', label: 'Checks', badge: `${passed}/${checks.length}`, alert: checks.some((c) => c.status === 'failed'), content: renderChecks(checks) });
+  }
+  const diffs = step.diffs ?? [];
+  if (diffs.length > 0) {
+    const differing = diffs.reduce((n, d) => n + d.entries.filter((e) => e.change !== 'same').length, 0);
+    specs.push({
+      id: 'changes',
+      label: 'Changes',
+      badge: String(differing),
+      content: h('div', { class: 'diffs' }, ...diffs.map((d) => section(`${tokenLabel(d.kind)}: what the refresh changed`, renderDiffTable(d.entries, `${tokenLabel(d.kind)} claims, old and new`), `diff-${d.kind}`))),
+    });
   }
   const tokens = step.tokens ?? [];
   if (tokens.length > 0) {

@@ -77,6 +77,11 @@ export function applyHostMessage(state: WebviewState, message: HostMessage): Web
       const { token, source } = message.params;
       return { ...state, tokens: [{ token, source }, ...state.tokens].slice(0, MAX_TOKENS) };
     }
+    case 'timeline/run/followUps': {
+      const { runId, actions } = message.params;
+      if (!state.runs.some((r) => r.id === runId)) return state;
+      return { ...state, followUps: { ...state.followUps, [runId]: actions } };
+    }
     case 'timeline/curl/copied':
     case 'timeline/diagram/copied':
     case 'timeline/token/copied':

@@ -1,7 +1,7 @@
 /**
  * `auth-flow` — the engine without VS Code.
  *
- *   auth-flow run --profile FILE [--username U] [--password P] [--browser [--no-open]] [--json] [--include-secrets]
+ *   auth-flow run --profile FILE [--username U] [--password P] [--browser [--no-open]] [--then A,B…] [--json] [--include-secrets]
  *   auth-flow sandbox [--port N]
  *   auth-flow decode TOKEN [--jwks URL]
  *   auth-flow demo            (what `npm start` runs: the sandbox plus a full flow against it)
@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Profile, Secrets } from '../core/profile';
 import { grantOf, parseProfile, ProfileError, secretProblems } from '../core/profile';
-import type { RunHost, RunOptions } from '../core/run';
+import type { FollowUp, RunHost, RunOptions } from '../core/run';
 import { exchangeMarks, redactRun, redactValue } from '../core/redact';
 import { FlowError, toStepError } from '../core/errors';
 import type { StepError } from '../core/model';
@@ -27,6 +27,7 @@ const USAGE = `Usage:
                 [--export FILE]... [--insecure]
                 [--ca-file PEM] [--client-cert FILE --client-key FILE]
                 [--repeat N [--concurrency C]] [--browser] [--no-open]
+                [--then refresh,introspect,revoke,userinfo,signoff]
   auth-flow sandbox [--port N]
   auth-flow decode TOKEN|- [--jwks URL]
   auth-flow demo
@@ -63,6 +64,17 @@ import FILE prints a Postman environment export (authPath, envID, appID… as in
 --repeat N runs the flow N times (at most 10000), C at a time (--concurrency, at most 32; default 1),
   and prints per step the runs, errors and p50 / p95 / max latency; progress goes to stderr, and
   Ctrl+C prints what was measured so far (exit 130). Credentials come from flags or the environment.
+
+--then A,B… runs follow-ups once the flow succeeded, in the order given (repeats allowed):
+  refresh     the refresh_token grant; the new tokens replace the old, and the claims that changed
+              in the access and ID tokens are printed (times in words: "exp moved 1 h later")
+  introspect  asks the introspection endpoint about the access token (else the refresh token);
+              "active: false" is an answer, not a failure
+  revoke      revokes the refresh token (else the access token)
+  userinfo    calls the userinfo endpoint again
+  signoff     the end-session endpoint (PingOne's /as/signoff) with the ID token as id_token_hint and
+              the profile's postLogoutRedirectUri
+  e.g. --then introspect,revoke,introspect shows a token active, then no longer active.
 
 --json prints one JSON document on stdout whatever happens: the run (or the measurement), or
   { "error": { "code", "message", "hint" } }, with the same exit codes.
@@ -147,10 +159,12 @@ async function runCommand(args: string[]): Promise<number> {
       concurrency: { type: 'string' },
       browser: { type: 'boolean', default: false },
       'no-open': { type: 'boolean', default: false },
+      then: { type: 'string', multiple: true, default: [] },
     },
     strict: true,
   });
   if (!values.profile) throw new UsageError('run needs --profile FILE.');
+  const then = await followUpsOf(values.then);
   const measure = values.repeat === undefined && values.concurrency === undefined ? undefined : await import('./repeat');
   const repeat = measure?.repeatOf(values.repeat, values.concurrency);
   if (repeat && values.export.length) throw new UsageError('--export writes one run; leave it out with --repeat.');
@@ -190,8 +204,8 @@ async function runCommand(args: string[]): Promise<number> {
   const clientCert = clientCertFile === undefined ? undefined : readNamedFile(clientCertFile, 'client certificate file');
   const timeoutSec = values.timeout === undefined ? undefined : Number(values.timeout);
   if (timeoutSec !== undefined && !(timeoutSec > 0)) throw new UsageError('--timeout takes a number of seconds.');
-  if (measure && repeat) return measure.repeatCommand({ profile, secrets, timeoutMs: timeoutSec && timeoutSec * 1000, network, clientCert }, repeat, values.json);
-  return execute(profile, secrets, { json: values.json, includeSecrets: values['include-secrets'], exports: values.export, timeoutMs: timeoutSec && timeoutSec * 1000, network, clientCert, open: !values['no-open'] });
+  if (measure && repeat) return measure.repeatCommand({ profile, secrets, timeoutMs: timeoutSec && timeoutSec * 1000, network, clientCert, then }, repeat, values.json);
+  return execute(profile, secrets, { json: values.json, includeSecrets: values['include-secrets'], exports: values.export, timeoutMs: timeoutSec && timeoutSec * 1000, network, clientCert, open: !values['no-open'], then });
 }
 
 /** The profile signing on in the browser (--browser), with the redirect response mode a browser needs. */
@@ -213,6 +227,18 @@ function cliHost(open: boolean): RunHost {
       });
     },
   };
+}
+
+/** `--then a,b --then c` as follow-ups in that order; an unknown name is bad usage naming the valid ones. */
+async function followUpsOf(values: string[]): Promise<FollowUp[]> {
+  if (!values.length) return [];
+  const { FOLLOW_UPS } = await import('../core/run');
+  const names = values.flatMap((value) => value.split(',')).map((name) => name.trim());
+  const unknown = names.filter((name) => !(FOLLOW_UPS as readonly string[]).includes(name));
+  if (unknown.length) {
+    throw new UsageError(`--then ${unknown.map((name) => JSON.stringify(name)).join(', ')}: not a follow-up.`, `The follow-ups are ${FOLLOW_UPS.join(', ')} (comma-separated, in the order to run them).`);
+  }
+  return names as FollowUp[];
 }
 
 /** Where the CLI takes each secret a profile may need from, for the hint when one is missing. */
@@ -248,7 +274,7 @@ function readNamedFile(path: string, what: string): string {
 async function execute(
   profile: Profile,
   secrets: Secrets,
-  options: { json: boolean; includeSecrets: boolean; exports?: string[]; timeoutMs?: number; network?: RunOptions['network']; clientCert?: string; open?: boolean },
+  options: { json: boolean; includeSecrets: boolean; exports?: string[]; timeoutMs?: number; network?: RunOptions['network']; clientCert?: string; open?: boolean; then?: FollowUp[] },
 ): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -263,6 +289,7 @@ async function execute(
       timeoutMs: options.timeoutMs,
       network: options.network,
       clientCert: options.clientCert,
+      then: options.then,
       ask: process.stdin.isTTY ? (await import('./prompt')).terminalAsk : undefined,
       host: cliHost(options.open ?? true),
     });

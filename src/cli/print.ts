@@ -6,7 +6,7 @@
  */
 import { styleText } from 'node:util';
 import { toCurl } from '../core/curl';
-import type { DecodedToken, Run } from '../core/model';
+import type { DecodedToken, Run, TokenDiff } from '../core/model';
 import { redactRun, runMarks, secretReplacer } from '../core/redact';
 
 type Style = Parameters<typeof styleText>[0];
@@ -39,6 +39,7 @@ export function printRun(run: Run, options: { insecure?: boolean; color?: boolea
     for (const check of step.checks) out.push(`     ${check.status === 'passed' ? '✔' : check.status === 'failed' ? paint('red', '✘') : '–'} ${check.name}: ${check.detail}`);
     for (const warning of step.warnings) out.push(paint('yellow', `     ⚠ ${warning}`));
     for (const token of step.tokens) out.push(...printToken(token, paint));
+    for (const diff of step.diffs ?? []) out.push(...printDiff(diff, paint));
     if (step.error) {
       out.push(paint('red', `     ${step.error.message}`), `     What to check: ${step.error.hint}`);
     }
@@ -62,6 +63,19 @@ function printToken(token: DecodedToken, paint: (style: Style, text: string) => 
     lines.push(paint('dim', `       ${claim}: `) + (times.get(claim) ?? (typeof value === 'string' ? value : JSON.stringify(value))));
   }
   for (const check of token.checks.filter((c) => c.status === 'failed')) lines.push(paint('red', `       ✘ ${check.name}: ${check.detail}`));
+  return lines;
+}
+
+/** The claims a refresh changed in one token: `~` changed, `+` added, `-` removed; time claims in words. */
+function printDiff(diff: TokenDiff, paint: (style: Style, text: string) => string): string[] {
+  const value = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
+  const changed = diff.entries.filter((e) => e.change !== 'same');
+  const lines = [`     ${paint('bold', `${diff.kind} claims:`)} ${changed.length} of ${diff.entries.length} ${changed.length === 1 ? 'differs' : 'differ'}`];
+  for (const entry of changed) {
+    const mark = { added: '+', removed: '-', changed: '~' }[entry.change as 'added' | 'removed' | 'changed'];
+    const said = entry.change === 'changed' ? `${value(entry.before)} → ${value(entry.after)}` : value(entry.change === 'added' ? entry.after : entry.before);
+    lines.push(`       ${mark} ${entry.words ?? `${entry.claim}: ${said}`}`);
+  }
   return lines;
 }
 

@@ -5,7 +5,7 @@
  * cancels those in flight and prints what was measured so far. The statistics are src/core/stats.ts.
  */
 import { redactRun } from '../core/redact';
-import { runFlow, type RunOptions } from '../core/run';
+import { runFlow, type FlowOptions } from '../core/run';
 import { LatencyTable, type Measured, type RepeatSummary } from '../core/stats';
 import { UsageError } from './usage';
 
@@ -46,7 +46,7 @@ export interface RepeatReport extends RepeatSummary {
 }
 
 /** Runs the flow `repeat` times, `concurrency` at a time. Exit code: 0 all succeeded, 1 one failed, 130 interrupted. */
-export async function repeatCommand(run: Omit<RunOptions, 'signal' | 'ask' | 'onEvent'>, { repeat, concurrency }: Repeat, json: boolean): Promise<number> {
+export async function repeatCommand(run: Omit<FlowOptions, 'signal' | 'ask' | 'onEvent'>, { repeat, concurrency }: Repeat, json: boolean): Promise<number> {
   const table = new LatencyTable();
   const controller = new AbortController();
   const onSignal = () => controller.abort();

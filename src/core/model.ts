@@ -133,6 +133,10 @@ export const STEP_KINDS = [
   'signoff',
 ] as const;
 
+/** What a run can do with its tokens once its grant is done (src/core/grants/followUps.ts), in the CLI's order. */
+export const FOLLOW_UPS = ['refresh', 'introspect', 'revoke', 'userinfo', 'signoff'] as const;
+export type FollowUp = (typeof FOLLOW_UPS)[number];
+
 /**
  * `browser` is the person signing on in the system browser, ending in the redirect the loopback
  * listener caught; `token` covers every grant's token request (the device grant's polls included).
@@ -171,7 +175,27 @@ export interface Step {
   tokens: DecodedToken[];
   /** Warnings that do not fail the step, e.g. TLS verification disabled. */
   warnings: string[];
+  /** A refresh step's tokens compared with the ones they replaced, one entry per token kind that was a JWT on both sides. */
+  diffs?: TokenDiff[];
   error?: StepError;
+}
+
+export type ClaimChangeKind = 'added' | 'removed' | 'changed' | 'same';
+
+/** One claim of two tokens compared (src/core/tokenDiff.ts). */
+export interface ClaimChange {
+  claim: string;
+  change: ClaimChangeKind;
+  before?: unknown;
+  after?: unknown;
+  /** A time claim (exp, iat, nbf, auth_time) in words: "exp moved 1 h later: expires in 59 min". */
+  words?: string;
+}
+
+/** The claims of a token kind before and after a step that replaced it. */
+export interface TokenDiff {
+  kind: TokenKind;
+  entries: ClaimChange[];
 }
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';

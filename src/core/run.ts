@@ -15,7 +15,7 @@ import { grantOf, secretProblems, usesMutualTls, validateProfile } from './profi
 import { RunSession, type RunOptions } from './session';
 
 export { DEFAULT_CLOCK_SKEW_SEC, RunSession, type RunHost, type RunOptions } from './session';
-export { FOLLOW_UPS, type FollowUp } from './grants/followUps';
+export { FOLLOW_UPS, followUpsAvailable, type FollowUp } from './grants/followUps';
 
 export interface FlowOptions extends RunOptions {
   /** Follow-ups to run, in this order, once the grant succeeded. */

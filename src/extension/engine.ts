@@ -4,7 +4,7 @@
  * importer). Built as its own bundle and loaded with `require` on first use (see engineLoader.ts), so
  * activating the extension loads none of it.
  */
-export { runFlow } from '../core/run';
+export { FOLLOW_UPS, followUpsAvailable, runFollowUp, startRun } from '../core/run';
 export { EXPORT_FORMATS, exportRun } from '../core/export/index';
 export { curlCommand } from '../core/curl';
 export { decodeToken, extractJwt } from '../core/oauth/jwt';

@@ -5,9 +5,9 @@ import { errorMessage } from '../core/errors';
 import { systemCertificates } from '../core/network';
 import type { Run, RunEvent, Step } from '../core/model';
 import { usesMutualTls, type Profile, type Secrets } from '../core/profile';
-import type { RunOptions } from '../core/run';
+import type { FollowUp, RunOptions, RunSession } from '../core/run';
 import { redactRun } from '../core/redact';
-import type { WebviewMessages } from '../protocol';
+import type { FollowUpAction, WebviewMessages } from '../protocol';
 import { createAsk, type AskContext } from './ask';
 import type { ProfileTarget } from './commandTable';
 import { loadEngine } from './engineLoader';
@@ -21,6 +21,12 @@ import { secretNeeds } from './treeModel';
 
 /** Unredacted runs kept for "Copy with secrets"; older ones can only be copied after a new run. */
 const KEPT_RUNS = 20;
+
+/** Finished runs whose session (and tokens) are kept for follow-ups; older ones offer none. Never persisted. */
+const KEPT_SESSIONS = 10;
+
+/** Said on every follow-up button of a run whose session the host no longer holds. */
+const NOT_HELD = 'This run is no longer held by the extension (the panel was closed, the window reloaded, or it is too old). Run the flow again.';
 
 export function currentSettings(): Settings {
   const configuration = vscode.workspace.getConfiguration(SETTINGS_SECTION);
@@ -57,18 +63,29 @@ function connectionFor(profile: Profile, settings: Settings): Connection {
 export class RunController implements vscode.Disposable {
   /** Unredacted runs by id, with whether their profile skips TLS verification (for `curl --insecure`). */
   private readonly runs = new Map<string, { run: Run; insecure: boolean }>();
-  private readonly subscription: vscode.Disposable;
+  /** The sessions of finished runs, by run id, for the timeline's follow-up buttons; `busy` while one runs. */
+  private readonly sessions = new Map<string, { session: RunSession; insecure: boolean; busy: boolean }>();
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     private readonly environments: Environments,
     private readonly panels: TimelinePanels,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.subscription = panels.onDidReceiveMessage((message) => {
-      if (message.method === 'timeline/run/again') void this.run(message.params.profileId);
-      else if (message.method === 'timeline/curl/copy') void this.copyCurl(message.params);
-      else if (message.method === 'timeline/token/copy') void this.copyToken(message.params);
-    });
+    this.subscriptions = [
+      panels.onDidReceiveMessage((message) => {
+        if (message.method === 'timeline/run/again') void this.run(message.params.profileId);
+        else if (message.method === 'timeline/curl/copy') void this.copyCurl(message.params);
+        else if (message.method === 'timeline/token/copy') void this.copyToken(message.params);
+        else if (message.method === 'timeline/run/followUp') void this.followUp(message.params);
+      }),
+      // A reloaded webview knows its runs but not what the host can still do with them.
+      panels.onDidBecomeReady(() => {
+        for (const runId of this.sessions.keys()) this.postFollowUps(runId);
+      }),
+      // The tokens live as long as the panel that offers to use them.
+      panels.onDidClose(() => this.sessions.clear()),
+    ];
   }
 
   async run(target?: ProfileTarget): Promise<Run | undefined> {
@@ -152,15 +169,15 @@ export class RunController implements vscode.Disposable {
     const engine = loadEngine();
     const insecure = profile.insecureTls === true;
     this.log.info(`Running "${profile.name}" (${profile.clientAuthMethod}, ${profile.responseMode}).`);
-    let run: Run;
+    let session: RunSession;
     let runId: string | undefined;
     try {
-      run = await vscode.window.withProgress(
+      session = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Auth Flow: ${profile.name}`, cancellable: true },
         (progress, token) => {
           const abort = new AbortController();
           const cancellation = token.onCancellationRequested(() => abort.abort());
-          return engine.runFlow({
+          return engine.startRun({
             profile,
             secrets,
             signal: abort.signal,
@@ -183,7 +200,9 @@ export class RunController implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Auth Flow Explorer hit an unexpected error while running "${profile.name}": ${message}`);
       return undefined;
     }
+    const run = session.run;
     this.keep(run, insecure);
+    this.keepSession(session, insecure);
     if (run.status === 'failed') this.log.warn(outcomeLine(profile.name, run));
     else this.log.info(outcomeLine(profile.name, run));
     this.announce(profile, run);
@@ -211,6 +230,70 @@ export class RunController implements vscode.Disposable {
         onStep(step);
         this.panels.post({ method: 'timeline/step/updated', params: { runId: event.runId, step } });
       }
+    }
+  }
+
+  /** Keeps a finished run's session for follow-ups, dropping the oldest past {@link KEPT_SESSIONS}, and tells the timeline. */
+  private keepSession(session: RunSession, insecure: boolean): void {
+    const runId = session.run.id;
+    this.sessions.delete(runId);
+    this.sessions.set(runId, { session, insecure, busy: false });
+    for (const id of this.sessions.keys()) {
+      if (this.sessions.size <= KEPT_SESSIONS) break;
+      this.sessions.delete(id);
+      this.postFollowUps(id);
+    }
+    this.postFollowUps(runId);
+  }
+
+  /** What the run's follow-up buttons offer now, with the reason on each one that is unavailable. */
+  private postFollowUps(runId: string): void {
+    const held = this.sessions.get(runId);
+    const { FOLLOW_UPS, followUpsAvailable } = loadEngine();
+    const reasons: Partial<Record<FollowUp, string>> = !held
+      ? Object.fromEntries(FOLLOW_UPS.map((action) => [action, NOT_HELD]))
+      : held.busy
+        ? Object.fromEntries(FOLLOW_UPS.map((action) => [action, 'A follow-up of this run is running.']))
+        : followUpsAvailable(held.session);
+    const actions: FollowUpAction[] = FOLLOW_UPS.map((action) => {
+      const reason = reasons[action];
+      return reason ? { action, reason } : { action };
+    });
+    this.panels.post({ method: 'timeline/run/followUps', params: { runId, actions } });
+  }
+
+  /** Runs a follow-up on a held run; its steps stream to the timeline as the run's own. */
+  private async followUp({ runId, action }: WebviewMessages['timeline/run/followUp']): Promise<void> {
+    const held = this.sessions.get(runId);
+    if (!held || held.busy) {
+      this.postFollowUps(runId);
+      return;
+    }
+    const { session, insecure } = held;
+    const engine = loadEngine();
+    held.busy = true;
+    this.postFollowUps(runId);
+    try {
+      const run = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Auth Flow: ${action} (${session.profile.name})`, cancellable: true },
+        (progress, token) => {
+          const abort = new AbortController();
+          const cancellation = token.onCancellationRequested(() => abort.abort());
+          // The session was started under another progress notification: this follow-up reports to its own.
+          session.options.signal = abort.signal;
+          session.options.onEvent = (event) => this.onEvent(event, insecure, (step) => progress.report({ message: step.title }));
+          return engine.runFollowUp(session, action).finally(() => cancellation.dispose());
+        },
+      );
+      this.log.info(outcomeLine(`${session.profile.name} (${action})`, run));
+      if (run.status === 'failed') void vscode.window.showErrorMessage(failureNotice(session.profile.name, run), 'Show Timeline').then((choice) => choice && this.panels.show());
+    } catch (error) {
+      const message = unexpectedErrorMessage(error, { secrets: session.secrets, run: session.run });
+      this.log.error(`The ${action} follow-up of "${session.profile.name}" stopped on an unexpected error: ${message}`);
+      void vscode.window.showErrorMessage(`Auth Flow Explorer hit an unexpected error during ${action}: ${message}`);
+    } finally {
+      held.busy = false;
+      if (this.sessions.get(runId) === held) this.postFollowUps(runId);
     }
   }
 
@@ -310,8 +393,9 @@ export class RunController implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.runs.clear();
+    this.sessions.clear();
   }
 }
 

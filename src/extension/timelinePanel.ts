@@ -28,6 +28,12 @@ export class TimelinePanels implements vscode.Disposable, vscode.WebviewPanelSer
   private readonly received = new vscode.EventEmitter<TimelineRequest>();
   /** A well-formed request from the webview (copy as cURL, run again). */
   readonly onDidReceiveMessage = this.received.event;
+  private readonly readied = new vscode.EventEmitter<void>();
+  /** The webview (re)loaded and listens: what it does not restore from its own state must be sent again. */
+  readonly onDidBecomeReady = this.readied.event;
+  private readonly closed = new vscode.EventEmitter<void>();
+  /** The panel was closed: whatever the host kept for it can go. */
+  readonly onDidClose = this.closed.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -123,6 +129,7 @@ export class TimelinePanels implements vscode.Disposable, vscode.WebviewPanelSer
     const queued = this.queue;
     this.queue = [];
     for (const queuedMessage of queued) void this.panel?.webview.postMessage(queuedMessage);
+    this.readied.fire();
   }
 
   /** The webview wrote the text from the redacted run it shows; the host only holds the clipboard. */
@@ -141,10 +148,13 @@ export class TimelinePanels implements vscode.Disposable, vscode.WebviewPanelSer
     this.panel = undefined;
     this.ready = false;
     this.queue = [];
+    this.closed.fire();
   }
 
   dispose(): void {
     this.panel?.dispose();
     this.received.dispose();
+    this.readied.dispose();
+    this.closed.dispose();
   }
 }

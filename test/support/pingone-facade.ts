@@ -43,7 +43,15 @@ export interface PingOneFacade {
 
 const USERNAME_PASSWORD_CHECK = 'application/vnd.pingidentity.usernamePassword.check+json';
 
-export async function startPingOneFacade(): Promise<PingOneFacade> {
+export interface FacadeOptions {
+  /**
+   * Clients may use the refresh_token grant: every code exchange then returns a refresh token, and
+   * every refresh a new one (rotation). Off by default, as PingOne applications start.
+   */
+  refreshTokens?: boolean;
+}
+
+export async function startPingOneFacade(options: FacadeOptions = {}): Promise<PingOneFacade> {
   const envId = randomUUID();
   const server = createServer();
   server.listen(0, '127.0.0.1');
@@ -68,8 +76,16 @@ export async function startPingOneFacade(): Promise<PingOneFacade> {
         ...(c.clientSecret ? { client_secret: c.clientSecret } : {}),
         token_endpoint_auth_method: c.method,
         redirect_uris: [redirectUri],
+        ...(options.refreshTokens ? { grant_types: ['authorization_code', 'refresh_token'] } : {}),
       }),
     ),
+    ...(options.refreshTokens
+      ? {
+          // Without offline_access too (oidc-provider's default asks for it), and a new one on every use.
+          issueRefreshToken: (_ctx: unknown, client: { grantTypeAllowed(grant: string): boolean }) => client.grantTypeAllowed('refresh_token'),
+          rotateRefreshToken: true,
+        }
+      : {}),
     jwks: { keys: [signingKey] },
     // SameSite=None on the session cookie, as PingOne sets ST (docs/pingone.md §1); oidc-provider requires it
     // with POST authorize. Not Secure: over plain-http loopback a correct jar would drop a Secure cookie.
@@ -87,7 +103,7 @@ export async function startPingOneFacade(): Promise<PingOneFacade> {
     // PingOne takes the authorize parameters as a POST form too (docs/pingone.md §1); oidc-provider only when asked.
     enableHttpPostMethods: true,
     // Lifetimes in seconds, set so oidc-provider does not fall back to its defaults (and say so on stdout).
-    ttl: { Interaction: 900, Session: 3600, Grant: 3600, AuthorizationCode: 60, AccessToken: 3600, IdToken: 3600 },
+    ttl: { Interaction: 900, Session: 3600, Grant: 3600, AuthorizationCode: 60, AccessToken: 3600, IdToken: 3600, RefreshToken: 86_400 },
   });
   const serverErrors: Error[] = [];
   provider.on('server_error', (_ctx, error) => serverErrors.push(error));

@@ -226,6 +226,16 @@ describe('timeline messages the host accepts from the webview', () => {
     }
   });
 
+  it('runs only the follow-ups the engine has, on a run named by id', () => {
+    for (const action of ['refresh', 'introspect', 'revoke', 'userinfo', 'signoff']) {
+      assert.deepEqual(parseWebviewMessage({ method: 'timeline/run/followUp', params: { runId: 'r', action } }), { method: 'timeline/run/followUp', params: { runId: 'r', action } });
+    }
+    for (const action of ['logout', 'REFRESH', '', 7]) {
+      assert.equal(parseWebviewMessage({ method: 'timeline/run/followUp', params: { runId: 'r', action } }), undefined, String(action));
+    }
+    assert.equal(parseWebviewMessage({ method: 'timeline/run/followUp', params: { action: 'refresh' } }), undefined);
+  });
+
   it('takes a token to copy by its place in a step, and a value of a bounded size', () => {
     const ref = { runId: 'r', stepId: 's5', tokenIndex: 1 };
     assert.deepEqual(parseWebviewMessage({ method: 'timeline/token/copy', params: ref }), { method: 'timeline/token/copy', params: ref });
@@ -1075,6 +1085,105 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state')!));
     assert.equal(saved.tokens.length, 0);
     assert.equal(saved.currentRunId, succeededRun.id);
+  });
+
+  it('offers follow-ups on a finished run the host holds, disabled with the host\'s reason, and sends the one clicked', async () => {
+    await open();
+    await loadRun(succeededRun);
+    assert.equal(await page.locator('.follow-ups').count(), 0, 'no buttons until the host says what it can do');
+    const noRevoke = 'https://auth.example/as names no revocation_endpoint.';
+    await send({
+      method: 'timeline/run/followUps',
+      params: { runId: succeededRun.id, actions: [{ action: 'refresh' }, { action: 'introspect' }, { action: 'revoke', reason: noRevoke }, { action: 'userinfo' }, { action: 'signoff' }] },
+    });
+    const buttons = page.locator('.run-header .follow-ups vscode-button');
+    assert.deepEqual(await buttons.evaluateAll((els) => els.map((el) => [(el as HTMLElement).dataset.followUp, el.textContent?.trim()])), [
+      ['refresh', 'Refresh'],
+      ['introspect', 'Introspect'],
+      ['revoke', 'Revoke'],
+      ['userinfo', 'Userinfo'],
+      ['signoff', 'Sign off'],
+    ]);
+    const revoke = page.locator('[data-follow-up="revoke"]');
+    assert.equal(await revoke.getAttribute('disabled'), '');
+    assert.equal(await revoke.getAttribute('title'), noRevoke);
+    assert.equal(await page.locator('[data-follow-up="refresh"]').getAttribute('disabled'), null);
+    await page.locator('[data-follow-up="refresh"]').click();
+    await page.locator('[data-follow-up="signoff"]').click();
+    await revoke.click({ force: true });
+    const sent = (await posted()).filter((m) => m.method === 'timeline/run/followUp');
+    assert.deepEqual(sent, [
+      { method: 'timeline/run/followUp', params: { runId: succeededRun.id, action: 'refresh' } },
+      { method: 'timeline/run/followUp', params: { runId: succeededRun.id, action: 'signoff' } },
+    ]);
+    for (const message of sent) assert.ok(parseWebviewMessage(message), 'the host accepts what the button sends');
+    // While a follow-up runs the run is running again: no buttons.
+    await send({ method: 'timeline/run/started', params: { run: { ...succeededRun, status: 'running' } } });
+    assert.equal(await page.locator('.follow-ups').count(), 0);
+  });
+
+  it('shows a refresh step\'s claims diff as a table: added, removed, changed first, times in words, the same folded', async () => {
+    await open();
+    await loadRun(succeededRun);
+    const words = 'exp moved 1 h later: expires in 1 h 59 min';
+    const refresh: Step = {
+      ...succeededRun.steps[4],
+      id: 's8',
+      kind: 'refresh',
+      title: 'Refresh (client_secret_basic)',
+      diffs: [
+        {
+          kind: 'access_token',
+          entries: [
+            { claim: 'sub', change: 'same', before: 'u-1', after: 'u-1' },
+            { claim: 'exp', change: 'changed', before: IAT + 3600, after: IAT + 7200, words },
+            { claim: 'sid', change: 'added', after: 'new-session' },
+            { claim: 'amr', change: 'removed', before: ['pwd'] },
+          ],
+        },
+      ],
+    };
+    await send({ method: 'timeline/step/updated', params: { runId: succeededRun.id, step: refresh } });
+    const changes = card('s8').locator('[role="tabpanel"][data-panel="changes"]');
+    assert.equal(await changes.isVisible(), true, 'a refresh opens on its Changes tab');
+    assert.equal((await card('s8').locator('[role="tab"][data-tab="changes"] .tab-badge').innerText()).trim(), '3', 'three claims differ');
+    const rowsOf = (table: string) =>
+      changes.locator(`table.${table} tbody tr`).evaluateAll((trs) =>
+        trs.map((tr) => [(tr as HTMLElement).dataset.claim, (tr as HTMLElement).dataset.change, ...[...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText.trim())]),
+      );
+    assert.deepEqual(await rowsOf('diff-changes'), [
+      ['exp', 'changed', 'changed', String(IAT + 3600), String(IAT + 7200)],
+      ['sid', 'added', 'added', '—', 'new-session'],
+      ['amr', 'removed', 'removed', '["pwd"]', '—'],
+    ]);
+    assert.equal((await changes.locator('tr[data-claim="exp"] .diff-words').innerText()).trim(), words);
+    assert.equal(await changes.locator('table.diff-same').isVisible(), false, 'the claims that stayed are folded');
+    await changes.locator('details.disclosure summary').click();
+    assert.deepEqual(await rowsOf('diff-same'), [['sub', 'same', 'same', 'u-1', 'u-1']]);
+  });
+
+  it('compares two tokens: one of the run, one pasted, as a claims diff', async () => {
+    await open();
+    await loadRun(succeededRun);
+    const idToken = succeededRun.steps[4].tokens.find((t) => t.kind === 'id_token')!;
+    const { nonce: _nonce, ...rest } = idToken.payload;
+    const other = { ...rest, sub: 'someone-else', extra: true };
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    await page.locator('.run-compare').click();
+    const compare = page.locator('section.compare');
+    await compare.waitFor();
+    const first = compare.locator('select[data-side="0"]');
+    const second = compare.locator('select[data-side="1"]');
+    const idLabel = await first.locator('option', { hasText: 'ID token' }).first().innerText();
+    await first.selectOption({ label: idLabel });
+    await second.selectOption({ label: 'Paste a token…' });
+    await compare.locator('textarea[aria-label="Second token, pasted"]').fill(`Bearer ${b64({ alg: 'none' })}.${b64(other)}.`);
+    const changed = await compare.locator('table.diff-changes tbody tr').evaluateAll((trs) => trs.map((tr) => [(tr as HTMLElement).dataset.claim, (tr as HTMLElement).dataset.change]));
+    assert.deepEqual(changed, [['sub', 'changed'], ['nonce', 'removed'], ['extra', 'added']]);
+    await compare.locator('textarea[aria-label="Second token, pasted"]').fill('not a token');
+    assert.match(await compare.locator('.compare-problem').innerText(), /No JWT found/);
+    await compare.locator('button[aria-label="Close Compare tokens"]').click();
+    assert.equal(await page.locator('section.compare').count(), 0);
   });
 
   it('is keyboard navigable: tabs move with arrow keys, focus stays visible', async () => {

@@ -81,10 +81,22 @@ async function dpopBound(session: RunSession, step: Step, tokens: TokenSet, deco
   });
 }
 
-/** One token request as a step of its own: sent, read, its tokens verified and held. */
-export function tokenStep(session: RunSession, kind: StepKind, title: string, build: (step: Step) => Promise<HttpRequest>, expect: TokenExpectations): Promise<TokenSet> {
+/**
+ * One token request as a step of its own: sent, read, its tokens verified and held. `received`, when
+ * given, adds to the step what it makes of the tokens (a refresh's diff) before the step ends.
+ */
+export function tokenStep(
+  session: RunSession,
+  kind: StepKind,
+  title: string,
+  build: (step: Step) => Promise<HttpRequest>,
+  expect: TokenExpectations,
+  received?: (step: Step, tokens: TokenSet) => void,
+): Promise<TokenSet> {
   return session.step(kind, title, async (step) => {
     const request = await build(step);
-    return receiveTokens(session, step, readTokenResponse(await session.send(step, request), { dpop: session.profile.dpop }), expect);
+    const tokens = await receiveTokens(session, step, readTokenResponse(await session.send(step, request), { dpop: session.profile.dpop }), expect);
+    received?.(step, tokens);
+    return tokens;
   });
 }

@@ -54,6 +54,11 @@ export function locationOf(exchange: Exchange, what: string): { location: string
   return { location, url };
 }
 
+/** A URL's text up to its query or fragment: a serialised URL escapes `?` and `#` everywhere before them. */
+export function withoutQuery(url: string): string {
+  return url.replace(/[?#].*/s, '');
+}
+
 /**
  * The response's JSON object, or a FlowError explaining what came instead: HTML (a login page, a
  * proxy or a wrong URL), plain text, or nothing.
@@ -95,6 +100,7 @@ const OAUTH_HINTS: Record<string, string> = {
   server_error: 'The authorization server failed; try again and check its status.',
   use_dpop_nonce: 'The server asked for a DPoP nonce again after the retry with the one it gave (RFC 9449 §8): check its nonce handling, or a proxy dropping the DPoP-Nonce header.',
   invalid_dpop_proof: 'The server refused the DPoP proof (RFC 9449 §4.3): the description says which claim; check this machine\'s clock (iat) and that the request URL is the one the server knows (htu).',
+  unsupported_token_type: 'The server does not revoke this kind of token (RFC 7009 §2.2.1): revoke the other token the run holds, or let this one expire.',
 };
 
 /**

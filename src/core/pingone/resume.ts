@@ -10,7 +10,7 @@ import type { HttpRequest } from '../http';
 import type { Check, Exchange } from '../model';
 import type { PingOneEndpoints } from './endpoints';
 import { readAuthorizationResponse } from '../oauth/authorize';
-import { isObject, locationOf, quote, responseOf } from '../oauth/responses';
+import { isObject, locationOf, quote, responseOf, withoutQuery } from '../oauth/responses';
 
 export function buildResumeRequest(endpoints: PingOneEndpoints, flowId: string): HttpRequest {
   return { method: 'GET', url: `${endpoints.resume}?${new URLSearchParams({ flowId })}` };
@@ -56,9 +56,4 @@ function redirectCheck({ location, url }: { location: string; url: URL }, redire
   const registered = URL.parse(redirectUri);
   if (registered && withoutQuery(registered.href) === withoutQuery(url.href)) return { code: CheckCodes.REDIRECT_URI, name: 'Redirect URI', status: 'passed', detail: `redirects to ${redirectUri}` };
   return { code: CheckCodes.REDIRECT_URI, name: 'Redirect URI', status: 'failed', detail: `redirects to ${quote(withoutQuery(location))}, not ${redirectUri}` };
-}
-
-/** A URL's text up to its query or fragment: a serialised URL escapes `?` and `#` everywhere before them. */
-function withoutQuery(url: string): string {
-  return url.replace(/[?#].*/s, '');
 }
