@@ -217,6 +217,10 @@ function inBrowser(profile: Profile, file: string): Profile {
 /** The CLI's RunHost: the URL on stderr (stdout stays the run's), opened in the system browser unless --no-open. */
 function cliHost(open: boolean): RunHost {
   return {
+    // RFC 8628 §3.3: the code and where to enter it; with a complete URI, opening it is enough.
+    show: ({ userCode, verificationUri, verificationUriComplete, expiresIn }) => {
+      process.stderr.write(`Device code ${userCode}: enter it at ${verificationUri}${verificationUriComplete ? ' (the link below has it filled in)' : ''}, within ${Math.max(1, Math.round(expiresIn / 60))} min. Waiting for the sign-on…\n`);
+    },
     openUrl: async (url, why) => {
       const what = why === 'signOn' ? 'sign on' : 'approve the device';
       process.stderr.write(`${open ? `Opening the browser to ${what}` : `Open this URL in a browser to ${what}`}:\n  ${url}\n`);

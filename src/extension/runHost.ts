@@ -6,9 +6,11 @@
  * waits for the redirect, a quick pick says so, offering "Paste the URL instead" (the run then asks for
  * the URL) and Cancel. A quick pick rather than a notification: the extension cannot take a notification
  * with buttons down, so one would go on saying "Waiting…" after the run ended; the pick closes then.
+ * The device grant's code is shown in a message offering Open in Browser and Copy Code.
  */
 import * as vscode from 'vscode';
 import type { RunHost } from '../core/run';
+import { showDeviceCode } from './deviceCode';
 import { choose } from './quickInput';
 
 export const WAITING_MESSAGE = 'Waiting for sign-on in the browser…';
@@ -17,10 +19,13 @@ export const PASTE_INSTEAD = 'Paste the URL instead';
 export function createRunHost(options: { profileName: string; cancel: () => void }): RunHost {
   return {
     // A string, not a Uri: Uri.parse would re-encode the query (state, code_challenge, a request object).
-    openUrl: async (url) => {
+    // The device grant's page opens on request only, from the message that shows its code.
+    openUrl: async (url, why) => {
+      if (why === 'device') return;
       const opened = await vscode.env.openExternal(url as unknown as vscode.Uri);
       if (!opened) throw new Error('VS Code did not open it');
     },
+    show: (message) => showDeviceCode(options.profileName, message),
     externalUri: async (uri) => (await vscode.env.asExternalUri(vscode.Uri.parse(uri))).toString(true),
     offerPaste: async ({ signal }) => {
       const choice = await choose({
