@@ -30,7 +30,7 @@ const USAGE = `Usage:
                 [--then refresh,introspect,revoke,userinfo,signoff]
   auth-flow sandbox [--port N]
   auth-flow decode TOKEN|- [--jwks URL]
-  auth-flow demo
+  auth-flow demo [--grant authorization_code|client_credentials|device_code] [--then A,B…]
   auth-flow import FILE
 
 Secrets never come from the profile file. They come from flags or the environment:
@@ -93,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'decode':
         return await (await import('./decode')).decodeCommand(rest);
       case 'demo':
-        return await demoCommand();
+        return await demoCommand(rest);
       case 'import':
         return (await import('./import')).importCommand(rest);
       case undefined:
@@ -215,11 +215,12 @@ function inBrowser(profile: Profile, file: string): Profile {
 }
 
 /** The CLI's RunHost: the URL on stderr (stdout stays the run's), opened in the system browser unless --no-open. */
-function cliHost(open: boolean): RunHost {
+function cliHost(open: boolean, onDeviceCode?: (userCode: string) => void): RunHost {
   return {
     // RFC 8628 §3.3: the code and where to enter it; with a complete URI, opening it is enough.
     show: ({ userCode, verificationUri, verificationUriComplete, expiresIn }) => {
       process.stderr.write(`Device code ${userCode}: enter it at ${verificationUri}${verificationUriComplete ? ' (the link below has it filled in)' : ''}, within ${Math.max(1, Math.round(expiresIn / 60))} min. Waiting for the sign-on…\n`);
+      onDeviceCode?.(userCode);
     },
     openUrl: async (url, why) => {
       const what = why === 'signOn' ? 'sign on' : 'approve the device';
@@ -278,7 +279,18 @@ function readNamedFile(path: string, what: string): string {
 async function execute(
   profile: Profile,
   secrets: Secrets,
-  options: { json: boolean; includeSecrets: boolean; exports?: string[]; timeoutMs?: number; network?: RunOptions['network']; clientCert?: string; open?: boolean; then?: FollowUp[] },
+  options: {
+    json: boolean;
+    includeSecrets: boolean;
+    exports?: string[];
+    timeoutMs?: number;
+    network?: RunOptions['network'];
+    clientCert?: string;
+    open?: boolean;
+    then?: FollowUp[];
+    /** Told the device grant's user code once it is shown (the demo approves it). */
+    onDeviceCode?: (userCode: string) => void;
+  },
 ): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -295,7 +307,7 @@ async function execute(
       clientCert: options.clientCert,
       then: options.then,
       ask: process.stdin.isTTY ? (await import('./prompt')).terminalAsk : undefined,
-      host: cliHost(options.open ?? true),
+      host: cliHost(options.open ?? true, options.onDeviceCode),
     });
     // Written before the run is printed, so that with --json a failed export is the one document printed.
     for (const path of options.exports ?? []) {
@@ -352,14 +364,35 @@ async function sandboxCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-async function demoCommand(): Promise<number> {
+/**
+ * `npm start`: the sandbox and one run against it, of the grant asked for. For the device grant, the
+ * demo user approves the code at the sandbox as a person would at its verification page, once the
+ * run has shown it.
+ */
+async function demoCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { grant: { type: 'string', default: 'authorization_code' }, then: { type: 'string', multiple: true, default: [] } } });
+  const { GRANTS } = await import('../core/profile');
+  const grant = GRANTS.find((name) => name === values.grant);
+  if (!grant) throw new UsageError(`--grant ${JSON.stringify(values.grant)}: not a grant.`, `The grants are ${GRANTS.join(', ')}.`);
+  const then = await followUpsOf(values.then);
   const { startSandbox } = await import('../sandbox/index');
   // The engine loads on this thread while the sandbox's RSA keys are generated on others.
-  const [sandbox] = await Promise.all([startSandbox(), import('../core/run')]);
+  const [sandbox] = await Promise.all([startSandbox({ device: { interval: 1 } }), import('../core/run')]);
   try {
+    // The first seeded app (client_secret_basic) has every grant.
     const [demo] = sandbox.profiles();
-    process.stdout.write(`Running "${demo.profile.name}" against the embedded PingOne sandbox at ${sandbox.url}\n\n`);
-    return await execute(demo.profile, { ...demo.secrets, ...sandbox.demoUser }, { json: false, includeSecrets: false });
+    const chosen =
+      grant === 'device_code'
+        ? { profile: { ...demo.profile, id: 'sandbox-device', name: 'Local sandbox (device grant)', grant }, secrets: demo.secrets }
+        : grant === 'client_credentials'
+          ? { profile: { ...demo.profile, id: 'sandbox-client-credentials', name: 'Local sandbox (client credentials)', scopes: [], grant }, secrets: demo.secrets }
+          : { profile: demo.profile, secrets: { ...demo.secrets, ...sandbox.demoUser } };
+    process.stdout.write(`Running "${chosen.profile.name}" against the embedded PingOne sandbox at ${sandbox.url}\n\n`);
+    const approve = (userCode: string) => {
+      process.stderr.write(`The demo user ${sandbox.demoUser.username} approves ${userCode} at the sandbox.\n`);
+      sandbox.approveDevice(userCode);
+    };
+    return await execute(chosen.profile, chosen.secrets, { json: false, includeSecrets: false, open: false, then, onDeviceCode: approve });
   } finally {
     await sandbox.close();
   }
