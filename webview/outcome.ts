@@ -64,7 +64,7 @@ export function stepOutcome(step: Step): string[] {
 
   // What the token response carried, opaque refresh tokens included; decoded tokens when there is no body.
   const json = response?.json ?? tryJson(response?.body);
-  const body = step.kind === 'token' && typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
+  const body = (step.kind === 'token' || step.kind === 'refresh') && typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
   const kinds = new Set<TokenKind>([...(step.tokens ?? []).map((t) => t.kind), ...(Object.keys(ISSUED) as TokenKind[]).filter((kind) => typeof body[kind] === 'string')]);
   const issued = (Object.keys(ISSUED) as TokenKind[]).filter((kind) => kinds.has(kind)).map((kind) => ISSUED[kind]);
   if (issued.length) parts.push(`issued ${issued.join(', ')}`);
@@ -73,6 +73,10 @@ export function stepOutcome(step: Step): string[] {
     parts.push(`${count} ${count === 1 ? 'key' : 'keys'}`);
   }
   if (step.kind === 'userinfo' && facts.sub) parts.push(`sub ${short(facts.sub)}`);
+  // Introspection and revocation say which held token they were about (facts.token: access_token, refresh_token).
+  const about = ISSUED[facts.token as TokenKind] ?? facts.token;
+  if (step.kind === 'introspect' && facts.active) parts.push(`${about} ${facts.active === 'true' ? 'active' : 'not active'}`);
+  if (step.kind === 'revoke' && step.status === 'succeeded' && facts.token) parts.push(`${about} revoked`);
 
   const failed = (step.checks ?? []).find((c) => c.status === 'failed');
   if (failed) parts.push(`✕ ${failed.name} failed`);

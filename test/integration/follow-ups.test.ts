@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Run, RunEvent, Step } from '../../src/core/model';
 import type { Profile, Secrets } from '../../src/core/profile';
-import { runFollowUp, startRun } from '../../src/core/run';
+import { followUpsAvailable, runFollowUp, startRun } from '../../src/core/run';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { runCli } from '../support/cli';
 import { startOidcServer, type OidcServer } from '../support/oidc-server';
@@ -145,11 +145,28 @@ describe('follow-ups against oidc-provider (client credentials, basic-client)', 
     assert.deepEqual(op.serverErrors, []);
   });
 
-  it('a follow-up with no token to use fails with NO_TOKEN', async () => {
+  it('a follow-up with no token to use fails with NO_TOKEN, and the timeline is told why beforehand', async () => {
     const session = await startRun(clientCredentials());
+    const available = followUpsAvailable(session);
+    assert.match(available.refresh ?? '', /holds no refresh token/);
+    assert.equal(available.introspect, undefined);
+    assert.equal(available.revoke, undefined);
     const run = await runFollowUp(session, 'refresh');
     assert.equal(run.status, 'failed');
     assert.equal(lastOf(run, 'refresh').error?.code, 'NO_TOKEN');
+  });
+
+  it('a provider whose discovery names no such endpoint fails the step with NO_ENDPOINT, and says so beforehand', async () => {
+    const session = await startRun(clientCredentials());
+    assertSucceeded(session.run);
+    // As an issuer without RFC 7009 support would be discovered.
+    delete session.endpoints.revoke;
+    assert.match(followUpsAvailable(session).revoke ?? '', /names no revocation_endpoint/);
+    const run = await runFollowUp(session, 'revoke');
+    assert.equal(run.status, 'failed');
+    const step = lastOf(run, 'revoke');
+    assert.equal(step.error?.code, 'NO_ENDPOINT');
+    assert.equal(step.exchange, undefined, 'nothing was sent');
   });
 
   it('signs off: oidc-provider answers a confirmation page, which succeeds with a warning', async () => {

@@ -1160,6 +1160,12 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.equal(await changes.locator('table.diff-same').isVisible(), false, 'the claims that stayed are folded');
     await changes.locator('details.disclosure summary').click();
     assert.deepEqual(await rowsOf('diff-same'), [['sub', 'same', 'same', 'u-1', 'u-1']]);
+    // The folded cards of introspection and revocation say what they found.
+    const base = { ...succeededRun.steps[6], checks: [], tokens: [] };
+    await send({ method: 'timeline/step/updated', params: { runId: succeededRun.id, step: { ...base, id: 's9', kind: 'revoke', title: 'Revoke (refresh_token)', facts: { token: 'refresh_token' } } } });
+    await send({ method: 'timeline/step/updated', params: { runId: succeededRun.id, step: { ...base, id: 's10', kind: 'introspect', title: 'Introspect (access_token)', facts: { token: 'access_token', active: 'false' } } } });
+    assert.equal((await card('s9').locator('.outcome').innerText()).trim(), 'refresh token revoked');
+    assert.equal((await card('s10').locator('.outcome').innerText()).trim(), 'access token not active');
   });
 
   it('compares two tokens: one of the run, one pasted, as a claims diff', async () => {
