@@ -51,6 +51,25 @@ export interface HostMessages {
    * cannot (no such token held, no such endpoint, a follow-up running, the run no longer held).
    */
   'timeline/run/followUps': { runId: string; actions: FollowUpAction[] };
+  /**
+   * The persisted run history, newest first. The answer to a history request carries its `id` (and
+   * `message`: what the request did, or why it could not); pushed without `id` whenever a run is added.
+   */
+  'timeline/history/listed': { id?: string; entries: HistoryEntry[]; message?: string };
+  /** The answer to `timeline/history/compare`: the claims of the two runs' tokens, kind by kind. */
+  'timeline/history/compared': { id: string; ok: boolean; message: string; diffs: TokenDiff[] };
+}
+
+/** One run of the history as the list shows it; the run itself stays with the host. */
+export interface HistoryEntry {
+  runId: string;
+  profileId: string;
+  profileName: string;
+  /** The name the person gave the run (Rename). */
+  label?: string;
+  startedAt: string;
+  status: Run['status'];
+  duration?: number;
 }
 
 export interface FollowUpAction {
@@ -90,6 +109,14 @@ export interface WebviewMessages {
   'timeline/command/run': { command: PanelCommand };
   /** Run a follow-up (refresh, introspect, revoke, userinfo, sign off) on a finished run the host holds; its steps stream in as the run's. */
   'timeline/run/followUp': { runId: string; action: FollowUp };
+  /** Ask for the run history; answered by `timeline/history/listed` with the same `id`. */
+  'timeline/history/list': { id: string };
+  /** Name a run of the history (an empty label removes the name); answered by `timeline/history/listed`. */
+  'timeline/history/rename': { id: string; runId: string; label: string };
+  /** Forget a run of the history; answered by `timeline/history/listed`. */
+  'timeline/history/delete': { id: string; runId: string };
+  /** Compare the tokens of two runs of the history; answered by `timeline/history/compared`. */
+  'timeline/history/compare': { id: string; runId: string; otherRunId: string };
 }
 
 export type Message<M> = { [K in keyof M]: { method: K; params: M[K] } }[keyof M];
@@ -207,6 +234,17 @@ function hostMessageSchemas(): Schemas<HostMessages> {
       error: z.optional(stepError),
     }),
   );
+  const historyEntry = of<HistoryEntry>()(
+    z.object({
+      runId: z.string(),
+      profileId: z.string(),
+      profileName: z.string(),
+      label: z.optional(z.string()),
+      startedAt: z.string(),
+      status: z.enum(['running', 'succeeded', 'failed', 'cancelled']),
+      duration: z.optional(z.number()),
+    }),
+  );
   return table<HostMessages>()({
     'timeline/run/started': z.object({ run }),
     'timeline/step/updated': z.object({ runId: z.string(), step }),
@@ -217,6 +255,8 @@ function hostMessageSchemas(): Schemas<HostMessages> {
     'timeline/token/copied': z.object({ runId: z.string(), stepId: z.string(), tokenIndex: z.number(), ok: z.boolean(), message: z.string() }),
     'timeline/value/copied': z.object({ key: z.string(), ok: z.boolean(), message: z.string() }),
     'timeline/run/followUps': z.object({ runId: z.string(), actions: z.array(z.object({ action: z.enum(FOLLOW_UPS), reason: z.optional(z.string()) })) }),
+    'timeline/history/listed': z.object({ id: z.optional(z.string()), entries: z.array(historyEntry), message: z.optional(z.string()) }),
+    'timeline/history/compared': z.object({ id: z.string(), ok: z.boolean(), message: z.string(), diffs: z.array(tokenDiff) }),
   });
 }
 
@@ -236,6 +276,12 @@ export const MAX_VALUE_TEXT = 64 * 1024;
 export const PANEL_COMMANDS = ['authFlow.run', 'authFlow.trySandbox', 'authFlow.addEnvironment'] as const;
 export type PanelCommand = (typeof PANEL_COMMANDS)[number];
 
+/** The longest name a run of the history can be given. */
+export const MAX_LABEL = 200;
+
+/** The id a request carries so its answer can be matched to it. */
+const requestId = z.string().check(z.minLength(1), z.maxLength(100));
+
 const webviewSchemas = table<WebviewMessages>()({
   'webview/ready': z.object({}),
   'timeline/curl/copy': z.object({ runId: z.string(), stepId: z.string(), includeSecrets: z.boolean() }),
@@ -248,6 +294,10 @@ const webviewSchemas = table<WebviewMessages>()({
   'timeline/value/copy': z.object({ key: z.string().check(z.maxLength(200)), text: z.string().check(z.maxLength(MAX_VALUE_TEXT)) }),
   'timeline/command/run': z.object({ command: z.enum(PANEL_COMMANDS) }),
   'timeline/run/followUp': z.object({ runId: z.string(), action: z.enum(FOLLOW_UPS) }),
+  'timeline/history/list': z.object({ id: requestId }),
+  'timeline/history/rename': z.object({ id: requestId, runId: z.string(), label: z.string().check(z.maxLength(MAX_LABEL)) }),
+  'timeline/history/delete': z.object({ id: requestId, runId: z.string() }),
+  'timeline/history/compare': z.object({ id: requestId, runId: z.string(), otherRunId: z.string() }),
 });
 
 /** The message with its params as the schema returned them (unknown fields dropped), or undefined. */
@@ -285,4 +335,6 @@ export interface WebviewState {
    * keeps its sessions only in memory, so a restored run offers no follow-ups until it says so again.
    */
   followUps?: Record<string, FollowUpAction[]>;
+  /** The host's run history, as it last listed it. Not restored: the host sends it again on ready. */
+  history?: HistoryEntry[];
 }

@@ -5,6 +5,7 @@
 import { provideVSCodeDesignSystem, vsCodeButton, vsCodeProgressRing } from '@vscode/webview-ui-toolkit';
 import { parseHostMessage, type HostMessage, type WebviewMessage, type WebviewState } from '../src/protocol';
 import { toggleCompare } from './compare';
+import { takeHistoryAnswer, toggleHistory } from './history';
 import { renderApp, type Ui } from './render';
 import { refreshTimes } from './token';
 import { applyHostMessage, restoreState } from './store';
@@ -71,6 +72,11 @@ const ui: Ui = {
     toggleCompare();
     render();
   },
+  toggleHistory() {
+    toggleHistory(ui);
+    render();
+  },
+  refresh: () => render(),
 };
 
 function showPending(status: HTMLElement, text: string): void {
@@ -118,6 +124,11 @@ function onHostMessage(message: HostMessage): void {
     if (element) showCopied(element, message.params);
     return;
   }
+  if (message.method === 'timeline/history/compared') {
+    if (takeHistoryAnswer(message)) render();
+    return;
+  }
+  if (message.method === 'timeline/history/listed') takeHistoryAnswer(message);
   update(applyHostMessage(state, message));
 }
 

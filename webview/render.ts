@@ -6,6 +6,7 @@ import type { Exchange, FollowUp, RecordedRequest, Run, Step, StepError } from '
 import type { FollowUpAction, PanelCommand, WebviewMessage, WebviewMessages, WebviewState } from '../src/protocol';
 import { jsonView, section, spinner } from './blocks';
 import { compareOpen, renderCompare } from './compare';
+import { historyOpen, renderHistory } from './history';
 import { renderDiffTable } from './diff';
 import { h, uid, type Child } from './dom';
 import { renderChecks, renderCookies, renderRequest, renderResponse, renderValues } from './exchange';
@@ -36,6 +37,10 @@ export interface Ui {
   copyToken(token: WebviewMessages['timeline/token/copy'], status: HTMLElement): void;
   /** Opens or closes "Compare tokens…" (webview/compare.ts) and renders again. */
   toggleCompare(): void;
+  /** Opens or closes the run history (webview/history.ts) and renders again. */
+  toggleHistory(): void;
+  /** Renders again after a change only the webview knows of. */
+  refresh(): void;
 }
 
 /** Cards are rebuilt only when their step object changes, so tabs, focus and selection survive streaming. */
@@ -48,6 +53,7 @@ export function renderApp(root: HTMLElement, state: WebviewState, ui: Ui): void 
   // between a run's header and its steps.
   if (state.tokens.length > 0) children.push(guard('decoded tokens', () => renderTokenCards(state, ui)));
   if (run) children.push(guard('run header', () => renderHeader(run, state, ui)));
+  if (historyOpen()) children.push(guard('run history', () => renderHistory(state, ui)));
   if (compareOpen()) children.push(guard('token comparison', () => renderCompare(state, ui.toggleCompare)));
   if (run && run.steps.length > 0) children.push(guard('sequence diagram', () => renderSequence(run, ui, focusCard)));
   if (run) children.push(guard('timeline', () => renderTimeline(run, ui)));
@@ -86,9 +92,20 @@ function renderEmpty(ui: Ui): HTMLElement {
       action('Run Auth Flow', 'authFlow.run', 'primary'),
       action('Try the Local Sandbox', 'authFlow.trySandbox', 'secondary'),
       action('Add Environment', 'authFlow.addEnvironment', 'secondary'),
+      historyOpen() ? null : historyButton(ui),
     ),
     h('p', { class: 'muted' }, 'Every request, redirect, cookie and token of the sign-on will appear here, step by step.'),
   );
+}
+
+/** Opens or closes the run history the host keeps across reloads. */
+function historyButton(ui: Ui): HTMLElement {
+  const button = h('vscode-button', {
+    attrs: { appearance: 'secondary', 'aria-pressed': String(historyOpen()), title: 'The last runs, kept across reloads: re-run, rename, delete, compare' },
+    on: { click: () => ui.toggleHistory() },
+  }, 'Run History');
+  button.classList.add('open-history');
+  return button;
 }
 
 // ── Header ──────────────────────────────────────────────────────────────────────────────────────
@@ -131,6 +148,7 @@ function renderHeader(run: Run, state: WebviewState, ui: Ui): HTMLElement {
       runStatusBadge(run),
       h('span', { class: 'spacer' }),
       state.runs.length > 1 ? renderRunSelector(run, state, ui) : null,
+      historyButton(ui),
       compare,
       exportRun,
       runAgain,

@@ -77,6 +77,8 @@ export function applyHostMessage(state: WebviewState, message: HostMessage): Web
       const { token, source } = message.params;
       return { ...state, tokens: [{ token, source }, ...state.tokens].slice(0, MAX_TOKENS) };
     }
+    case 'timeline/history/listed':
+      return { ...state, history: message.params.entries };
     case 'timeline/run/followUps': {
       const { runId, actions } = message.params;
       if (!state.runs.some((r) => r.id === runId)) return state;
@@ -86,6 +88,7 @@ export function applyHostMessage(state: WebviewState, message: HostMessage): Web
     case 'timeline/diagram/copied':
     case 'timeline/token/copied':
     case 'timeline/value/copied':
+    case 'timeline/history/compared':
       return state;
   }
 }

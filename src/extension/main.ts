@@ -10,6 +10,7 @@ import type { CommandArgs, CommandId } from './commandTable';
 import { Environments } from './environments';
 import { ProfileStore } from './profileStore';
 import { RunController } from './runController';
+import { RunHistory } from './runHistory';
 import { SandboxHost } from './sandboxHost';
 import { SecretStore } from './secretStore';
 import { TimelinePanels } from './timelinePanel';
@@ -44,7 +45,7 @@ export function start(context: vscode.ExtensionContext, refreshTree: () => void)
   const secrets = new SecretStore(context.secrets);
   const environments = new Environments(store, secrets, sandbox);
   const panels = new TimelinePanels(context.extensionUri, log);
-  const runs = new RunController(environments, panels, log);
+  const runs = new RunController(environments, panels, log, new RunHistory(context.globalState));
   const handlers = commandHandlers({ environments, runs, panels, refreshTree });
   const treeChildren = async (node?: TreeNode) => (node ? (node.children ?? []) : treeNodes(await environments.entries()));
 

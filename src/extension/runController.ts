@@ -3,7 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/errors';
 import { systemCertificates } from '../core/network';
-import type { Run, RunEvent, Step } from '../core/model';
+import type { Run, RunEvent, Step, TokenDiff } from '../core/model';
 import { usesMutualTls, type Profile, type Secrets } from '../core/profile';
 import type { FollowUp, RunOptions, RunSession } from '../core/run';
 import { redactRun } from '../core/redact';
@@ -14,9 +14,10 @@ import { loadEngine } from './engineLoader';
 import type { Environments } from './environments';
 import { createRunHost } from './runHost';
 import { failureNotice, outcomeLine, unexpectedErrorMessage } from './runNotices';
+import { compareRuns, type RunHistory } from './runHistory';
 import { promptClientKey, promptClientSecret, promptPrivateKey } from './secretPrompts';
 import { networkOptions, readHttpSettings, SETTINGS_SECTION, readSettings, type Settings } from './settings';
-import type { TimelinePanels } from './timelinePanel';
+import type { TimelinePanels, TimelineRequest } from './timelinePanel';
 import { secretNeeds } from './treeModel';
 
 /** Unredacted runs kept for "Copy with secrets"; older ones can only be copied after a new run. */
@@ -71,6 +72,7 @@ export class RunController implements vscode.Disposable {
     private readonly environments: Environments,
     private readonly panels: TimelinePanels,
     private readonly log: vscode.LogOutputChannel,
+    private readonly history: RunHistory,
   ) {
     this.subscriptions = [
       panels.onDidReceiveMessage((message) => {
@@ -78,10 +80,12 @@ export class RunController implements vscode.Disposable {
         else if (message.method === 'timeline/curl/copy') void this.copyCurl(message.params);
         else if (message.method === 'timeline/token/copy') void this.copyToken(message.params);
         else if (message.method === 'timeline/run/followUp') void this.followUp(message.params);
+        else if (isHistoryRequest(message)) void this.answerHistory(message);
       }),
-      // A reloaded webview knows its runs but not what the host can still do with them.
+      // A reloaded webview knows its runs but not what the host can still do with them, nor the history.
       panels.onDidBecomeReady(() => {
         for (const runId of this.sessions.keys()) this.postFollowUps(runId);
+        this.panels.post({ method: 'timeline/history/listed', params: { entries: this.history.entries() } });
       }),
       // The tokens live as long as the panel that offers to use them.
       panels.onDidClose(() => this.sessions.clear()),
@@ -203,6 +207,7 @@ export class RunController implements vscode.Disposable {
     const run = session.run;
     this.keep(run, insecure);
     this.keepSession(session, insecure);
+    await this.remember(run);
     if (run.status === 'failed') this.log.warn(outcomeLine(profile.name, run));
     else this.log.info(outcomeLine(profile.name, run));
     this.announce(profile, run);
@@ -286,6 +291,7 @@ export class RunController implements vscode.Disposable {
         },
       );
       this.log.info(outcomeLine(`${session.profile.name} (${action})`, run));
+      await this.remember(run);
       if (run.status === 'failed') void vscode.window.showErrorMessage(failureNotice(session.profile.name, run), 'Show Timeline').then((choice) => choice && this.panels.show());
     } catch (error) {
       const message = unexpectedErrorMessage(error, { secrets: session.secrets, run: session.run });
@@ -294,6 +300,49 @@ export class RunController implements vscode.Disposable {
     } finally {
       held.busy = false;
       if (this.sessions.get(runId) === held) this.postFollowUps(runId);
+    }
+  }
+
+  /** Stores the run (redacted) in the history and shows the new list; a storage failure is logged, the run still shown. */
+  private async remember(run: Run): Promise<void> {
+    try {
+      await this.history.add(run);
+    } catch (error) {
+      this.log.warn(`The run could not be saved in the history: ${errorMessage(error)}`);
+      return;
+    }
+    this.panels.post({ method: 'timeline/history/listed', params: { entries: this.history.entries() } });
+  }
+
+  /** Answers a history request on its id. */
+  private async answerHistory(message: HistoryRequest): Promise<void> {
+    const { id } = message.params;
+    const listed = (text?: string) =>
+      this.panels.post({ method: 'timeline/history/listed', params: { id, entries: this.history.entries(), ...(text ? { message: text } : {}) } });
+    const gone = 'That run is no longer in the history (deleted, perhaps from another window).';
+    try {
+      switch (message.method) {
+        case 'timeline/history/list':
+          return listed();
+        case 'timeline/history/rename': {
+          const { runId, label } = message.params;
+          return listed((await this.history.rename(runId, label)) ? (label.trim() ? 'Renamed.' : 'Name removed.') : gone);
+        }
+        case 'timeline/history/delete':
+          return listed((await this.history.delete(message.params.runId)) ? 'Deleted.' : gone);
+        case 'timeline/history/compare': {
+          const { runId, otherRunId } = message.params;
+          const [before, after] = [this.history.run(runId), this.history.run(otherRunId)];
+          const reply = (ok: boolean, text: string, diffs: TokenDiff[] = []) =>
+            this.panels.post({ method: 'timeline/history/compared', params: { id, ok, message: text, diffs } });
+          if (!before || !after) return reply(false, gone);
+          const diffs = compareRuns(before, after);
+          return reply(true, diffs.length ? `Compared ${diffs.map((d) => d.kind).join(', ')}.` : 'The two runs have no kind of token in common to compare.', diffs);
+        }
+      }
+    } catch (error) {
+      this.log.warn(`The run history could not be changed: ${errorMessage(error)}`);
+      listed(`The history could not be changed: ${errorMessage(error)}`);
     }
   }
 
@@ -397,6 +446,12 @@ export class RunController implements vscode.Disposable {
     this.runs.clear();
     this.sessions.clear();
   }
+}
+
+type HistoryRequest = Extract<TimelineRequest, { method: `timeline/history/${string}` }>;
+
+function isHistoryRequest(message: TimelineRequest): message is HistoryRequest {
+  return message.method.startsWith('timeline/history/');
 }
 
 /** `$A, $B and $C`. */

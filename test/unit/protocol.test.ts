@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { DecodedToken, Run, Step } from '../../src/core/model';
-import { parseHostMessage, parseWebviewMessage } from '../../src/protocol';
+import { MAX_LABEL, parseHostMessage, parseWebviewMessage } from '../../src/protocol';
 
 function sampleToken(): DecodedToken {
   return {
@@ -113,5 +113,31 @@ describe('protocol', () => {
     for (const url of ['http://www.rfc-editor.org/rfc/rfc6749', 'https://www.rfc-editor.org.example.com/', 'https://example.com/', 'command:workbench.action.openSettings', 'file:///etc/passwd', 'javascript:alert(1)']) {
       assert.equal(open(url), undefined, url);
     }
+  });
+
+  it('takes history requests only with a request id, and a name of bounded length', () => {
+    assert.ok(parseWebviewMessage({ method: 'timeline/history/list', params: { id: 'h1' } }));
+    assert.equal(parseWebviewMessage({ method: 'timeline/history/list', params: {} }), undefined, 'no id');
+    assert.equal(parseWebviewMessage({ method: 'timeline/history/list', params: { id: '' } }), undefined, 'empty id');
+    assert.ok(parseWebviewMessage({ method: 'timeline/history/rename', params: { id: 'h2', runId: 'r1', label: 'before the fix' } }));
+    assert.ok(parseWebviewMessage({ method: 'timeline/history/rename', params: { id: 'h2', runId: 'r1', label: '' } }), 'an empty name removes it');
+    assert.equal(parseWebviewMessage({ method: 'timeline/history/rename', params: { id: 'h2', runId: 'r1', label: 'x'.repeat(MAX_LABEL + 1) } }), undefined);
+    assert.equal(parseWebviewMessage({ method: 'timeline/history/rename', params: { id: 'h2', runId: 'r1' } }), undefined);
+    assert.ok(parseWebviewMessage({ method: 'timeline/history/delete', params: { id: 'h3', runId: 'r1' } }));
+    assert.equal(parseWebviewMessage({ method: 'timeline/history/delete', params: { runId: 'r1' } }), undefined);
+    assert.ok(parseWebviewMessage({ method: 'timeline/history/compare', params: { id: 'h4', runId: 'r1', otherRunId: 'r2' } }));
+    assert.equal(parseWebviewMessage({ method: 'timeline/history/compare', params: { id: 'h4', runId: 'r1' } }), undefined);
+  });
+
+  it('checks the history the host lists and the comparison it answers', () => {
+    const entry = { runId: 'r1', profileId: 'p1', profileName: 'Staging', label: 'first', startedAt: '2026-11-30T08:00:00.000Z', status: 'succeeded', duration: 420 };
+    assert.ok(parseHostMessage({ method: 'timeline/history/listed', params: { entries: [entry] } }), 'pushed without an id');
+    assert.ok(parseHostMessage({ method: 'timeline/history/listed', params: { id: 'h1', entries: [], message: 'Deleted.' } }));
+    assert.equal(parseHostMessage({ method: 'timeline/history/listed', params: { entries: [{ ...entry, status: 'lost' }] } }), undefined);
+    assert.equal(parseHostMessage({ method: 'timeline/history/listed', params: { entries: [{ ...entry, profileName: undefined }] } }), undefined);
+    const diffs = [{ kind: 'id_token', entries: [{ claim: 'acr', change: 'added', after: 'mfa' }] }];
+    assert.ok(parseHostMessage({ method: 'timeline/history/compared', params: { id: 'h4', ok: true, message: 'Compared id_token.', diffs } }));
+    assert.equal(parseHostMessage({ method: 'timeline/history/compared', params: { ok: true, message: '', diffs } }), undefined, 'an answer names its request');
+    assert.equal(parseHostMessage({ method: 'timeline/history/compared', params: { id: 'h4', ok: true, message: '', diffs: [{ kind: 'id_token', entries: [{ claim: 'acr', change: 'moved' }] }] } }), undefined);
   });
 });

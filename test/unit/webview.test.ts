@@ -579,7 +579,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
   it('offers the first actions on an empty panel, as buttons that send their command', async () => {
     await open();
     const buttons = page.locator('.empty vscode-button');
-    assert.deepEqual(await buttons.allInnerTexts(), ['Run Auth Flow', 'Try the Local Sandbox', 'Add Environment']);
+    assert.deepEqual(await buttons.allInnerTexts(), ['Run Auth Flow', 'Try the Local Sandbox', 'Add Environment', 'Run History']);
     await page.getByRole('button', { name: 'Run Auth Flow' }).click();
     await page.getByRole('button', { name: 'Try the Local Sandbox' }).press('Enter');
     await page.getByRole('button', { name: 'Add Environment' }).click();
@@ -588,6 +588,61 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     for (const message of sent) assert.deepEqual(parseWebviewMessage(message), message, 'the host accepts it as sent');
     await loadRun(succeededRun);
     assert.equal(await page.locator('.empty').count(), 0, 'gone once a run shows');
+  });
+
+  it('lists the host\'s run history and sends re-run, rename, delete and compare requests, each answered on its id', async () => {
+    await open();
+    await page.locator('.empty .open-history').click();
+    const listRequest = (await posted()).find((m) => m.method === 'timeline/history/list');
+    assert.ok(listRequest?.method === 'timeline/history/list' && parseWebviewMessage(listRequest), 'opening asks the host for the list, with an id');
+    assert.ok(await page.locator('.history').isVisible(), 'the section opens');
+    const entries = [
+      { runId: 'r2', profileId: 'p-staging', profileName: 'Staging', startedAt: '2026-11-30T09:15:00.000Z', status: 'failed' as const, duration: 1234 },
+      { runId: 'r1', profileId: 'p-staging', profileName: 'Staging', label: 'before the fix', startedAt: '2026-11-30T09:00:00.000Z', status: 'succeeded' as const, duration: 420 },
+    ];
+    await send({ method: 'timeline/history/listed', params: { id: listRequest.params.id, entries } });
+    const rows = page.locator('.history .history-entry');
+    assert.deepEqual(await rows.evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.runId)), ['r2', 'r1']);
+    const first = await rows.nth(0).locator('.history-row').innerText();
+    for (const part of ['Staging', 'failed', '1.23 s']) assert.ok(first.includes(part), `${part} in ${first}`);
+    assert.equal(await rows.nth(1).locator('.history-name').innerText(), 'before the fix');
+    assert.equal(await rows.nth(0).locator('time').getAttribute('datetime'), entries[0].startedAt);
+
+    const row = (runId: string) => page.locator(`.history-entry[data-run-id="${runId}"]`);
+    await row('r2').locator('[data-history-action="rerun"]').click();
+    await row('r2').locator('[data-history-action="rename"]').click();
+    await row('r2').locator('.history-label-input').fill('with MFA');
+    await row('r2').locator('.history-label-input').press('Enter');
+    await row('r1').locator('[data-history-action="delete"]').click();
+    await row('r2').locator('[data-history-action="compare"]').click();
+    await row('r2').locator('.history-compare-select').selectOption('r1');
+    await row('r2').locator('[data-history-action="compare-go"]').click();
+    const sent = (await posted()).filter((m) => m.method.startsWith('timeline/history/') || m.method === 'timeline/run/again').slice(1);
+    assert.deepEqual(sent.map((m) => [m.method, { ...m.params, id: undefined }]), [
+      ['timeline/run/again', { profileId: 'p-staging', id: undefined }],
+      ['timeline/history/rename', { runId: 'r2', label: 'with MFA', id: undefined }],
+      ['timeline/history/delete', { runId: 'r1', id: undefined }],
+      ['timeline/history/compare', { runId: 'r2', otherRunId: 'r1', id: undefined }],
+    ]);
+    for (const message of sent) assert.deepEqual(parseWebviewMessage(message), message, 'the host accepts it as sent');
+    const ids = sent.slice(1).map((m) => (m.params as { id: string }).id);
+    assert.equal(new Set([listRequest.params.id, ...ids]).size, 4, 'every request has its own id');
+
+    // The rename's answer: the new list, and what was done.
+    await send({ method: 'timeline/history/listed', params: { id: ids[0], entries: [{ ...entries[0], label: 'with MFA' }, entries[1]], message: 'Renamed.' } });
+    assert.equal(await row('r2').locator('.history-name').innerText(), 'with MFA');
+    assert.equal(await page.locator('.history-notice').innerText(), 'Renamed.');
+    // An answer to nobody's request (a stale id) changes no message.
+    await send({ method: 'timeline/history/compared', params: { id: 'history-999', ok: false, message: 'stale', diffs: [] } });
+    assert.equal(await page.locator('.history-notice').innerText(), 'Renamed.');
+    await send({
+      method: 'timeline/history/compared',
+      params: { id: ids[2], ok: true, message: 'Compared id_token.', diffs: [{ kind: 'id_token', entries: [{ claim: 'acr', change: 'added', after: 'mfa' }, { claim: 'sub', change: 'same', before: 'u1', after: 'u1' }] }] },
+    });
+    const diff = page.locator('.history-comparison .history-diff[data-kind="id_token"]');
+    assert.ok((await diff.innerText()).includes('acr'), 'the added claim shows');
+    assert.ok((await diff.innerText()).includes('mfa'));
+    assert.equal(await page.locator('.history-compare-title').innerText(), 'Staging (09:15:00) → before the fix (09:00:00)');
   });
 
   it('copies a token\'s decoded header, payload and claims as the webview holds them, and has the host copy the token itself', async () => {
