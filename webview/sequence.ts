@@ -72,6 +72,8 @@ const SERVER_OF: Record<StepKind, LifelineId> = {
   flow: 'flows',
   signOn: 'flows',
   userinfo: 'userinfo',
+  // A request edited and sent again: to whichever server its URL names, drawn as the authorization server's.
+  resend: 'server',
 };
 
 export function sequenceOf(run: Run): SequenceDiagram {

@@ -131,6 +131,7 @@ export const STEP_KINDS = [
   'introspect',
   'revoke',
   'signoff',
+  'resend',
 ] as const;
 
 /** What a run can do with its tokens once its grant is done (src/core/grants/followUps.ts), in the CLI's order. */

@@ -23,12 +23,14 @@ import { buildJwksRequest, readJwksResponse } from './oauth/jwks';
 import { DpopKey, nonceChallenge, nonceOf, proofTarget } from './oauth/dpop';
 import { decodeToken } from './oauth/jwt';
 import { randomValue } from './oauth/pkce';
+import { withoutQuery } from './oauth/responses';
 import type { TokenSet } from './oauth/token';
 import { pingOneEndpoints, type PingOneEndpoints } from './pingone/endpoints';
 import type { Profile, Secrets } from './profile';
 import { isPingOne, issuerOf } from './profile';
 import type { Answers, Ask, Question } from './questions';
-import { runMarks, secretReplacer } from './redact';
+import { inputMarks, runMarks, secretReplacer } from './redact';
+import { buildResendRequest, readResendResponse, type EditedRequest } from './resend';
 
 /** What a host does for a run that a person must see: open a page in a browser, show a device code. */
 export interface RunHost {
@@ -366,6 +368,21 @@ export class RunSession {
       this.emit({ type: 'step/failed', runId: this.run.id, step });
       throw error;
     }
+  }
+
+  /**
+   * Sends a request a person edited from one of this run's (the timeline's "Edit and resend") as a new
+   * `resend` step, in a phase of its own with the run's transport settings: its `$VARIABLE`s become the
+   * run's secrets again (core/resend.ts), and the answer is recorded, not acted on.
+   */
+  resend(edited: EditedRequest): Promise<Run> {
+    return this.phase(async () => {
+      await this.step('resend', `Resend: ${edited.method} ${withoutQuery(edited.url)}`, async (step) => {
+        const { request, unknown } = buildResendRequest(edited, [...inputMarks(this.secrets), ...runMarks(this.run)]);
+        if (unknown.length) step.warnings.push(`${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} no secret this run holds: sent as typed.`);
+        readResendResponse(await this.send(step, request));
+      });
+    });
   }
 
   /** The verified form of tokens a step received, with the failed checks of each on the step. */

@@ -87,9 +87,10 @@ export function readTokenResponse(exchange: Exchange, types: TokenTypes = {}): T
   return json as unknown as TokenSet;
 }
 
+/** The tokens of a token response (RFC 6749 §5.1), as secrets of the response. */
 const TOKEN_FIELDS = ['access_token', 'id_token', 'refresh_token'] as const;
 
-function tokenMarks(json: Record<string, unknown>): SecretMark[] {
+export function tokenMarks(json: Record<string, unknown>): SecretMark[] {
   return TOKEN_FIELDS.flatMap((field) => {
     const value = json[field];
     return typeof value === 'string' && value ? [{ variable: field.toUpperCase(), value }] : [];
