@@ -11,6 +11,7 @@
 import * as z from 'zod/mini';
 import { CheckCodes } from './core/codes';
 import { FOLLOW_UPS, STEP_KINDS } from './core/model';
+import type { EditedRequest } from './core/resend';
 import type {
   Check,
   ClaimChange,
@@ -58,6 +59,11 @@ export interface HostMessages {
   'timeline/history/listed': { id?: string; entries: HistoryEntry[]; message?: string };
   /** The answer to `timeline/history/compare`: the claims of the two runs' tokens, kind by kind. */
   'timeline/history/compared': { id: string; ok: boolean; message: string; diffs: TokenDiff[] };
+  /**
+   * The answer to `timeline/step/resend`; the resend step itself streams in as the run's. `held` is
+   * false when the host no longer holds the run's session (reloaded, closed, too old): Run again instead.
+   */
+  'timeline/step/resent': { id: string; ok: boolean; held: boolean; message: string };
 }
 
 /** One run of the history as the list shows it; the run itself stays with the host. */
@@ -117,6 +123,11 @@ export interface WebviewMessages {
   'timeline/history/delete': { id: string; runId: string };
   /** Compare the tokens of two runs of the history; answered by `timeline/history/compared`. */
   'timeline/history/compare': { id: string; runId: string; otherRunId: string };
+  /**
+   * Send a step's request again as edited ("Edit and resend"): secrets stay `$VARIABLE`s, which the
+   * host fills from the run's session (core/resend.ts). Answered by `timeline/step/resent` on `id`.
+   */
+  'timeline/step/resend': { id: string; runId: string; stepId: string; request: EditedRequest };
 }
 
 export type Message<M> = { [K in keyof M]: { method: K; params: M[K] } }[keyof M];
@@ -257,6 +268,7 @@ function hostMessageSchemas(): Schemas<HostMessages> {
     'timeline/run/followUps': z.object({ runId: z.string(), actions: z.array(z.object({ action: z.enum(FOLLOW_UPS), reason: z.optional(z.string()) })) }),
     'timeline/history/listed': z.object({ id: z.optional(z.string()), entries: z.array(historyEntry), message: z.optional(z.string()) }),
     'timeline/history/compared': z.object({ id: z.string(), ok: z.boolean(), message: z.string(), diffs: z.array(tokenDiff) }),
+    'timeline/step/resent': z.object({ id: z.string(), ok: z.boolean(), held: z.boolean(), message: z.string() }),
   });
 }
 
@@ -298,6 +310,19 @@ const webviewSchemas = table<WebviewMessages>()({
   'timeline/history/rename': z.object({ id: requestId, runId: z.string(), label: z.string().check(z.maxLength(MAX_LABEL)) }),
   'timeline/history/delete': z.object({ id: requestId, runId: z.string() }),
   'timeline/history/compare': z.object({ id: requestId, runId: z.string(), otherRunId: z.string() }),
+  'timeline/step/resend': z.object({
+    id: requestId,
+    runId: z.string(),
+    stepId: z.string(),
+    request: of<EditedRequest>()(
+      z.object({
+        method: z.enum(['GET', 'POST']),
+        url: z.url({ protocol: /^https?$/ }),
+        headers: z.array(z.tuple([z.string().check(z.maxLength(200)), z.string().check(z.maxLength(MAX_VALUE_TEXT))])).check(z.maxLength(100)),
+        body: z.optional(z.string().check(z.maxLength(MAX_VALUE_TEXT))),
+      }),
+    ),
+  }),
 });
 
 /** The message with its params as the schema returned them (unknown fields dropped), or undefined. */

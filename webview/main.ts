@@ -6,6 +6,7 @@ import { provideVSCodeDesignSystem, vsCodeButton, vsCodeProgressRing } from '@vs
 import { parseHostMessage, type HostMessage, type WebviewMessage, type WebviewState } from '../src/protocol';
 import { toggleCompare } from './compare';
 import { takeHistoryAnswer, toggleHistory } from './history';
+import { takeResendAnswer } from './resend';
 import { renderApp, type Ui } from './render';
 import { refreshTimes } from './token';
 import { applyHostMessage, restoreState } from './store';
@@ -122,6 +123,10 @@ function onHostMessage(message: HostMessage): void {
   if (message.method === 'timeline/diagram/copied') {
     const element = diagramCopyStatus.get(message.params.runId);
     if (element) showCopied(element, message.params);
+    return;
+  }
+  if (message.method === 'timeline/step/resent') {
+    if (takeResendAnswer(message.params)) render();
     return;
   }
   if (message.method === 'timeline/history/compared') {

@@ -7,6 +7,7 @@ import type { FollowUpAction, PanelCommand, WebviewMessage, WebviewMessages, Web
 import { jsonView, section, spinner } from './blocks';
 import { compareOpen, renderCompare } from './compare';
 import { historyOpen, renderHistory } from './history';
+import { renderResendEditor, resendButton, resendVersion } from './resend';
 import { renderDiffTable } from './diff';
 import { h, uid, type Child } from './dom';
 import { renderChecks, renderCookies, renderRequest, renderResponse, renderValues } from './exchange';
@@ -362,7 +363,8 @@ function renderTimeline(run: Run, ui: Ui): HTMLElement {
   const list = h('ol', { class: 'timeline', attrs: { 'aria-label': `Steps of ${run.profile.name}` } });
   run.steps.forEach((step, index) => {
     // Cookie and value tracing look at the other steps, so a new step refreshes every card.
-    const key = `${run.id}\n${index}\n${run.steps.length}`;
+    // A finished run offers Edit and resend, whose editor is part of the card.
+    const key = `${run.id}\n${index}\n${run.steps.length}\n${run.status}\n${resendVersion(run, step)}`;
     const cached = cardCache.get(step);
     let element = cached?.key === key ? cached.element : undefined;
     if (!element) {
@@ -454,6 +456,7 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): HTMLElemen
     step.warnings?.length ? renderWarnings(step.warnings) : null,
     step.error ? (outcome === 'cancelled' ? renderCancelled(step.error) : renderError(step.error)) : null,
     exchange ? renderCopyActions(run, step, ui) : null,
+    exchange && run.status !== 'running' ? renderResendEditor(run, step, ui) : null,
     body,
   );
   return card;
@@ -621,5 +624,5 @@ function renderCopyActions(run: Run, step: Step, ui: Ui): HTMLElement {
     on: { click: () => copy(true) },
   }, 'Copy with secrets');
   secret.classList.add('copy-secrets');
-  return h('div', { class: 'card-actions' }, plain, secret, status);
+  return h('div', { class: 'card-actions' }, plain, secret, run.status === 'running' ? null : resendButton(run, step, ui), status);
 }

@@ -89,6 +89,7 @@ export function applyHostMessage(state: WebviewState, message: HostMessage): Web
     case 'timeline/token/copied':
     case 'timeline/value/copied':
     case 'timeline/history/compared':
+    case 'timeline/step/resent':
       return state;
   }
 }

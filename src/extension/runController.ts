@@ -80,6 +80,7 @@ export class RunController implements vscode.Disposable {
         else if (message.method === 'timeline/curl/copy') void this.copyCurl(message.params);
         else if (message.method === 'timeline/token/copy') void this.copyToken(message.params);
         else if (message.method === 'timeline/run/followUp') void this.followUp(message.params);
+        else if (message.method === 'timeline/step/resend') void this.resend(message.params);
         else if (isHistoryRequest(message)) void this.answerHistory(message);
       }),
       // A reloaded webview knows its runs but not what the host can still do with them, nor the history.
@@ -297,6 +298,40 @@ export class RunController implements vscode.Disposable {
       const message = unexpectedErrorMessage(error, { secrets: session.secrets, run: session.run });
       this.log.error(`The ${action} follow-up of "${session.profile.name}" stopped on an unexpected error: ${message}`);
       void vscode.window.showErrorMessage(`Auth Flow Explorer hit an unexpected error during ${action}: ${message}`);
+    } finally {
+      held.busy = false;
+      if (this.sessions.get(runId) === held) this.postFollowUps(runId);
+    }
+  }
+
+  /** Sends a step's request again as edited, as a new step of the held run; answers on the request's id. */
+  private async resend({ id, runId, request }: WebviewMessages['timeline/step/resend']): Promise<void> {
+    const reply = (ok: boolean, message: string, held = true) => this.panels.post({ method: 'timeline/step/resent', params: { id, ok, held, message } });
+    const held = this.sessions.get(runId);
+    if (!held) return reply(false, NOT_HELD, false);
+    if (held.busy) return reply(false, 'A follow-up of this run is running; send again when it is done.');
+    const { session, insecure } = held;
+    held.busy = true;
+    this.postFollowUps(runId);
+    try {
+      const run = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Auth Flow: resend (${session.profile.name})`, cancellable: true },
+        (progress, token) => {
+          const abort = new AbortController();
+          const cancellation = token.onCancellationRequested(() => abort.abort());
+          session.options.signal = abort.signal;
+          session.options.onEvent = (event) => this.onEvent(event, insecure, (step) => progress.report({ message: step.title }));
+          return session.resend(request).finally(() => cancellation.dispose());
+        },
+      );
+      await this.remember(run);
+      const step = run.steps.at(-1);
+      const response = step?.exchange?.response;
+      reply(step?.status === 'succeeded', response ? `Answered ${response.status} ${response.statusText}`.trim() + '.' : (redactRun(run).error?.message ?? 'Not answered.'));
+    } catch (error) {
+      const message = unexpectedErrorMessage(error, { secrets: session.secrets, run: session.run });
+      this.log.error(`Resending a request of "${session.profile.name}" stopped on an unexpected error: ${message}`);
+      reply(false, message);
     } finally {
       held.busy = false;
       if (this.sessions.get(runId) === held) this.postFollowUps(runId);

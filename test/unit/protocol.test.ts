@@ -140,4 +140,17 @@ describe('protocol', () => {
     assert.equal(parseHostMessage({ method: 'timeline/history/compared', params: { ok: true, message: '', diffs } }), undefined, 'an answer names its request');
     assert.equal(parseHostMessage({ method: 'timeline/history/compared', params: { id: 'h4', ok: true, message: '', diffs: [{ kind: 'id_token', entries: [{ claim: 'acr', change: 'moved' }] }] } }), undefined);
   });
+
+  it('takes an edited request to resend only as GET or POST to an http(s) URL, with an id; answers name it', () => {
+    const request = { method: 'POST', url: 'https://auth.example/as/token', headers: [['content-type', 'application/x-www-form-urlencoded']], body: 'client_secret=$CLIENT_SECRET' };
+    const resend = (params: Record<string, unknown>) => parseWebviewMessage({ method: 'timeline/step/resend', params: { id: 'r-1', runId: 'r1', stepId: 's5', request, ...params } });
+    assert.ok(resend({}));
+    assert.ok(resend({ request: { ...request, method: 'GET', body: undefined } }));
+    assert.equal(resend({ id: undefined }), undefined, 'no id');
+    assert.equal(resend({ request: { ...request, method: 'DELETE' } }), undefined);
+    assert.equal(resend({ request: { ...request, url: 'file:///etc/passwd' } }), undefined);
+    assert.equal(resend({ request: { ...request, headers: [['only-a-name']] } }), undefined);
+    assert.ok(parseHostMessage({ method: 'timeline/step/resent', params: { id: 'r-1', ok: false, held: false, message: 'Run again.' } }));
+    assert.equal(parseHostMessage({ method: 'timeline/step/resent', params: { id: 'r-1', ok: true, message: 'Answered 200 OK.' } }), undefined, 'held is required');
+  });
 });

@@ -645,6 +645,44 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.equal(await page.locator('.history-compare-title').innerText(), 'Staging (09:15:00) → before the fix (09:00:00)');
   });
 
+  it('edits and resends a finished run\'s request: prefilled redacted, sent as edited, answered on its id, Run again when the host lets go of the run', async () => {
+    await open();
+    await send({ method: 'timeline/run/started', params: { run: { ...succeededRun, status: 'running', steps: [] } } });
+    await send({ method: 'timeline/step/updated', params: { runId: succeededRun.id, step: succeededRun.steps[4] } });
+    assert.equal(await card('s5').locator('[data-resend="open"]').count(), 0, 'not while the run runs');
+    await send({ method: 'timeline/run/finished', params: { run: succeededRun } });
+    const step = succeededRun.steps.find((s) => s.id === 's5')!;
+    const recorded = step.exchange!.request;
+    await card('s5').locator('[data-resend="open"]').click();
+    const editor = card('s5').locator('.resend-editor');
+    assert.equal(await editor.locator('.resend-url').inputValue(), recorded.url);
+    assert.equal(await editor.locator('.resend-body').inputValue(), recorded.body);
+    assert.equal(await editor.locator('.resend-headers').inputValue(), recorded.headers.map(([n, v]) => `${n}: ${v}`).join('\n'));
+    assert.equal(await editor.locator('.resend-method').inputValue(), 'POST');
+    const body = `${recorded.body}&scope=openid%20profile`;
+    await editor.locator('.resend-body').fill(body);
+    await editor.locator('.resend-headers').fill('Content-Type: application/x-www-form-urlencoded\nX-Trace: 42\nno colon here');
+    await editor.locator('[data-resend="send"]').click();
+    const sent = (await posted()).filter((m) => m.method === 'timeline/step/resend');
+    assert.equal(sent.length, 1);
+    const [message] = sent;
+    assert.deepEqual(parseWebviewMessage(message), message, 'the host accepts it as sent');
+    assert.deepEqual({ ...message.params, id: undefined }, {
+      id: undefined,
+      runId: succeededRun.id,
+      stepId: 's5',
+      request: { method: 'POST', url: recorded.url, headers: [['Content-Type', 'application/x-www-form-urlencoded'], ['X-Trace', '42']], body },
+    });
+    assert.equal(await editor.locator('[data-resend="send"]').innerText(), 'Sending…');
+    const id = (message.params as { id: string }).id;
+    await send({ method: 'timeline/step/resent', params: { id: 'resend-999', ok: true, held: true, message: 'not ours' } });
+    assert.equal(await card('s5').locator('.resend-status').innerText(), '', 'an answer on another id is not this one');
+    await send({ method: 'timeline/step/resent', params: { id, ok: false, held: false, message: 'This run is no longer held by the extension.' } });
+    assert.equal(await card('s5').locator('.resend-status').innerText(), 'This run is no longer held by the extension.');
+    await card('s5').locator('[data-resend="rerun"]').click();
+    assert.deepEqual((await posted()).at(-1), { method: 'timeline/run/again', params: { profileId: succeededRun.profile.id } });
+  });
+
   it('copies a token\'s decoded header, payload and claims as the webview holds them, and has the host copy the token itself', async () => {
     await open();
     await loadRun(succeededRun);
