@@ -37,8 +37,13 @@ export interface HostMessages {
   'timeline/step/updated': { runId: string; step: Step };
   /** The run ended; carries the final run (status, duration, error). */
   'timeline/run/finished': { run: Run };
-  /** Show a token decoded on its own (Decode Selected Token). `source` says where it came from. */
-  'timeline/token/show': { token: DecodedToken; source: string };
+  /**
+   * Show a token decoded on its own (Decode Selected Token). `source` says where it came from;
+   * `verifyKey` names the token the host holds (in memory) for "Verify against…".
+   */
+  'timeline/token/show': { token: DecodedToken; source: string; verifyKey?: string };
+  /** The answer to `timeline/token/verify`: the token with its verification checks, or why there are none. */
+  'timeline/token/verified': { id: string; verifyKey: string; ok: boolean; message: string; token?: DecodedToken };
   /** Result of a copy request, so the webview can confirm on the button. */
   'timeline/curl/copied': { stepId: string; includeSecrets: boolean; ok: boolean; message: string };
   /** Result of copying a run's sequence diagram, for the confirmation beside its button. */
@@ -128,6 +133,12 @@ export interface WebviewMessages {
    * host fills from the run's session (core/resend.ts). Answered by `timeline/step/resent` on `id`.
    */
   'timeline/step/resend': { id: string; runId: string; stepId: string; request: EditedRequest };
+  /**
+   * Verify a decoded token the host holds: against `keys` (a JWK Set, a JWK or a PEM public key,
+   * pasted; public keys are no secret), else against the JWKS of the environment whose issuer is its
+   * `iss`. Answered by `timeline/token/verified` on `id`.
+   */
+  'timeline/token/verify': { id: string; verifyKey: string; keys?: string };
 }
 
 export type Message<M> = { [K in keyof M]: { method: K; params: M[K] } }[keyof M];
@@ -260,7 +271,8 @@ function hostMessageSchemas(): Schemas<HostMessages> {
     'timeline/run/started': z.object({ run }),
     'timeline/step/updated': z.object({ runId: z.string(), step }),
     'timeline/run/finished': z.object({ run }),
-    'timeline/token/show': z.object({ token, source: z.string() }),
+    'timeline/token/show': z.object({ token, source: z.string(), verifyKey: z.optional(z.string()) }),
+    'timeline/token/verified': z.object({ id: z.string(), verifyKey: z.string(), ok: z.boolean(), message: z.string(), token: z.optional(token) }),
     'timeline/curl/copied': z.object({ stepId: z.string(), includeSecrets: z.boolean(), ok: z.boolean(), message: z.string() }),
     'timeline/diagram/copied': z.object({ runId: z.string(), ok: z.boolean(), message: z.string() }),
     'timeline/token/copied': z.object({ runId: z.string(), stepId: z.string(), tokenIndex: z.number(), ok: z.boolean(), message: z.string() }),
@@ -310,6 +322,7 @@ const webviewSchemas = table<WebviewMessages>()({
   'timeline/history/rename': z.object({ id: requestId, runId: z.string(), label: z.string().check(z.maxLength(MAX_LABEL)) }),
   'timeline/history/delete': z.object({ id: requestId, runId: z.string() }),
   'timeline/history/compare': z.object({ id: requestId, runId: z.string(), otherRunId: z.string() }),
+  'timeline/token/verify': z.object({ id: requestId, verifyKey: z.string().check(z.maxLength(100)), keys: z.optional(z.string().check(z.maxLength(MAX_VALUE_TEXT))) }),
   'timeline/step/resend': z.object({
     id: requestId,
     runId: z.string(),
@@ -348,7 +361,7 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
 /** What the webview persists with `setState` so a window reload restores the panel. */
 export interface WebviewState {
   runs: Run[];
-  tokens: Array<{ token: DecodedToken; source: string }>;
+  tokens: Array<{ token: DecodedToken; source: string; verifyKey?: string }>;
   currentRunId?: string;
   /**
    * How the timeline was being looked at, so a reload shows the same view: which step cards are open

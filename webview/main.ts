@@ -7,6 +7,7 @@ import { parseHostMessage, type HostMessage, type WebviewMessage, type WebviewSt
 import { toggleCompare } from './compare';
 import { takeHistoryAnswer, toggleHistory } from './history';
 import { takeResendAnswer } from './resend';
+import { takeVerifyAnswer } from './verify';
 import { renderApp, type Ui } from './render';
 import { refreshTimes } from './token';
 import { applyHostMessage, restoreState } from './store';
@@ -123,6 +124,14 @@ function onHostMessage(message: HostMessage): void {
   if (message.method === 'timeline/diagram/copied') {
     const element = diagramCopyStatus.get(message.params.runId);
     if (element) showCopied(element, message.params);
+    return;
+  }
+  if (message.method === 'timeline/token/verified') {
+    // The answer's message shows even when it brings no token to change the state with.
+    const taken = takeVerifyAnswer(message.params);
+    const next = applyHostMessage(state, message);
+    if (next === state && taken) render();
+    else update(next);
     return;
   }
   if (message.method === 'timeline/step/resent') {

@@ -8,6 +8,7 @@ import { jsonView, section, spinner } from './blocks';
 import { compareOpen, renderCompare } from './compare';
 import { historyOpen, renderHistory } from './history';
 import { renderResendEditor, resendButton, resendVersion } from './resend';
+import { renderVerify } from './verify';
 import { renderDiffTable } from './diff';
 import { h, uid, type Child } from './dom';
 import { renderChecks, renderCookies, renderRequest, renderResponse, renderValues } from './exchange';
@@ -337,7 +338,7 @@ function renderTokenCards(state: WebviewState, ui: Ui): HTMLElement {
     h('p', { class: 'muted' }, 'Decoded from an editor with Auth Flow: Decode Selected Token; not part of any run.'),
     list,
   );
-  state.tokens.forEach(({ token, source }, index) => {
+  state.tokens.forEach(({ token, source, verifyKey }, index) => {
     list.appendChild(
       h(
         'article',
@@ -351,6 +352,7 @@ function renderTokenCards(state: WebviewState, ui: Ui): HTMLElement {
         ),
         h('p', { class: 'token-source muted' }, 'Source: ', h('span', { class: 'mono' }, source)),
         renderToken(token, { collapsible: false, copy: { value: ui.copyValue } }),
+        verifyKey ? renderVerify(verifyKey, ui) : null,
       ),
     );
   });

@@ -74,8 +74,12 @@ export function applyHostMessage(state: WebviewState, message: HostMessage): Web
       return known ? replaceRun(state, merged) : { ...state, runs: [merged, ...state.runs].slice(0, MAX_RUNS), currentRunId: merged.id };
     }
     case 'timeline/token/show': {
-      const { token, source } = message.params;
-      return { ...state, tokens: [{ token, source }, ...state.tokens].slice(0, MAX_TOKENS) };
+      return { ...state, tokens: [message.params, ...state.tokens].slice(0, MAX_TOKENS) };
+    }
+    case 'timeline/token/verified': {
+      const { verifyKey, token } = message.params;
+      if (!token) return state;
+      return { ...state, tokens: state.tokens.map((entry) => (entry.verifyKey === verifyKey ? { ...entry, token } : entry)) };
     }
     case 'timeline/history/listed':
       return { ...state, history: message.params.entries };

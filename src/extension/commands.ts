@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { CommandArgs, CommandId, ProfileTarget } from './commandTable';
-import { decodeSelection } from './decode';
+import type { DecodedTokens } from './decode';
 import { exportRunCommand } from './exportRun';
 import type { Environments, ProfileEntry } from './environments';
 import { importPostmanCommand } from './importPostman';
@@ -19,6 +19,8 @@ export interface CommandDeps {
   environments: Environments;
   runs: RunController;
   panels: TimelinePanels;
+  /** Decode Selected Token and its verification. */
+  tokens: DecodedTokens;
   refreshTree(): void;
 }
 
@@ -26,7 +28,7 @@ const isProfile = (entry: TreeEntry): entry is ProfileEntry => entry.source !== 
 const isUserProfile = (entry: TreeEntry): entry is ProfileEntry => entry.source === 'user';
 
 /** The handler of every command of the table. */
-export function commandHandlers({ environments, runs, panels, refreshTree }: CommandDeps): Handlers {
+export function commandHandlers({ environments, runs, panels, tokens, refreshTree }: CommandDeps): Handlers {
   const { store, secrets, sandbox } = environments;
 
   /** The profile entry a command acts on, limited to the entries `accept` allows. */
@@ -55,7 +57,7 @@ export function commandHandlers({ environments, runs, panels, refreshTree }: Com
     'authFlow.run': (target) => runs.run(target),
     'authFlow.trySandbox': () => runs.run(SANDBOX_ENTRY_ID),
     'authFlow.showTimeline': () => panels.show(),
-    'authFlow.decodeSelection': () => decodeSelection(panels),
+    'authFlow.decodeSelection': () => tokens.decodeSelection(),
     'authFlow.refreshEnvironments': () => refreshTree(),
     'authFlow.exportRun': (runId) => exportRunCommand(runs, runId),
 

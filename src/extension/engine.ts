@@ -10,3 +10,4 @@ export { curlCommand } from '../core/curl';
 export { decodeToken, extractJwt } from '../core/oauth/jwt';
 export { importPostmanEnvironment, importReport } from '../core/postman-import';
 export { startSandbox } from '../sandbox/index';
+export { issuerKeySet, keySetFromText, verifyRaw } from '../core/tokenVerify';

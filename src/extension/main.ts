@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { commandHandlers, runHandler } from './commands';
 import type { CommandArgs, CommandId } from './commandTable';
+import { DecodedTokens } from './decode';
 import { Environments } from './environments';
 import { ProfileStore } from './profileStore';
 import { RunController } from './runController';
@@ -46,7 +47,8 @@ export function start(context: vscode.ExtensionContext, refreshTree: () => void)
   const environments = new Environments(store, secrets, sandbox);
   const panels = new TimelinePanels(context.extensionUri, log);
   const runs = new RunController(environments, panels, log, new RunHistory(context.globalState));
-  const handlers = commandHandlers({ environments, runs, panels, refreshTree });
+  const tokens = new DecodedTokens(panels, environments);
+  const handlers = commandHandlers({ environments, runs, panels, tokens, refreshTree });
   const treeChildren = async (node?: TreeNode) => (node ? (node.children ?? []) : treeNodes(await environments.entries()));
 
   context.subscriptions.push(
@@ -57,6 +59,7 @@ export function start(context: vscode.ExtensionContext, refreshTree: () => void)
     environments,
     panels,
     runs,
+    tokens,
     environments.onDidChange(refreshTree),
     // globalState has no change event across windows: re-read when this window regains focus.
     vscode.window.onDidChangeWindowState((state) => state.focused && refreshTree()),

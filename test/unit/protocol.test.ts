@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { DecodedToken, Run, Step } from '../../src/core/model';
-import { MAX_LABEL, parseHostMessage, parseWebviewMessage } from '../../src/protocol';
+import { MAX_LABEL, MAX_VALUE_TEXT, parseHostMessage, parseWebviewMessage } from '../../src/protocol';
 
 function sampleToken(): DecodedToken {
   return {
@@ -152,5 +152,16 @@ describe('protocol', () => {
     assert.equal(resend({ request: { ...request, headers: [['only-a-name']] } }), undefined);
     assert.ok(parseHostMessage({ method: 'timeline/step/resent', params: { id: 'r-1', ok: false, held: false, message: 'Run again.' } }));
     assert.equal(parseHostMessage({ method: 'timeline/step/resent', params: { id: 'r-1', ok: true, message: 'Answered 200 OK.' } }), undefined, 'held is required');
+  });
+
+  it('takes a token verification by the key the host holds it under, with pasted keys optional; the answer names both', () => {
+    assert.ok(parseWebviewMessage({ method: 'timeline/token/verify', params: { id: 'v1', verifyKey: 'token-1' } }), 'no keys: the environment\'s JWKS');
+    assert.ok(parseWebviewMessage({ method: 'timeline/token/verify', params: { id: 'v1', verifyKey: 'token-1', keys: '{"keys":[]}' } }));
+    assert.equal(parseWebviewMessage({ method: 'timeline/token/verify', params: { verifyKey: 'token-1' } }), undefined, 'no id');
+    assert.equal(parseWebviewMessage({ method: 'timeline/token/verify', params: { id: 'v1', verifyKey: 'token-1', keys: 'x'.repeat(MAX_VALUE_TEXT + 1) } }), undefined);
+    assert.ok(parseHostMessage({ method: 'timeline/token/verified', params: { id: 'v1', verifyKey: 'token-1', ok: true, message: 'Verified.', token: sampleToken() } }));
+    assert.ok(parseHostMessage({ method: 'timeline/token/verified', params: { id: 'v1', verifyKey: 'token-1', ok: false, message: 'Decode it again.' } }));
+    assert.equal(parseHostMessage({ method: 'timeline/token/verified', params: { id: 'v1', ok: true, message: '' } }), undefined, 'which token');
+    assert.ok(parseHostMessage({ method: 'timeline/token/show', params: { token: sampleToken(), source: 'a.http:1', verifyKey: 'token-1' } }));
   });
 });

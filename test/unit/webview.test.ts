@@ -683,6 +683,30 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.deepEqual((await posted()).at(-1), { method: 'timeline/run/again', params: { profileId: succeededRun.profile.id } });
   });
 
+  it('verifies a decoded token against pasted keys through the host, and shows the checks it answers with', async () => {
+    await open();
+    const shown = { ...tamperedToken, verifyKey: 'token-1' };
+    await send({ method: 'timeline/token/show', params: shown });
+    const cardLocator = page.locator('.token-card');
+    await cardLocator.locator('[data-verify="open"]').click();
+    const jwks = '{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB","kid":"k"}]}';
+    await cardLocator.locator('.verify-keys').fill(jwks);
+    await cardLocator.locator('[data-verify="send"]').click();
+    const sent = (await posted()).filter((m) => m.method === 'timeline/token/verify');
+    assert.equal(sent.length, 1);
+    assert.deepEqual(parseWebviewMessage(sent[0]), sent[0], 'the host accepts it as sent');
+    const { id, ...rest } = sent[0].params as { id: string };
+    assert.deepEqual(rest, { verifyKey: 'token-1', keys: jwks });
+    const detail = 'signature does not match the key k (RS256)';
+    const checked = { ...tamperedToken.token, verified: false, checks: [{ code: 'signature' as const, name: 'Signature', status: 'failed' as const, detail }] };
+    await send({ method: 'timeline/token/verified', params: { id, verifyKey: 'token-1', ok: false, message: 'Not verified against the pasted keys: see the failed checks.', token: checked } });
+    assert.equal(await cardLocator.locator('.verify-status').innerText(), 'Not verified against the pasted keys: see the failed checks.');
+    assert.ok((await cardLocator.innerText()).includes(detail), 'the check the host answered with shows on the card');
+    // Kept across a reload: the token with its checks (the webview state), not the pane.
+    const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state')!));
+    assert.deepEqual(saved.tokens[0].token.checks, checked.checks);
+  });
+
   it('copies a token\'s decoded header, payload and claims as the webview holds them, and has the host copy the token itself', async () => {
     await open();
     await loadRun(succeededRun);
