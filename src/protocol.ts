@@ -59,9 +59,9 @@ export interface HostMessages {
   'timeline/run/followUps': { runId: string; actions: FollowUpAction[] };
   /**
    * The persisted run history, newest first. The answer to a history request carries its `id` (and
-   * `message`: what the request did, or why it could not); pushed without `id` whenever a run is added.
+   * `message`: what the request did, or, with `ok` false, why it could not); pushed without `id` whenever a run is added.
    */
-  'timeline/history/listed': { id?: string; entries: HistoryEntry[]; message?: string };
+  'timeline/history/listed': { id?: string; entries: HistoryEntry[]; message?: string; ok?: boolean };
   /** The answer to `timeline/history/compare`: the claims of the two runs' tokens, kind by kind. */
   'timeline/history/compared': { id: string; ok: boolean; message: string; diffs: TokenDiff[] };
   /**
@@ -278,7 +278,7 @@ function hostMessageSchemas(): Schemas<HostMessages> {
     'timeline/token/copied': z.object({ runId: z.string(), stepId: z.string(), tokenIndex: z.number(), ok: z.boolean(), message: z.string() }),
     'timeline/value/copied': z.object({ key: z.string(), ok: z.boolean(), message: z.string() }),
     'timeline/run/followUps': z.object({ runId: z.string(), actions: z.array(z.object({ action: z.enum(FOLLOW_UPS), reason: z.optional(z.string()) })) }),
-    'timeline/history/listed': z.object({ id: z.optional(z.string()), entries: z.array(historyEntry), message: z.optional(z.string()) }),
+    'timeline/history/listed': z.object({ id: z.optional(z.string()), entries: z.array(historyEntry), message: z.optional(z.string()), ok: z.optional(z.boolean()) }),
     'timeline/history/compared': z.object({ id: z.string(), ok: z.boolean(), message: z.string(), diffs: z.array(tokenDiff) }),
     'timeline/step/resent': z.object({ id: z.string(), ok: z.boolean(), held: z.boolean(), message: z.string() }),
   });

@@ -54,7 +54,7 @@ export function takeHistoryAnswer(message: { method: 'timeline/history/listed' |
     if (view.comparison) view.comparison.answer = answer;
     view.notice = answer.ok ? undefined : { text: answer.message, ok: false };
   } else if (message.params.message) {
-    view.notice = { text: message.params.message, ok: !/no longer|could not/.test(message.params.message) };
+    view.notice = { text: message.params.message, ok: message.params.ok !== false };
   }
   return true;
 }

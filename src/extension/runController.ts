@@ -352,8 +352,8 @@ export class RunController implements vscode.Disposable {
   /** Answers a history request on its id. */
   private async answerHistory(message: HistoryRequest): Promise<void> {
     const { id } = message.params;
-    const listed = (text?: string) =>
-      this.panels.post({ method: 'timeline/history/listed', params: { id, entries: this.history.entries(), ...(text ? { message: text } : {}) } });
+    const listed = (text?: string, ok = true) =>
+      this.panels.post({ method: 'timeline/history/listed', params: { id, entries: this.history.entries(), ok, ...(text ? { message: text } : {}) } });
     const gone = 'That run is no longer in the history (deleted, perhaps from another window).';
     try {
       switch (message.method) {
@@ -361,10 +361,10 @@ export class RunController implements vscode.Disposable {
           return listed();
         case 'timeline/history/rename': {
           const { runId, label } = message.params;
-          return listed((await this.history.rename(runId, label)) ? (label.trim() ? 'Renamed.' : 'Name removed.') : gone);
+          return (await this.history.rename(runId, label)) ? listed(label.trim() ? 'Renamed.' : 'Name removed.') : listed(gone, false);
         }
         case 'timeline/history/delete':
-          return listed((await this.history.delete(message.params.runId)) ? 'Deleted.' : gone);
+          return (await this.history.delete(message.params.runId)) ? listed('Deleted.') : listed(gone, false);
         case 'timeline/history/compare': {
           const { runId, otherRunId } = message.params;
           const [before, after] = [this.history.run(runId), this.history.run(otherRunId)];
@@ -377,7 +377,7 @@ export class RunController implements vscode.Disposable {
       }
     } catch (error) {
       this.log.warn(`The run history could not be changed: ${errorMessage(error)}`);
-      listed(`The history could not be changed: ${errorMessage(error)}`);
+      listed(`The history could not be changed: ${errorMessage(error)}`, false);
     }
   }
 

@@ -632,6 +632,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     await send({ method: 'timeline/history/listed', params: { id: ids[0], entries: [{ ...entries[0], label: 'with MFA' }, entries[1]], message: 'Renamed.' } });
     assert.equal(await row('r2').locator('.history-name').innerText(), 'with MFA');
     assert.equal(await page.locator('.history-notice').innerText(), 'Renamed.');
+    assert.equal(await page.locator('.history-notice.copy-failed').count(), 0);
     // An answer to nobody's request (a stale id) changes no message.
     await send({ method: 'timeline/history/compared', params: { id: 'history-999', ok: false, message: 'stale', diffs: [] } });
     assert.equal(await page.locator('.history-notice').innerText(), 'Renamed.');
@@ -643,6 +644,10 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.ok((await diff.innerText()).includes('acr'), 'the added claim shows');
     assert.ok((await diff.innerText()).includes('mfa'));
     assert.equal(await page.locator('.history-compare-title').innerText(), 'Staging (09:15:00) → before the fix (09:00:00)');
+    // The delete's answer: the run was already gone (another window), said as a failure.
+    await send({ method: 'timeline/history/listed', params: { id: ids[1], entries: [entries[0]], ok: false, message: 'That run is no longer in the history.' } });
+    assert.equal(await page.locator('.history-notice.copy-failed').innerText(), 'That run is no longer in the history.');
+    assert.equal(await page.locator('.history-entry').count(), 1);
   });
 
   it('edits and resends a finished run\'s request: prefilled redacted, sent as edited, answered on its id, Run again when the host lets go of the run', async () => {
