@@ -9,6 +9,7 @@
 import type { Exchange, SecretMark } from './model';
 import type { HttpRequest } from './http';
 import { failureFrom, isObject, responseOf } from './oauth/responses';
+import { formEncode } from './oauth/clientAuth';
 import { tokenMarks } from './oauth/token';
 
 /** What the editor sends: the request as the person left it, secrets as `$VARIABLE`s. */
@@ -37,7 +38,9 @@ export function buildResendRequest(edited: EditedRequest, marks: SecretMark[]): 
   for (const mark of marks) if (mark.value) values.set(mark.variable, mark);
   const used = new Map<string, SecretMark>();
   const unknown = new Set<string>();
-  const fill = (text: string) =>
+  // Redaction names a value by its secret in every shape it takes (core/redact.ts), so a form body or
+  // a URL gets it back encoded as it travels there; a *_FORM variable already is (clientAuth.ts).
+  const fill = (text: string, encode: (value: string) => string = (value) => value) =>
     text.replace(VARIABLE, (whole, name: string) => {
       const mark = values.get(name);
       if (!mark) {
@@ -45,13 +48,14 @@ export function buildResendRequest(edited: EditedRequest, marks: SecretMark[]): 
         return whole;
       }
       used.set(name, mark);
-      return mark.value;
+      return name.endsWith('_FORM') ? mark.value : encode(mark.value);
     });
+  const form = edited.headers.some(([name, value]) => name.trim().toLowerCase() === 'content-type' && /application\/x-www-form-urlencoded/i.test(value));
   const request: HttpRequest = {
     method: edited.method,
-    url: fill(edited.url),
+    url: fill(edited.url, encodeURIComponent),
     headers: edited.headers.filter(([name]) => name.trim() && !WRITTEN_WHEN_SENT.has(name.trim().toLowerCase())).map(([name, value]) => [name.trim(), fill(value)]),
-    ...(edited.body === undefined || edited.body === '' ? {} : { body: fill(edited.body) }),
+    ...(edited.body === undefined || edited.body === '' ? {} : { body: fill(edited.body, form ? formEncode : undefined) }),
     secrets: [...used.values()],
   };
   return { request, unknown: [...unknown] };

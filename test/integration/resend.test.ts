@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { Run } from '../../src/core/model';
 import type { Profile, Secrets } from '../../src/core/profile';
 import { redactRun } from '../../src/core/redact';
-import type { EditedRequest } from '../../src/core/resend';
+import { buildResendRequest, type EditedRequest } from '../../src/core/resend';
 import { startRun } from '../../src/core/run';
 import type { RunSession } from '../../src/core/session';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
@@ -81,5 +81,18 @@ describe('RunSession.resend against the sandbox', () => {
     const step = run.steps.at(-1)!;
     assert.ok(step.exchange?.request.body?.includes('extra=$NOT_A_SECRET'));
     assert.ok(step.warnings.some((w) => w.startsWith('$NOT_A_SECRET is no secret this run holds')), step.warnings.join('\n'));
+  });
+
+  it('puts a secret back into a form body form-encoded and into a URL percent-encoded, as it travelled', () => {
+    const secret = 'a+b/c~d e&f';
+    const marks = [{ variable: 'CLIENT_SECRET', value: secret }, { variable: 'CLIENT_SECRET_FORM', value: new URLSearchParams([['', secret]]).toString().slice(1) }];
+    const { request } = buildResendRequest(
+      { method: 'POST', url: 'https://as.example/token?hint=$CLIENT_SECRET', headers: [['Content-Type', 'application/x-www-form-urlencoded'], ['X-Raw', '$CLIENT_SECRET']], body: 'client_secret=$CLIENT_SECRET&again=$CLIENT_SECRET_FORM' },
+      marks,
+    );
+    assert.equal(new URLSearchParams(request.body).get('client_secret'), secret);
+    assert.equal(new URLSearchParams(request.body).get('again'), secret);
+    assert.equal(new URL(request.url).searchParams.get('hint'), secret);
+    assert.deepEqual(request.headers, [['Content-Type', 'application/x-www-form-urlencoded'], ['X-Raw', secret]]);
   });
 });

@@ -20,7 +20,7 @@ export interface ClientAuthentication {
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** The application/x-www-form-urlencoded form of one value (RFC 6749 Appendix B), as a form body writes it. */
-function formEncode(value: string): string {
+export function formEncode(value: string): string {
   return new URLSearchParams([['', value]]).toString().slice(1);
 }
 
