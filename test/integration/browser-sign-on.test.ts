@@ -140,6 +140,56 @@ describe('browser sign-on with Chromium', function () {
     assert.ok(!JSON.stringify(redactRun(run)).includes('stolen-code'), 'even a refused code is redacted');
   });
 
+  it('takes the pasted URL when the person chooses to paste instead of waiting; the listener is closed by then', async () => {
+    let opened: string | undefined;
+    const host: RunHost = {
+      openUrl: async (url) => {
+        opened = url;
+      },
+      // The person chooses "Paste the URL instead" as soon as it is offered.
+      offerPaste: async () => undefined,
+    };
+    const ask: Ask = async (question) => {
+      if (question.kind !== 'redirectUrl') throw new Error(`unexpected question ${question.kind}`);
+      assert.equal(question.authorizeUrl, opened);
+      // Nothing listens on the redirect URI any more: the browser's redirect fails to load, its URL is what is pasted.
+      const outcome = await completeSignOnInBrowser(page, question.authorizeUrl, op.user);
+      assert.equal(outcome.outcome, 'redirected');
+      return { url: outcome.outcome === 'redirected' ? outcome.url : '' } as never;
+    };
+    const run = await runFlow({ profile: issuerProfile('public-client', 'none'), secrets: {}, host, ask });
+    assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
+    assert.deepEqual(run.steps.map((s) => s.kind), BROWSER_FLOW);
+    const caught = step(run, 'browser');
+    assert.equal(caught.facts.received_by, 'URL pasted by the person');
+    assert.equal(caught.exchange?.response, undefined, 'a pasted URL has no response of ours');
+    assert.ok(caught.checks.some((c) => c.code === CheckCodes.RESPONSE_ISSUER && c.status === 'passed'));
+    assert.doesNotMatch(await page.content(), /Signed in — you can close this tab/, 'the listener was closed when the person chose to paste');
+  });
+
+  it('ends cancelled when the run is cancelled while waiting, and frees the redirect port', async () => {
+    const controller = new AbortController();
+    const host: RunHost = { openUrl: async () => controller.abort() };
+    const run = await runFlow({ profile: issuerProfile('public-client', 'none'), secrets: {}, host, signal: controller.signal });
+    assert.equal(run.status, 'cancelled');
+    assert.equal(step(run, 'browser').error?.code, Codes.CANCELLED);
+    const free = await fetch(op.redirectUri).then(
+      () => false,
+      () => true,
+    );
+    assert.ok(free, 'nothing listens on the redirect URI after the run');
+  });
+
+  it('without a host that opens a browser or asks, fails at the browser step saying what it needs', async () => {
+    const run = await runFlow({ profile: issuerProfile('public-client', 'none'), secrets: {} });
+    assert.equal(run.status, 'failed');
+    const caught = step(run, 'browser');
+    assert.equal(caught.error?.code, Codes.NEEDS_INPUT);
+    assert.match(caught.error?.message ?? '', /the URL the browser was sent to/);
+    assert.match(caught.error?.hint ?? '', /paste the URL/);
+    assert.ok(caught.warnings.some((w) => /cannot open a browser/.test(w)));
+  });
+
   describe('against the sandbox as PingOne', () => {
     let sandbox: Sandbox;
     before(async () => {
