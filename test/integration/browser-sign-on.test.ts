@@ -21,7 +21,7 @@ import type { Ask } from '../../src/core/questions';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { chromiumPath } from '../e2e/harness';
 import { completeSignOnInBrowser, launchChromium, type SignOnOutcome } from '../support/browser-sign-on';
-import { CLI } from '../support/cli';
+import { CLI, runCli } from '../support/cli';
 import { startOidcServer, type OidcServer } from '../support/oidc-server';
 import { skipSuite } from '../support/skips';
 
@@ -118,6 +118,15 @@ describe('browser sign-on with Chromium', function () {
       assert.equal(step(run, 'userinfo').exchange?.response?.status, 200);
     });
   }
+
+  it('opens a POST-authorize profile with GET, saying so on the authorize step', async () => {
+    const { host, signedOn } = chromiumHost();
+    const run = await runFlow({ profile: { ...issuerProfile('public-client', 'none'), authorizeMethod: 'POST' }, secrets: {}, host });
+    assert.equal(run.status, 'succeeded', JSON.stringify({ error: run.error, outcome: String(await signedOn()) }));
+    const authorize = step(run, 'authorize');
+    assert.ok(authorize.warnings.some((w) => /a browser is sent there with GET/.test(w)), authorize.warnings.join(' | '));
+    assert.equal(new URL(authorize.facts.authorize_url!).searchParams.get('client_id'), 'public-client');
+  });
 
   it('refuses a callback with another state: STATE_MISMATCH, no token request, the page says why', async () => {
     // The browser is sent to the redirect URI with another state, as a forged or stale response would be.
@@ -256,6 +265,28 @@ describe('browser sign-on with Chromium', function () {
       assert.equal(run.status, 'succeeded');
       assert.deepEqual(run.steps.map((s) => s.kind), BROWSER_FLOW);
       assert.equal(step(run, 'authorize').facts.authorize_url, authorizeUrl);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('auth-flow run --browser: usage', () => {
+  it('refuses --browser for a profile that signs no person on, and with --repeat', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'afe-browser-usage-'));
+    try {
+      const base = { issuer: 'http://127.0.0.1:9/tenant', clientId: 'c', redirectUri: 'http://127.0.0.1:53682/callback', scopes: ['openid'], clientAuthMethod: 'client_secret_basic' };
+      const machine = join(dir, 'machine.json');
+      writeFileSync(machine, JSON.stringify({ ...base, grant: 'client_credentials', redirectUri: '' }));
+      const refused = await runCli(['run', '--profile', machine, '--browser', '--client-secret', 's']);
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, /--browser signs a person on; the profile .* runs client_credentials/);
+
+      const person = join(dir, 'person.json');
+      writeFileSync(person, JSON.stringify(base));
+      const repeated = await runCli(['run', '--profile', person, '--browser', '--repeat', '2', '--client-secret', 's', '--json']);
+      assert.equal(repeated.code, 2, repeated.stdout);
+      assert.match(JSON.parse(repeated.stdout).error.message, /--browser signs a person on once; leave it out with --repeat/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
