@@ -15,6 +15,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CheckCodes, Codes } from '../../src/core/codes';
 import type { Run, Step, StepKind } from '../../src/core/model';
 import type { Profile, Secrets } from '../../src/core/profile';
+import { exportRun } from '../../src/core/export/index';
 import { redactRun } from '../../src/core/redact';
 import { runFlow, type RunHost } from '../../src/core/run';
 import type { Ask } from '../../src/core/questions';
@@ -116,6 +117,13 @@ describe('browser sign-on with Chromium', function () {
       assert.match(redactRun(run).steps.find((s) => s.kind === 'browser')!.facts.callback!, /code=\$AUTHORIZATION_CODE/);
 
       assert.equal(step(run, 'userinfo').exchange?.response?.status, 200);
+
+      // A HAR export keeps the callback as an entry, its code redacted.
+      const [har] = exportRun(run, 'run.har');
+      const entries = (JSON.parse(har!.text) as { log: { entries: { request: { url: string } }[] } }).log.entries;
+      const callbackEntry = entries.find((entry) => entry.request.url.startsWith(op.redirectUri));
+      assert.ok(callbackEntry, 'the callback is an entry of the HAR');
+      assert.ok(!har!.text.includes(code));
     });
   }
 
