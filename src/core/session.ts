@@ -251,7 +251,8 @@ export class RunSession {
   async ask<Q extends Question>(question: Q): Promise<Answers[Q['kind']]> {
     if (!this.options.ask) {
       const what = { credentials: 'a username and password', otp: 'a one-time code', device: 'a device choice', newPassword: 'a new password', redirectUrl: 'the URL the browser was sent to' }[question.kind];
-      throw new FlowError(Codes.NEEDS_INPUT, `The flow needs ${what}, and this run has no way to ask for it.`, 'Pass it on the command line (--username/--password) or run interactively.');
+      const hint = question.kind === 'redirectUrl' ? 'Run on a terminal to paste the URL, or where the redirect URI\'s loopback port can be listened on.' : 'Pass it on the command line (--username/--password) or run interactively.';
+      throw new FlowError(Codes.NEEDS_INPUT, `The flow needs ${what}, and this run has no way to ask for it.`, hint);
     }
     const answer = await this.options.ask(question);
     if (answer === undefined) throw new Cancelled();
