@@ -85,6 +85,20 @@ describe('browser sign-on with Chromium', function () {
     return { host, signedOn: () => outcome };
   }
 
+  it('pushes the authorize parameters first (PAR) for a client that must, and the browser opens only client_id and request_uri', async () => {
+    const { host, signedOn } = chromiumHost();
+    const profile: Profile = { ...issuerProfile(op.parClient.clientId, 'client_secret_basic'), par: true };
+    const run = await runFlow({ profile, secrets: { clientSecret: op.parClient.clientSecret }, host });
+    const outcome = await signedOn();
+    assert.equal(run.status, 'succeeded', JSON.stringify({ error: run.error, outcome: String(outcome), serverErrors: op.serverErrors.map(String) }));
+    assert.deepEqual(run.steps.map((s) => s.kind), ['discovery', 'par', ...BROWSER_FLOW.slice(1)]);
+    const requestUri = step(run, 'par').facts.request_uri;
+    assert.match(requestUri ?? '', /^urn:ietf:params:oauth:request_uri:/);
+    const opened = new URL(step(run, 'authorize').facts.authorize_url!);
+    assert.deepEqual([...opened.searchParams.keys()].sort(), ['client_id', 'request_uri']);
+    assert.equal(opened.searchParams.get('request_uri'), requestUri);
+  });
+
   for (const [clientId, method] of [['public-client', 'none'], ['basic-client', 'client_secret_basic']] as const) {
     it(`signs on in Chromium against a generic issuer (${method}) and catches the redirect on the loopback port`, async () => {
       const secrets: Secrets = method === 'none' ? {} : { clientSecret: op.clients.client_secret_basic.clientSecret };
