@@ -70,6 +70,7 @@ export const Codes = {
   // Exports and copies
   CURL_NUL_BYTE: 'CURL_NUL_BYTE',
   EXPORT_UNSUPPORTED: 'EXPORT_UNSUPPORTED',
+  EXPORT_FORMAT: 'EXPORT_FORMAT',
 } as const;
 
 export type Code = (typeof Codes)[keyof typeof Codes];

@@ -3,6 +3,7 @@
  * PKCE code_verifier of RFC 7636 §4.5), client credentials (§4.4.2), refresh (§6) — with the client's
  * authentication, and the response every grant gets (§5.1, or the §5.2 error).
  */
+import { Codes } from '../codes';
 import type { ClientAuthentication } from './clientAuth';
 import { FlowError } from '../errors';
 import type { HttpRequest } from '../http';
@@ -67,10 +68,10 @@ export function readTokenResponse(exchange: Exchange): TokenSet {
   response.secrets.push(...tokenMarks(json));
   if (isOAuthError(json)) throw oauthFailure(json, response.status);
   if (typeof json.access_token !== 'string') {
-    throw new FlowError('INVALID_TOKEN_RESPONSE', 'The token response has no access_token.', 'RFC 6749 §5.1 requires access_token and token_type; check the server.', { detail: json });
+    throw new FlowError(Codes.INVALID_TOKEN_RESPONSE, 'The token response has no access_token.', 'RFC 6749 §5.1 requires access_token and token_type; check the server.', { detail: json });
   }
   if (typeof json.token_type !== 'string' || json.token_type.toLowerCase() !== 'bearer') {
-    throw new FlowError('INVALID_TOKEN_TYPE', `The token type is ${JSON.stringify(json.token_type)}, not Bearer.`, 'This client only uses Bearer tokens (RFC 6750).', { detail: json });
+    throw new FlowError(Codes.INVALID_TOKEN_TYPE, `The token type is ${JSON.stringify(json.token_type)}, not Bearer.`, 'This client only uses Bearer tokens (RFC 6750).', { detail: json });
   }
   return json as unknown as TokenSet;
 }
