@@ -151,5 +151,5 @@ export function failureFrom(response: RecordedResponse, what: string, otherwise?
   } catch (error) {
     return error as FlowError;
   }
-  return new FlowError(Codes.HTTP_ERROR, `${sentence(what)} failed with status ${`${response.status} ${response.statusText}`.trim()}.`, 'See the response body for details.', { detail: json });
+  return new FlowError(Codes.HTTP_ERROR, `${sentence(what)} failed with status ${`${response.status} ${response.statusText}`.trim()}.`, otherwise ?? 'See the response body for details.', { detail: json });
 }
