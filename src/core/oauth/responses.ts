@@ -115,7 +115,7 @@ export function oauthFailure(error: OAuthError, status: number | string, detail?
   const description = error.error_description ? `: ${error.error_description}` : '';
   const registered = OAUTH_ERROR_CODE.test(error.error);
   return new FlowError(
-    registered ? error.error : 'OAUTH_ERROR',
+    registered ? error.error : Codes.OAUTH_ERROR,
     `The server answered ${registered ? error.error : quote(error.error)}${description} (${status}).`,
     OAUTH_HINTS[error.error] ?? 'See the error description and the application\'s configuration.',
     { detail: detail ?? error },
