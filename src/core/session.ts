@@ -183,7 +183,8 @@ export class RunSession {
 
   /**
    * Reads the issuer's metadata. An issuer profile must have it (OpenID form first, then RFC 8414's); a
-   * PingOne profile reads its environment's and falls back on the documented paths when it cannot.
+   * PingOne profile reads its environment's and falls back on the documented paths when the answer is
+   * not a usable document (an unreachable environment fails the step).
    */
   async discover(): Promise<void> {
     const { profile } = this;
@@ -192,7 +193,10 @@ export class RunSession {
       const documented = pingOneEndpoints(profile);
       await this.step('discovery', 'Discovery', async (step) => {
         const found = await this.readDiscovery(step, issuer, 'openid').catch((error: unknown) => {
-          if (this.options.signal?.aborted || (error instanceof FlowError && error.code === Codes.DISCOVERY_ISSUER_MISMATCH)) throw error;
+          // Only an answer that is not a usable document falls back: when the environment cannot be reached
+          // at all (network, TLS, proxy, timeout), every other step would fail the same way, so this one does.
+          const answered = step.exchange?.response !== undefined;
+          if (this.options.signal?.aborted || !answered || (error instanceof FlowError && error.code === Codes.DISCOVERY_ISSUER_MISMATCH)) throw error;
           step.warnings.push(`The discovery document could not be read (${errorMessage(error)}); the run uses PingOne's documented paths.`);
           return undefined;
         });

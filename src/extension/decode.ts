@@ -1,4 +1,4 @@
-import { CheckCodes } from '../core/codes';
+import { CHECK_LABELS, CheckCodes } from '../core/codes';
 import * as vscode from 'vscode';
 import type { DecodedToken } from '../core/model';
 import { loadEngine } from './engineLoader';
@@ -14,7 +14,7 @@ import { errorMessage } from '../core/errors';
 function forTimeline(token: DecodedToken): DecodedToken {
   const checks = token.checks.length
     ? token.checks
-    : [{ code: CheckCodes.SIGNATURE, name: 'Signature', status: 'skipped' as const, detail: 'Not verified: no JWKS is known for a token decoded from a file.' }];
+    : [{ code: CheckCodes.SIGNATURE, name: CHECK_LABELS[CheckCodes.SIGNATURE], status: 'skipped' as const, detail: 'Not verified: no JWKS is known for a token decoded from a file.' }];
   return { ...token, raw: `$${token.kind.toUpperCase()}`, checks };
 }
 

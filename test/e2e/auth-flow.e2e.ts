@@ -129,6 +129,7 @@ describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
     assert.equal(await waitForRunEnd(session, frame), 'succeeded');
     const cards = await cardSummaries(frame);
     const expected: [RegExp, string][] = [
+      [/^Discovery/, '200 OK'],
       [/^Authorize \(GET, redirect\)/, '302 Found'],
       [/^Flow status/, '200 OK'],
       [/^Sign on \(usernamePassword\.check\)/, '200 OK'],
