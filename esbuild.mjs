@@ -27,6 +27,9 @@ const common = {
       setup(build) {
         const entry = fileURLToPath(new URL('build/undici.cjs', import.meta.url));
         build.onResolve({ filter: /^undici$/ }, (args) => (args.importer.includes('/node_modules/') ? undefined : { path: entry }));
+        // Its Client loads the HTTP/2 client, and with it node:http2, which no run uses (build/undici-h2.cjs).
+        const h2 = fileURLToPath(new URL('build/undici-h2.cjs', import.meta.url));
+        build.onResolve({ filter: /^\.\/client-h2\.js$/ }, (args) => (/undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/.test(args.importer) ? { path: h2 } : undefined));
       },
     },
   ],
