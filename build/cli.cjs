@@ -3,8 +3,8 @@
 // dist/cli/bin.js with a V8 code cache, as Node 22's module.enableCompileCache() does, but on every
 // Node this package supports. Without a cache, compiling the bundle's JavaScript is the largest part
 // of a run's own work; with it, V8 reads the compiled functions back instead. The cache is written
-// once, when the process exits after a run with none (or a stale one), so it holds every function
-// that run compiled, and is used only when its file is this user's own. NODE_DISABLE_COMPILE_CACHE=1
+// once, when the process exits after a run that found none, so it holds every function that run
+// compiled, and is used only when its file is this user's own. NODE_DISABLE_COMPILE_CACHE=1
 // turns it off.
 'use strict';
 
@@ -13,14 +13,20 @@ const { setFlagsFromString } = require('node:v8');
 // undici parses HTTP with llhttp compiled to WebAssembly. V8 recompiles its hot functions with its
 // optimising tier on background threads, and Node waits for those jobs before exiting: 100 ms or more
 // after the run was printed, longer on a busy machine. The baseline tier parses the few kilobytes of a
-// flow just as well, so a short-lived process stays on it. Set before the bundle is compiled: V8
-// accepts a code cache only under the flags it was made with.
-setFlagsFromString('--liftoff-only');
+// flow just as well, so a short-lived process stays on it. The flag is set when that module is
+// compiled, not before: V8 accepts a code cache only under the flags it was made with, and Node's own
+// modules (http, tls, crypto…, loaded with the engine) come with caches made under the default ones.
+const { Module: WasmModule } = WebAssembly;
+WebAssembly.Module = function Module(bytes) {
+  setFlagsFromString('--liftoff-only');
+  WebAssembly.Module = WasmModule;
+  return new WasmModule(bytes);
+};
 
-const { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { tmpdir } = require('node:os');
-const { join } = require('node:path');
+const { basename, dirname, join } = require('node:path');
 const { Script } = require('node:vm');
 
 const file = join(__dirname, 'cli', 'bin.js');
@@ -28,7 +34,8 @@ const source = readFileSync(file, 'utf8');
 const cacheFile = cachePath();
 const cachedData = cacheFile && readOwn(cacheFile);
 const script = new Script(Module.wrap(source), { filename: file, cachedData });
-if (cacheFile && (!cachedData || script.cachedDataRejected)) process.once('exit', () => writeCache(cacheFile, script));
+// Written only where there is none: one V8 rejects (other V8 flags given to this run) would be again.
+if (cacheFile && !cachedData) process.once('exit', () => writeCache(cacheFile, script));
 
 const bin = new Module(file, module);
 bin.filename = file;
@@ -64,10 +71,18 @@ function readOwn(path) {
   }
 }
 
-/** Written aside and renamed, so a concurrent run reads either no cache or a whole one. */
+/**
+ * Written aside and renamed, so a concurrent run reads either no cache or a whole one; the caches of
+ * earlier builds and Node versions go.
+ */
 function writeCache(path, compiled) {
   try {
+    const dir = dirname(path);
+    for (const name of readdirSync(dir)) if (/^cli-.*\.cache$/.test(name) && name !== basename(path)) rmSync(join(dir, name), { force: true });
     const partial = `${path}.${process.pid}`;
+    // Made under the flags the next run compiles the bundle with: V8's defaults, undoing what
+    // --liftoff-only implies as well.
+    setFlagsFromString('--no-liftoff-only --wasm-tier-up --wasm-dynamic-tiering');
     writeFileSync(partial, compiled.createCachedData(), { mode: 0o600 });
     renameSync(partial, path);
   } catch {
