@@ -23,7 +23,7 @@ WebAssembly.Module = function Module(bytes) {
   return new WasmModule(bytes);
 };
 
-const { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { tmpdir } = require('node:os');
 const { basename, dirname, join } = require('node:path');
@@ -57,10 +57,10 @@ function cachePath() {
   }
 }
 
-/** Another user's file in a shared temporary directory is never fed to V8. */
+/** Another user's file (or a link another user made) in a shared temporary directory is never fed to V8. */
 function ownedByMe(path) {
   const uid = process.getuid?.();
-  return uid === undefined || statSync(path).uid === uid;
+  return uid === undefined || lstatSync(path).uid === uid;
 }
 
 function readOwn(path) {
