@@ -10,6 +10,7 @@
  * Exit codes: 0 success, 1 a step failed (the timeline says which and why), 2 bad usage.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { parseArgs } from 'node:util';
 import { Codes, exitCodeFor } from '../core/codes';
 import type { Profile, Secrets } from '../core/profile';
@@ -307,7 +308,8 @@ async function execute(
       network: options.network,
       clientCert: options.clientCert,
       then: options.then,
-      ask: process.stdin.isTTY ? (await import('./prompt')).terminalAsk : undefined,
+      // isatty, not process.stdin.isTTY: making the stdin stream loads fs streams and readline for nothing.
+      ask: isatty(0) ? (await import('./prompt')).terminalAsk : undefined,
       host: cliHost(options.open ?? true, options.onDeviceCode),
     });
     // Written before the run is printed, so that with --json a failed export is the one document printed.
