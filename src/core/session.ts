@@ -19,9 +19,10 @@ import { proxyForProfile, type NetworkOptions } from './network';
 import { plainHttpWarnings } from './origin';
 import type { DecodedToken, Exchange, Run, RunEvent, Step, StepKind } from './model';
 import { buildDiscoveryRequest, readDiscoveryResponse, type Discovered, type DiscoveryForm, type Endpoints } from './oauth/discovery';
+import { clientAuthentication, type ClientAuthentication } from './oauth/clientAuth';
 import { buildJwksRequest, readJwksResponse } from './oauth/jwks';
-import { DpopKey, nonceChallenge, nonceOf, proofTarget } from './oauth/dpop';
 import { decodeToken } from './oauth/jwt';
+import { DpopKey, nonceChallenge, nonceOf, proofTarget } from './oauth/dpop';
 import { randomValue } from './oauth/pkce';
 import type { TokenSet } from './oauth/token';
 import { pingOneEndpoints, type PingOneEndpoints } from './pingone/endpoints';
@@ -242,6 +243,17 @@ export class RunSession {
       return keys;
     });
     return this.#jwks;
+  }
+
+  /**
+   * The client's authentication for a request to `endpoint` (RFC 6749 §2.3), its signed assertion shown
+   * decoded on the step. A fresh assertion each time, replacing the step's last one: its jti may be
+   * used once (RFC 7523 §3).
+   */
+  async authenticate(step: Step, endpoint: string): Promise<ClientAuthentication> {
+    const auth = await clientAuthentication(this.profile, this.secrets, endpoint);
+    if (auth.assertion) step.tokens = [...step.tokens.filter((t) => t.kind !== 'client_assertion'), decodeToken(auth.assertion, 'client_assertion')];
+    return auth;
   }
 
   /** Keeps the tokens of a token response, each replacing the one it renews. */
