@@ -85,6 +85,25 @@ describe('browser sign-on with Chromium', function () {
     return { host, signedOn: () => outcome };
   }
 
+  it('then refreshes twice and calls userinfo: oidc-provider rotates the refresh token each time, and the new access token works', async () => {
+    const { host, signedOn } = chromiumHost();
+    const run = await runFlow({ profile: issuerProfile('public-client', 'none'), secrets: {}, host, then: ['refresh', 'refresh', 'userinfo'] });
+    const outcome = await signedOn();
+    assert.equal(run.status, 'succeeded', JSON.stringify({ error: run.error, outcome: String(outcome), serverErrors: op.serverErrors.map(String) }));
+    assert.deepEqual(run.steps.map((s) => s.kind), [...BROWSER_FLOW, 'refresh', 'refresh', 'userinfo']);
+    const refreshes = run.steps.filter((s) => s.kind === 'refresh');
+    const sent = refreshes.map((s) => new URLSearchParams(s.exchange?.request.body ?? '').get('refresh_token'));
+    const issued = [step(run, 'token'), ...refreshes].map((s) => (s.exchange?.response?.json as { refresh_token?: string } | undefined)?.refresh_token);
+    assert.equal(sent[0], issued[0], 'the first refresh sends the refresh token of the code exchange');
+    assert.equal(sent[1], issued[1], 'the second sends the one the first refresh returned');
+    assert.notEqual(issued[1], issued[0], 'rotated');
+    assert.match(refreshes[1].facts.refresh_token ?? '', /rotated/);
+    const userinfo = run.steps.at(-1)!;
+    assert.equal(userinfo.exchange?.response?.status, 200);
+    const newest = (refreshes[1].exchange?.response?.json as { access_token?: string }).access_token;
+    assert.equal(userinfo.exchange?.request.headers.find(([n]) => n.toLowerCase() === 'authorization')?.[1], `Bearer ${newest}`, 'userinfo used the newest access token');
+  });
+
   it('pushes the authorize parameters first (PAR) for a client that must, and the browser opens only client_id and request_uri', async () => {
     const { host, signedOn } = chromiumHost();
     const profile: Profile = { ...issuerProfile(op.parClient.clientId, 'client_secret_basic'), par: true };
