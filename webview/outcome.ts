@@ -1,7 +1,7 @@
 /**
  * What a step came to, in a few words for its collapsed card: where a redirect points and with which
  * parameter (RFC 6749 §4.1.2: code or error; PingOne's sign-on page: flowId), the flow status and how
- * it moved, the tokens issued, the check that failed. Pure: the card renders these as text.
+ * it moved, the endpoints discovered, the tokens issued, the check that failed. Pure: the card renders these as text.
  */
 import type { Step, TokenKind } from '../src/core/model';
 import { headerValue, tryJson } from './format';
@@ -71,6 +71,10 @@ export function stepOutcome(step: Step): string[] {
   if (step.kind === 'jwks' && facts.keys) {
     const count = facts.keys.split(', ').length;
     parts.push(`${count} ${count === 1 ? 'key' : 'keys'}`);
+  }
+  if (step.kind === 'discovery' && facts.endpoints) {
+    const count = facts.endpoints.split(', ').length;
+    parts.push(`${count} ${count === 1 ? 'endpoint' : 'endpoints'}`);
   }
   if (step.kind === 'userinfo' && facts.sub) parts.push(`sub ${short(facts.sub)}`);
   // Introspection and revocation say which held token they were about (facts.token: access_token, refresh_token).

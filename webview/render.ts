@@ -2,6 +2,7 @@
  * Builds the timeline from a WebviewState: run header, decoded tokens, one card per step.
  * All data reaches the DOM as text (see dom.ts).
  */
+import { Codes } from '../src/core/codes';
 import type { Exchange, FollowUp, RecordedRequest, Run, Step, StepError } from '../src/core/model';
 import type { FollowUpAction, PanelCommand, WebviewMessage, WebviewMessages, WebviewState } from '../src/protocol';
 import { jsonView, section, spinner } from './blocks';
@@ -208,7 +209,7 @@ function metaItem(label: string, value: Child): HTMLElement {
 type Outcome = Step['status'] | 'cancelled';
 
 function outcomeOf(step: Step): Outcome {
-  return step.error?.code === 'CANCELLED' ? 'cancelled' : step.status;
+  return step.error?.code === Codes.CANCELLED ? 'cancelled' : step.status;
 }
 
 function runStatusBadge(run: Run): HTMLElement {

@@ -1,4 +1,5 @@
 /** A decoded JWT: signature status first, then claims explained, times in words, header, checks. */
+import { CheckCodes } from '../src/core/codes';
 import type { DecodedToken } from '../src/core/model';
 import { disclosure, kvTable, richTable, section } from './blocks';
 import { h, type Child } from './dom';
@@ -13,7 +14,7 @@ export function tokenLabel(kind: DecodedToken['kind']): string {
 /** "Verified with key <kid> from JWKS", or the failed check named; what a reviewer reads first. */
 export function signatureSummary(token: DecodedToken): { state: 'verified' | 'failed' | 'unchecked'; text: string } {
   const checks = token.checks ?? [];
-  const signature = checks.find((c) => c.name.toLowerCase().includes('signature'));
+  const signature = checks.find((c) => c.code === CheckCodes.SIGNATURE);
   const kid = typeof token.header.kid === 'string' ? token.header.kid : undefined;
   const alg = typeof token.header.alg === 'string' ? token.header.alg : undefined;
   if (signature?.status === 'failed') return { state: 'failed', text: `Signature check failed: ${signature.detail}` };

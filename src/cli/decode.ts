@@ -1,4 +1,5 @@
 /** `auth-flow decode TOKEN [--jwks URL]`: decode a JWT and, given a JWKS, verify its signature and times. */
+import { Codes } from '../core/codes';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CookieJar } from '../core/cookies';
@@ -16,7 +17,7 @@ export async function decodeCommand(args: string[]): Promise<number> {
   const input = positionals[0] === '-' ? readFileSync(0, 'utf8') : positionals[0];
   if (!input?.trim()) throw new UsageError(positionals[0] === '-' ? 'decode read nothing from standard input.' : 'decode needs a token (or - to read it from standard input).');
   const raw = extractJwt(input);
-  if (!raw) throw new FlowError('JWT_MALFORMED', 'No JWT found in the input.', 'A JWT is three base64url parts separated by dots, starting with "eyJ".');
+  if (!raw) throw new FlowError(Codes.JWT_MALFORMED, 'No JWT found in the input.', 'A JWT is three base64url parts separated by dots, starting with "eyJ".');
   let token = decodeToken(raw);
   if (values.jwks) {
     const transport = new Transport({ jar: new CookieJar(), network: { proxy: proxyFromEnvironment(process.env) } });

@@ -10,7 +10,9 @@
  * Exit codes: 0 success, 1 a step failed (the timeline says which and why), 2 bad usage.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { parseArgs } from 'node:util';
+import { Codes, exitCodeFor } from '../core/codes';
 import type { Profile, Secrets } from '../core/profile';
 import { grantOf, parseProfile, ProfileError, secretProblems } from '../core/profile';
 import type { FollowUp, RunHost, RunOptions } from '../core/run';
@@ -130,9 +132,9 @@ const SEE_USAGE = 'Run auth-flow --help for the usage.';
 function failureOf(error: unknown): { exit: number; error: StepError } {
   if (error instanceof UsageError) return { exit: 2, error: { code: error.code, message: error.message, hint: error.hint ?? SEE_USAGE } };
   if (error instanceof ProfileError) {
-    return { exit: 2, error: { code: 'INVALID_PROFILE', message: error.message, hint: 'Fix the profile file: each problem names its field and what it takes.' } };
+    return { exit: 2, error: { code: Codes.INVALID_PROFILE, message: error.message, hint: 'Fix the profile file: each problem names its field and what it takes.' } };
   }
-  if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) return { exit: 2, error: { code: 'USAGE', message: error.message, hint: SEE_USAGE } };
+  if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) return { exit: 2, error: { code: Codes.USAGE, message: error.message, hint: SEE_USAGE } };
   // Redacted with the secrets its request carried, as a failed step's error is in a run.
   if (error instanceof FlowError) return { exit: 1, error: redactValue(error.toStepError(), exchangeMarks(error.exchange)) };
   return { exit: 1, error: toStepError(error) };
@@ -248,9 +250,9 @@ async function followUpsOf(values: string[]): Promise<FollowUp[]> {
 
 /** Where the CLI takes each secret a profile may need from, for the hint when one is missing. */
 const SECRET_SOURCES = [
-  { secret: 'clientSecret', code: 'MISSING_SECRET', from: '--client-secret S or AUTH_FLOW_CLIENT_SECRET' },
-  { secret: 'privateKey', code: 'MISSING_KEY', from: '--private-key-file F, AUTH_FLOW_PRIVATE_KEY or AUTH_FLOW_PRIVATE_KEY_FILE' },
-  { secret: 'clientKey', code: 'MISSING_KEY', from: '--client-key FILE or AUTH_FLOW_CLIENT_KEY_FILE' },
+  { secret: 'clientSecret', code: Codes.MISSING_SECRET, from: '--client-secret S or AUTH_FLOW_CLIENT_SECRET' },
+  { secret: 'privateKey', code: Codes.MISSING_KEY, from: '--private-key-file F, AUTH_FLOW_PRIVATE_KEY or AUTH_FLOW_PRIVATE_KEY_FILE' },
+  { secret: 'clientKey', code: Codes.MISSING_KEY, from: '--client-key FILE or AUTH_FLOW_CLIENT_KEY_FILE' },
 ] as const;
 
 /** Bad usage naming the flags and variables to set, when the profile needs a secret not given. */
@@ -306,7 +308,8 @@ async function execute(
       network: options.network,
       clientCert: options.clientCert,
       then: options.then,
-      ask: process.stdin.isTTY ? (await import('./prompt')).terminalAsk : undefined,
+      // isatty, not process.stdin.isTTY: making the stdin stream loads fs streams and readline for nothing.
+      ask: isatty(0) ? (await import('./prompt')).terminalAsk : undefined,
       host: cliHost(options.open ?? true, options.onDeviceCode),
     });
     // Written before the run is printed, so that with --json a failed export is the one document printed.
@@ -324,7 +327,7 @@ async function execute(
     if (options.json && options.includeSecrets) process.stderr.write(`⚠ ${SECRETS_SHOWN}\n`);
     if (options.json) process.stdout.write(`${JSON.stringify(options.includeSecrets ? run : redactRun(run), null, 2)}\n`);
     else process.stdout.write(printRun(run, { insecure: profile.insecureTls, includeSecrets: options.includeSecrets }));
-    return run.status === 'succeeded' ? 0 : 1;
+    return exitCodeFor(run.error?.code);
   } finally {
     process.off('SIGINT', onSignal);
   }

@@ -82,9 +82,19 @@ export const Codes = {
   PASSWORD_LOCKED_OUT: 'PASSWORD_LOCKED_OUT',
   NOT_FOUND: 'NOT_FOUND',
   INVALID_TOKEN: 'INVALID_TOKEN',
+  // Importing a Postman environment
+  /** The file is not JSON. */
+  POSTMAN_NOT_JSON: 'POSTMAN_NOT_JSON',
+  /** JSON, but not a Postman environment (a collection, globals, a list, a variable without a key…). */
+  POSTMAN_NOT_ENVIRONMENT: 'POSTMAN_NOT_ENVIRONMENT',
+  /** No usable authPath, envID or appID (nor mfaNativeAppId). */
+  POSTMAN_MISSING_VARIABLE: 'POSTMAN_MISSING_VARIABLE',
+  /** The variables are there but do not make a valid profile (an envID that is not a UUID…). */
+  POSTMAN_INVALID_PROFILE: 'POSTMAN_INVALID_PROFILE',
   // Exports and copies
   CURL_NUL_BYTE: 'CURL_NUL_BYTE',
   EXPORT_UNSUPPORTED: 'EXPORT_UNSUPPORTED',
+  EXPORT_FORMAT: 'EXPORT_FORMAT',
 } as const;
 
 export type Code = (typeof Codes)[keyof typeof Codes];

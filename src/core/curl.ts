@@ -4,6 +4,7 @@
  * are left as `"$VARIABLE"` references (with a comment listing what to set) unless the caller asks to
  * include them.
  */
+import { Codes } from './codes';
 import { FlowError } from './errors';
 import type { RecordedRequest, SecretMark } from './model';
 import { distinctMarks } from './redact';
@@ -68,7 +69,7 @@ export function curlCommand(request: RecordedRequest, options: CurlOptions = {})
 export function quote(value: string, marks: SecretMark[], used?: Set<SecretMark>): string {
   if (value.includes('\0')) {
     throw new FlowError(
-      'CURL_NUL_BYTE',
+      Codes.CURL_NUL_BYTE,
       'This request contains a NUL byte, which a shell command cannot carry, so it has no cURL form.',
       'Look for a \\0 character in the profile values this request sends.',
     );

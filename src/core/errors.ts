@@ -1,3 +1,4 @@
+import { Codes } from './codes';
 import type { Exchange, StepError } from './model';
 
 /**
@@ -34,11 +35,11 @@ export function errorMessage(error: unknown): string {
 export function toStepError(error: unknown): StepError {
   if (error instanceof FlowError) return error.toStepError();
   if (error instanceof Error && error.name === 'AbortError') {
-    return { code: 'CANCELLED', message: 'The run was cancelled.', hint: 'Run the flow again when ready.' };
+    return { code: Codes.CANCELLED, message: 'The run was cancelled.', hint: 'Run the flow again when ready.' };
   }
   const message = errorMessage(error);
   return {
-    code: 'INTERNAL',
+    code: Codes.INTERNAL,
     message: `Unexpected error: ${message}`,
     hint: 'This is a bug in Auth Flow Explorer; the request and response above show how far the step got.',
   };

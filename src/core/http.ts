@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { Agent, buildConnector, Client, ProxyAgent, request } from 'undici';
 import type { Dispatcher } from 'undici';
+import { Codes } from './codes';
 import type { CookieJar } from './cookies';
 import { errorMessage, FlowError } from './errors';
 import type { Exchange, RecordedRequest, RecordedResponse, SecretMark } from './model';
@@ -269,7 +270,7 @@ export class Transport {
           ? 'it was still connecting'
           : 'no response headers had arrived';
     return new FlowError(
-      'HTTP_TIMEOUT',
+      Codes.HTTP_TIMEOUT,
       `${url.host} did not finish answering within the ${formatMs(this.#timeoutMs)} request timeout; ${phase}.`,
       'Check that the server is up and not overloaded, or raise the request timeout.',
     );
@@ -290,7 +291,7 @@ function requestUrl(httpRequest: HttpRequest): URL {
   if (url?.protocol === 'http:' || url?.protocol === 'https:') return url;
   const request: RecordedRequest = { method: httpRequest.method, url: httpRequest.url, headers: httpRequest.headers ?? [], body: httpRequest.body, secrets: httpRequest.secrets ?? [] };
   const error = new FlowError(
-    'INVALID_URL',
+    Codes.INVALID_URL,
     `The request URL "${httpRequest.url}" is not a valid http or https URL.`,
     'Check the URL given on the command line, or the auth path and endpoint URLs of the environment.',
   );
@@ -363,7 +364,7 @@ function readCapped(body: Readable, max: number, progress: { bodyBytes?: number 
         body.destroy();
         reject(
           new FlowError(
-            'BODY_TOO_LARGE',
+            Codes.BODY_TOO_LARGE,
             `The response body passed ${formatBytes(max)} and was not read further.`,
             'Check that the URL points at the authorization server, not a file or a proxy error page.',
           ),
@@ -415,7 +416,7 @@ function networkError(
 ): FlowError {
   if (error instanceof FlowError) return error;
   if (signal?.aborted) {
-    return new FlowError('CANCELLED', 'The run was cancelled while waiting for this response.', 'Run the flow again when ready.', { cause: error });
+    return new FlowError(Codes.CANCELLED, 'The run was cancelled while waiting for this response.', 'Run the flow again when ready.', { cause: error });
   }
   // undici wraps a TLS failure met through a proxy tunnel; the certificate problem is the cause.
   const cause = (error as { code?: string; cause?: unknown } | undefined)?.code === 'UND_ERR_PRX_TLS' ? (error as { cause: unknown }).cause : error;
@@ -439,7 +440,7 @@ function networkError(
       'Check for a proxy or server stuck mid-response, and the server logs.',
     ],
   };
-  if (Object.hasOwn(timeouts, code)) return new FlowError('HTTP_TIMEOUT', ...timeouts[code]!, { cause: error });
+  if (Object.hasOwn(timeouts, code)) return new FlowError(Codes.HTTP_TIMEOUT, ...timeouts[code]!, { cause: error });
   // A reset after the headers is a cut answer, not a refusal to answer: say how far it got.
   const closed =
     bodyBytes === undefined
@@ -471,7 +472,7 @@ function networkError(
     `The request to ${host} failed: ${errorMessage(cause)}.`,
     'Check the URL and that the server is reachable.',
   ];
-  return new FlowError(code === 'UND_ERR_SOCKET' ? 'ECONNRESET' : code || 'NETWORK_ERROR', message, hint, { cause: error });
+  return new FlowError(code === 'UND_ERR_SOCKET' ? Codes.ECONNRESET : code || Codes.NETWORK_ERROR, message, hint, { cause: error });
 }
 
 /** Where proxy credentials come from, in each place a run can be started from. */
@@ -486,11 +487,11 @@ function proxyError(cause: unknown, code: string, host: string, route: ProxyRout
   // request as "Proxy Authentication Required (407)".
   const status = Number(/Proxy response \((\d{3})\)/.exec(message)?.[1] ?? (/Proxy Authentication Required/.test(message) ? 407 : NaN));
   if (status === 407) {
-    return new FlowError('PROXY_AUTH_REQUIRED', `${proxy} answered 407 Proxy Authentication Required: it wants credentials, or refused the ones sent.`, PROXY_CREDENTIALS_HINT, { cause });
+    return new FlowError(Codes.PROXY_AUTH_REQUIRED, `${proxy} answered 407 Proxy Authentication Required: it wants credentials, or refused the ones sent.`, PROXY_CREDENTIALS_HINT, { cause });
   }
   if (status) {
     return new FlowError(
-      'PROXY_ERROR',
+      Codes.PROXY_ERROR,
       `${proxy} refused to open a tunnel to ${host}: it answered ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd() + '.',
       `Check that the proxy lets this machine reach ${host}; the proxy's own logs say why. To bypass it, add the host to http.noProxy in VS Code or NO_PROXY for the CLI.`,
       { cause },
@@ -503,7 +504,7 @@ function proxyError(cause: unknown, code: string, host: string, route: ProxyRout
   };
   if (Object.hasOwn(unreachable, code)) {
     return new FlowError(
-      'PROXY_UNREACHABLE',
+      Codes.PROXY_UNREACHABLE,
       `${proxy} ${unreachable[code]}.`,
       `Check the proxy URL in ${route.source}, and that the proxy is running; "proxy": "none" in the environment sends its requests directly.`,
       { cause },

@@ -9,6 +9,7 @@
  * Pure: text in, an {@link PostmanImport} out, or a FlowError with a `POSTMAN_*` code.
  */
 import * as z from 'zod/mini';
+import { Codes } from './codes';
 import { FlowError } from './errors';
 import { normalizeAuthPath } from './pingone/endpoints';
 import { parseProfile, ProfileError, REGIONS, type ClientAuthMethod, type Profile, type Region, type Secrets } from './profile';
@@ -26,15 +27,6 @@ export interface PostmanImport {
   /** Each variable left out, in file order, and why (never its value: it may be a secret). */
   skipped: Array<{ variable: string; reason: string }>;
 }
-
-/** The file is not JSON. */
-export const POSTMAN_NOT_JSON = 'POSTMAN_NOT_JSON';
-/** JSON, but not a Postman environment (a collection, globals, a list, a variable without a key…). */
-export const POSTMAN_NOT_ENVIRONMENT = 'POSTMAN_NOT_ENVIRONMENT';
-/** No usable authPath, envID or appID (nor mfaNativeAppId). */
-export const POSTMAN_MISSING_VARIABLE = 'POSTMAN_MISSING_VARIABLE';
-/** The variables are there but do not make a valid profile (an envID that is not a UUID…). */
-export const POSTMAN_INVALID_PROFILE = 'POSTMAN_INVALID_PROFILE';
 
 const EXPORT_HINT = 'Export the environment from Postman (Environments, the environment\'s "…" menu, Export) and import that file.';
 
@@ -66,7 +58,7 @@ const environmentSchema = z.looseObject(
 type Variable = z.output<typeof variableSchema>;
 
 function notEnvironment(why: string, detail?: unknown): FlowError {
-  return new FlowError(POSTMAN_NOT_ENVIRONMENT, `The file is not a Postman environment: ${why}.`, EXPORT_HINT, { detail });
+  return new FlowError(Codes.POSTMAN_NOT_ENVIRONMENT, `The file is not a Postman environment: ${why}.`, EXPORT_HINT, { detail });
 }
 
 /** `values[3].key` for zod's path ["values", 3, "key"]. */
@@ -80,11 +72,11 @@ function readEnvironment(text: string): { name?: string; values: Variable[] } {
     // Files saved on Windows may start with a byte order mark, which JSON.parse refuses.
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new FlowError(POSTMAN_NOT_JSON, 'The file is not JSON, so it is not a Postman environment export.', EXPORT_HINT, { cause: error });
+    throw new FlowError(Codes.POSTMAN_NOT_JSON, 'The file is not JSON, so it is not a Postman environment export.', EXPORT_HINT, { cause: error });
   }
   if (Array.isArray(json)) throw notEnvironment('it holds a list, where an export holds one environment object');
   if (typeof json === 'object' && json !== null && 'info' in json && 'item' in json) {
-    throw new FlowError(POSTMAN_NOT_ENVIRONMENT, 'The file is a Postman collection, not an environment.', `A collection only refers to the variables; they live in an environment. ${EXPORT_HINT}`);
+    throw new FlowError(Codes.POSTMAN_NOT_ENVIRONMENT, 'The file is a Postman collection, not an environment.', `A collection only refers to the variables; they live in an environment. ${EXPORT_HINT}`);
   }
   const result = z.safeParse(environmentSchema, json);
   if (!result.success) {
@@ -261,7 +253,7 @@ export function importPostmanEnvironment(text: string, id: string): PostmanImpor
       return 'target' in field && (missing as readonly string[]).includes(field.target);
     });
     throw new FlowError(
-      POSTMAN_MISSING_VARIABLE,
+      Codes.POSTMAN_MISSING_VARIABLE,
       `The environment has no usable ${names.join(', ')}, which a profile needs.`,
       unusable.length
         ? `Left out: ${unusable.map((skip) => `${skip.variable} (${skip.reason})`).join('; ')}.`
@@ -310,7 +302,7 @@ export function importPostmanEnvironment(text: string, id: string): PostmanImpor
       const variable = Object.hasOwn(VARIABLE_OF, problem.field) ? chosen.get(problem.field as keyof typeof VARIABLE_OF)?.variable : undefined;
       return `${variable ? `${variable} (${problem.field})` : problem.field}: ${problem.message}`;
     });
-    throw new FlowError(POSTMAN_INVALID_PROFILE, `The environment's variables do not make a valid profile: ${lines.join(' ')}`, 'Correct the variable in Postman and export again, or add the environment with Add Environment.', {
+    throw new FlowError(Codes.POSTMAN_INVALID_PROFILE, `The environment's variables do not make a valid profile: ${lines.join(' ')}`, 'Correct the variable in Postman and export again, or add the environment with Add Environment.', {
       detail: { problems: error.problems },
       cause: error,
     });

@@ -19,9 +19,10 @@ import { proxyForProfile, type NetworkOptions } from './network';
 import { plainHttpWarnings } from './origin';
 import type { DecodedToken, Exchange, Run, RunEvent, Step, StepKind } from './model';
 import { buildDiscoveryRequest, readDiscoveryResponse, type Discovered, type DiscoveryForm, type Endpoints } from './oauth/discovery';
+import { clientAuthentication, type ClientAuthentication } from './oauth/clientAuth';
 import { buildJwksRequest, readJwksResponse } from './oauth/jwks';
-import { DpopKey, nonceChallenge, nonceOf, proofTarget } from './oauth/dpop';
 import { decodeToken } from './oauth/jwt';
+import { DpopKey, nonceChallenge, nonceOf, proofTarget } from './oauth/dpop';
 import { randomValue } from './oauth/pkce';
 import { withoutQuery } from './oauth/responses';
 import type { TokenSet } from './oauth/token';
@@ -185,7 +186,8 @@ export class RunSession {
 
   /**
    * Reads the issuer's metadata. An issuer profile must have it (OpenID form first, then RFC 8414's); a
-   * PingOne profile reads its environment's and falls back on the documented paths when it cannot.
+   * PingOne profile reads its environment's and falls back on the documented paths when the answer is
+   * not a usable document (an unreachable environment fails the step).
    */
   async discover(): Promise<void> {
     const { profile } = this;
@@ -194,7 +196,10 @@ export class RunSession {
       const documented = pingOneEndpoints(profile);
       await this.step('discovery', 'Discovery', async (step) => {
         const found = await this.readDiscovery(step, issuer, 'openid').catch((error: unknown) => {
-          if (this.options.signal?.aborted || (error instanceof FlowError && error.code === Codes.DISCOVERY_ISSUER_MISMATCH)) throw error;
+          // Only an answer that is not a usable document falls back: when the environment cannot be reached
+          // at all (network, TLS, proxy, timeout), every other step would fail the same way, so this one does.
+          const answered = step.exchange?.response !== undefined;
+          if (this.options.signal?.aborted || !answered || (error instanceof FlowError && error.code === Codes.DISCOVERY_ISSUER_MISMATCH)) throw error;
           step.warnings.push(`The discovery document could not be read (${errorMessage(error)}); the run uses PingOne's documented paths.`);
           return undefined;
         });
@@ -242,6 +247,17 @@ export class RunSession {
     return this.#jwks;
   }
 
+  /**
+   * The client's authentication for a request to `endpoint` (RFC 6749 §2.3), its signed assertion shown
+   * decoded on the step. A fresh assertion each time, replacing the step's last one: its jti may be
+   * used once (RFC 7523 §3).
+   */
+  async authenticate(step: Step, endpoint: string): Promise<ClientAuthentication> {
+    const auth = await clientAuthentication(this.profile, this.secrets, endpoint);
+    if (auth.assertion) step.tokens = [...step.tokens.filter((t) => t.kind !== 'client_assertion'), decodeToken(auth.assertion, 'client_assertion')];
+    return auth;
+  }
+
   /** Keeps the tokens of a token response, each replacing the one it renews. */
   hold(tokens: TokenSet): void {
     for (const field of ['access_token', 'token_type', 'refresh_token', 'id_token', 'scope'] as const) {
@@ -253,7 +269,8 @@ export class RunSession {
   async ask<Q extends Question>(question: Q): Promise<Answers[Q['kind']]> {
     if (!this.options.ask) {
       const what = { credentials: 'a username and password', otp: 'a one-time code', device: 'a device choice', newPassword: 'a new password', redirectUrl: 'the URL the browser was sent to' }[question.kind];
-      throw new FlowError(Codes.NEEDS_INPUT, `The flow needs ${what}, and this run has no way to ask for it.`, 'Pass it on the command line (--username/--password) or run interactively.');
+      const hint = question.kind === 'redirectUrl' ? 'Run on a terminal to paste the URL, or where the redirect URI\'s loopback port can be listened on.' : 'Pass it on the command line (--username/--password) or run interactively.';
+      throw new FlowError(Codes.NEEDS_INPUT, `The flow needs ${what}, and this run has no way to ask for it.`, hint);
     }
     const answer = await this.options.ask(question);
     if (answer === undefined) throw new Cancelled();

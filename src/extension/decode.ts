@@ -1,4 +1,4 @@
-import { CheckCodes } from '../core/codes';
+import { CHECK_LABELS, CheckCodes } from '../core/codes';
 import * as vscode from 'vscode';
 import type { DecodedToken } from '../core/model';
 import { loadEngine } from './engineLoader';
@@ -17,7 +17,7 @@ import { errorMessage } from '../core/errors';
  */
 function forTimeline(token: DecodedToken, environment?: Profile): DecodedToken {
   const detail = environment ? `Verifying against the JWKS of "${environment.name}"…` : 'Not verified: no environment has this issuer. Use "Verify against…" with its keys.';
-  const checks = token.checks.length ? token.checks : [{ code: CheckCodes.SIGNATURE, name: 'Signature', status: 'skipped' as const, detail }];
+  const checks = token.checks.length ? token.checks : [{ code: CheckCodes.SIGNATURE, name: CHECK_LABELS[CheckCodes.SIGNATURE], status: 'skipped' as const, detail }];
   return { ...token, raw: `$${token.kind.toUpperCase()}`, checks };
 }
 

@@ -13,8 +13,8 @@ import type { RunHost } from '../core/run';
 import { showDeviceCode } from './deviceCode';
 import { choose } from './quickInput';
 
-export const WAITING_MESSAGE = 'Waiting for sign-on in the browser…';
-export const PASTE_INSTEAD = 'Paste the URL instead';
+const WAITING_MESSAGE = 'Waiting for sign-on in the browser…';
+const PASTE_INSTEAD = 'Paste the URL instead';
 
 export function createRunHost(options: { profileName: string; cancel: () => void }): RunHost {
   return {

@@ -65,7 +65,7 @@ describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
     const secret = `e2e-secret-${randomBytes(12).toString('hex')}`;
 
     await session.runCommand('Auth Flow: Add Environment');
-    await waitForQuickInput(session, /Add Environment.*1\/12/s);
+    await waitForQuickInput(session, /Add Environment.*1\/15/s);
     // A console URL pasted first fills in the region, the environment ID and the client ID.
     await session.answerInput(`https://console.pingone.eu/?env=${envId}#/applications/${clientId}`);
     await waitForQuickInput(session, '2/15');
@@ -129,6 +129,7 @@ describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
     assert.equal(await waitForRunEnd(session, frame), 'succeeded');
     const cards = await cardSummaries(frame);
     const expected: [RegExp, string][] = [
+      [/^Discovery/, '200 OK'],
       [/^Authorize \(GET, redirect\)/, '302 Found'],
       [/^Flow status/, '200 OK'],
       [/^Sign on \(usernamePassword\.check\)/, '200 OK'],

@@ -103,13 +103,14 @@ describe('CLI import of a Postman environment', function () {
     const token = run.steps.find((step) => step.exchange?.request.url.endsWith('/as/token'));
     assert.equal(token?.status, 'succeeded');
     assert.ok(token?.exchange?.request.headers.some(([name, value]) => name.toLowerCase() === 'authorization' && value.startsWith('Basic ')), 'client_secret_basic');
-    assert.match(run.steps[0].exchange?.request.url ?? '', /^[^?]*\/as\/authorize\?(?![^#]*response_mode=pi\.flow)/);
+    assert.deepEqual([run.steps[0].kind, run.steps[0].status], ['discovery', 'succeeded']);
+    assert.match(run.steps.find((step) => step.kind === 'authorize')?.exchange?.request.url ?? '', /^[^?]*\/as\/authorize\?(?![^#]*response_mode=pi\.flow)/);
   });
 
   it('runs it in pi.flow mode once the profile says so', async () => {
     const run = await importAndRun((profile) => JSON.stringify({ ...profile, responseMode: 'pi.flow' }));
     assert.equal(run.status, 'succeeded');
-    assert.match(run.steps[0].exchange?.request.url ?? '', /\/as\/authorize\?.*\bresponse_mode=pi\.flow(&|$)/);
+    assert.match(run.steps.find((step) => step.kind === 'authorize')?.exchange?.request.url ?? '', /\/as\/authorize\?.*\bresponse_mode=pi\.flow(&|$)/);
   });
 
   it('exits 2 with a one-line reason on a file that is not an environment, and on a missing file', async () => {

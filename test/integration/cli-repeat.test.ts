@@ -32,7 +32,7 @@ describe('CLI run --repeat', function () {
   });
   after(() => sandbox.close());
 
-  const STEPS = ['authorize', 'flow', 'signOn', 'resume', 'token', 'jwks', 'userinfo'];
+  const STEPS = ['discovery', 'authorize', 'flow', 'signOn', 'resume', 'token', 'jwks', 'userinfo'];
 
   it('--repeat 6 --concurrency 2 --json: every step of every run is counted, with latencies', async () => {
     const { code, stdout, stderr } = await runCli(['run', '--profile', profileFile, '--repeat', '6', '--concurrency', '2', '--json'], env);
@@ -64,8 +64,8 @@ describe('CLI run --repeat', function () {
     const rows = stdout.split('\n');
     const header = rows.findIndex((line) => /^step\s+runs\s+errors\s+p50 ms\s+p95 ms\s+max ms$/.test(line));
     assert.ok(header >= 0, stdout);
-    const body = rows.slice(header + 1, header + 9);
-    const titles = ['Authorize', 'Flow status', 'Sign on', 'Resume', 'Token', 'Signing keys', 'Userinfo', 'whole run'];
+    const body = rows.slice(header + 1, header + 10);
+    const titles = ['Discovery', 'Authorize', 'Flow status', 'Sign on', 'Resume', 'Token', 'Signing keys', 'Userinfo', 'whole run'];
     titles.forEach((title, i) => assert.match(body[i], new RegExp(`^${title}.*\\s3\\s+0\\s+\\d+\\s+\\d+\\s+\\d+$`), body[i]));
   });
 

@@ -49,7 +49,8 @@ describe('CLI', function () {
     assert.equal(code, 0);
     const run = JSON.parse(stdout) as Run;
     assert.equal(run.status, 'succeeded');
-    assert.deepEqual(run.steps.map((s) => s.kind), ['authorize', 'flow', 'signOn', 'resume', 'token', 'jwks', 'userinfo']);
+    assert.deepEqual(run.steps.map((s) => s.kind), ['discovery', 'authorize', 'flow', 'signOn', 'resume', 'token', 'jwks', 'userinfo']);
+    assert.equal(run.steps[0].status, 'succeeded');
     assert.equal(run.steps.find((s) => s.kind === 'resume')?.exchange?.response?.status, 302);
     assert.ok(!stdout.includes(clientSecret), 'client secret redacted');
     assert.ok(!stdout.includes(`"password":"${demo.password}"`), 'password redacted');
@@ -59,7 +60,7 @@ describe('CLI', function () {
   it('run prints a timeline with each step, status, cURL and the decoded ID token', async () => {
     const { code, stdout } = await runCli(['run', '--profile', profileFile, '--client-secret', clientSecret, '--username', demo.username, '--password', demo.password]);
     assert.equal(code, 0, stdout);
-    for (const title of ['Authorize', 'Flow status', 'Sign on (usernamePassword.check)', 'Resume', 'Token', 'Userinfo']) assert.ok(stdout.includes(title), title);
+    for (const title of ['Discovery', 'Authorize', 'Flow status', 'Sign on (usernamePassword.check)', 'Resume', 'Token', 'Userinfo']) assert.ok(stdout.includes(title), title);
     assert.match(stdout, /Resume \(read the redirect, do not follow it\)\s+GET \S+\/as\/resume\?flowId=\S+\s+302/);
     assert.match(stdout, /id_token \(RS256, kid \S+\) — verified/);
     assert.match(stdout, /preferred_username: demo/);
@@ -71,7 +72,8 @@ describe('CLI', function () {
   it('exits 1 with the failed step explained on a wrong password', async () => {
     const { code, stdout } = await runCli(['run', '--profile', profileFile, '--client-secret', clientSecret, '--username', demo.username, '--password', 'nope-nope']);
     assert.equal(code, 1);
-    assert.match(stdout, /✘ 3\. Sign on \(usernamePassword\.check\)/);
+    assert.match(stdout, /^✔ 1\. Discovery /m);
+    assert.match(stdout, /✘ 4\. Sign on \(usernamePassword\.check\)/);
     assert.match(stdout, /username or password is incorrect/);
   });
 
@@ -135,6 +137,7 @@ describe('CLI', function () {
     const { code, stdout } = await runCli(['demo']);
     assert.equal(code, 0, stdout);
     assert.match(stdout, /Flow completed/);
-    assert.equal((stdout.match(/^✔ \d+\./gm) ?? []).length, 7);
+    assert.match(stdout, /^✔ 1\. Discovery /m);
+    assert.equal((stdout.match(/^✔ \d+\./gm) ?? []).length, 8);
   });
 });

@@ -156,7 +156,9 @@ describe('corporate network (built CLI, proxy, private CA, client certificates)'
       const { path, env } = profileOf(plainSandbox, 'client_secret_post');
       const { code, run: result, stderr } = await run(['--profile', path], { ...env, HTTP_PROXY: authProxy.url });
       assert.equal(code, 1, stderr);
-      assert.deepEqual(authProxy.passed.map((p) => [p.method, p.status]), [['POST', 407]]);
+      // The first request of every run is discovery's GET.
+      assert.deepEqual(authProxy.passed.map((p) => [p.method, p.status]), [['GET', 407]]);
+      assert.deepEqual(result!.steps.map((s) => [s.kind, s.status]), [['discovery', 'failed']]);
       assert.equal(result!.error!.code, 'PROXY_AUTH_REQUIRED');
       assert.match(result!.error!.message, new RegExp(`^The proxy ${authProxy.url} \\(from HTTP_PROXY\\) answered 407`));
     });

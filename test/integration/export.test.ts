@@ -146,7 +146,7 @@ describe('run export and secrets', function () {
 
   it('a redacted export contains no secret of the run', () => {
     const token = run.steps.find((s) => s.kind === 'token')?.exchange?.response?.json as { access_token: string; id_token: string; refresh_token: string };
-    const session = run.steps[0].exchange?.cookies.set.find((c) => c.name === 'ST')?.value;
+    const session = run.steps.find((s) => s.kind === 'authorize')?.exchange?.cookies.set.find((c) => c.name === 'ST')?.value;
     const values = { clientSecret: secrets.clientSecret, password: secrets.password, accessToken: token.access_token, idToken: token.id_token, refreshToken: token.refresh_token, session };
     for (const name of formats) {
       for (const file of exportRun(run, join(dir, name))) {

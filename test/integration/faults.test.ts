@@ -149,9 +149,13 @@ const platformError = (status: number, code: string, message: string) =>
 const GROUPS: Record<string, Case[]> = {
   transport: [
     {
-      title: 'refused connection: authorize fails, saying the connection was refused',
+      // The first request of a run is discovery: an environment it cannot reach fails there, no fallback.
+      title: 'refused connection: discovery fails, saying the connection was refused, and nothing runs after it',
       given: { refuse: true },
-      then: (r) => expectFailed(r, 'authorize', /refused/i),
+      then: (r) => {
+        expectFailed(r, 'discovery', /refused/i);
+        assert.deepEqual(r.run.steps.map((s) => s.kind), ['discovery']);
+      },
     },
     {
       title: 'connection reset mid-response: the token step fails, saying the connection was cut after the answer began',
@@ -159,16 +163,17 @@ const GROUPS: Record<string, Case[]> = {
       // The status line and headers arrived: "before answering" would send the reader to the wrong place.
       then: (r) => expectFailed(r, 'token', /reset|closed/i, /mid|partway|during|body|after the (response )?headers/i),
     },
-    // With --timeout 1, on the first request: on a busy machine an earlier step could take a second too.
+    // With --timeout 1, on the first request (discovery): on a busy machine an earlier step could take a second too.
+    // A discovery that does not answer fails the run; only an answer that is not a document falls back.
     {
-      title: 'no answer at all (--timeout 1): authorize times out after about 1 s',
-      given: { fault: hang('authorize'), timeoutSec: 1 },
-      then: (r) => expectWithin(r, 'authorize', 2500, timedOut),
+      title: 'no answer at all (--timeout 1): discovery times out after about 1 s',
+      given: { fault: hang('discovery'), timeoutSec: 1 },
+      then: (r) => expectWithin(r, 'discovery', 2500, timedOut),
     },
     {
-      title: 'a body trickling at 1 byte per 200 ms (--timeout 1): authorize (pi.flow) ends after about 1 s (a total deadline)',
-      given: { app: 'client_secret_post', fault: trickle('authorize'), timeoutSec: 1 },
-      then: (r) => expectWithin(r, 'authorize', 2500, timedOut),
+      title: 'a body trickling at 1 byte per 200 ms (--timeout 1): discovery ends after about 1 s (a total deadline)',
+      given: { fault: trickle('discovery'), timeoutSec: 1 },
+      then: (r) => expectWithin(r, 'discovery', 2500, timedOut),
     },
     {
       title: 'a 50 MB body: userinfo stops reading at the cap and says so',
@@ -176,9 +181,9 @@ const GROUPS: Record<string, Case[]> = {
       then: (r) => expectFailed(r, 'userinfo', /MB|too large|larger/i),
     },
     {
-      title: 'a self-signed certificate: authorize fails naming it',
+      title: 'a self-signed certificate: discovery fails naming it',
       given: { tls: true },
-      then: (r) => expectFailed(r, 'authorize', /self-signed/i),
+      then: (r) => expectFailed(r, 'discovery', /self-signed/i),
     },
     {
       title: '(control) the same TLS front with insecureTls: the run succeeds, so the failure above is the certificate',
@@ -193,6 +198,31 @@ const GROUPS: Record<string, Case[]> = {
   ],
 
   'answers that are not what the step expects': [
+    {
+      title: 'an HTML page instead of the discovery document: the run goes on with PingOne\'s documented paths, saying so',
+      given: {
+        fault: replaceWith('discovery', { status: 200, headers: { 'content-type': 'text/html' }, body: '<!doctype html><html><head><title>Sign in</title></head></html>' }),
+      },
+      then: ({ run, text, json }) => {
+        assert.equal(run.status, 'succeeded', run.error?.message);
+        assert.equal(json.code, 0);
+        assert.equal(text.code, 0, text.stdout);
+        const [discovery] = run.steps;
+        assert.deepEqual([discovery.kind, discovery.status], ['discovery', 'succeeded']);
+        assert.match(discovery.warnings.join('\n'), /HTML page.*documented paths/);
+        assert.match(text.stdout, /documented paths/);
+        assert.ok(run.steps.some((s) => s.kind === 'userinfo' && s.status === 'succeeded'), 'the rest of the run used the documented paths');
+      },
+    },
+    {
+      title: 'a discovery document naming another issuer: discovery fails, and no endpoint of it is called',
+      given: { fault: editJson('discovery', (doc) => ({ ...doc, issuer: 'https://evil.example/as' })) },
+      then: (r) => {
+        expectFailed(r, 'discovery', /issuer.*evil\.example/);
+        assert.deepEqual(r.run.steps.map((s) => s.kind), ['discovery']);
+        assert.equal(r.run.error?.code, 'DISCOVERY_ISSUER_MISMATCH');
+      },
+    },
     {
       title: 'an HTML error page instead of JSON: the token step says it got HTML',
       given: {

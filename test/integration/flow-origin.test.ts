@@ -91,10 +91,19 @@ describe('flow links and the configured origin', () => {
     assert.equal(step?.exchange, undefined, 'no request was sent for the action');
 
     assert.deepEqual(received.filter((r) => r.server === 'other'), [], 'the other server received nothing');
-    assert.deepEqual(received.map((r) => `${r.method} ${new URL(r.url, configured.origin).pathname}`), ['GET /env/as/authorize', 'GET /env/flows/f1']);
+    assert.deepEqual(received.map((r) => `${r.method} ${new URL(r.url, configured.origin).pathname}`), [
+      'GET /env/as/.well-known/openid-configuration',
+      'GET /env/as/authorize',
+      'GET /env/flows/f1',
+    ]);
     assert.ok(!received.some((r) => r.body.includes('hunter2-secret')));
+    // This server has no discovery document (404): the run goes on with PingOne's documented paths and says so.
+    const [discovery, ...rest] = run.steps;
+    assert.deepEqual([discovery.kind, discovery.status], ['discovery', 'succeeded']);
+    assert.equal(discovery.warnings.length, 1, JSON.stringify(discovery.warnings));
+    assert.match(discovery.warnings[0], /could not be read .*404.*documented paths/);
     // Loopback over http is how the sandbox runs: no plain-http warning for it.
-    assert.deepEqual(run.steps.flatMap((s) => s.warnings), []);
+    assert.deepEqual(rest.flatMap((s) => s.warnings), []);
   });
 
   it('refuses the link before anyone is asked to type a password for it', async () => {
@@ -112,7 +121,7 @@ describe('flow links and the configured origin', () => {
   });
 
   it('plain http to a host that is not loopback warns on every step', async () => {
-    // 0.0.0.0 is not a loopback address, and nothing listens on port 9: the authorize step fails at once.
+    // 0.0.0.0 is not a loopback address, and nothing listens on port 9: the first step (discovery) fails at once.
     const run = await runFlow({ profile: profileAt('http://0.0.0.0:9'), secrets: { username: 'ada', password: 'pw' }, timeoutMs: 2000 });
     assert.equal(run.steps.length, 1);
     assert.ok(run.steps[0].warnings.some((w) => /plain http/.test(w) && w.includes('0.0.0.0')), JSON.stringify(run.steps[0].warnings));

@@ -56,6 +56,13 @@ function failedStep(run: Run): Step {
   return failed[failed.length - 1];
 }
 
+/** The one step of this kind in the run. */
+function stepOf(run: Run, kind: Step['kind']): Step {
+  const found = run.steps.filter((s) => s.kind === kind);
+  assert.equal(found.length, 1, `one ${kind} step in ${run.steps.map((s) => s.kind).join(', ')}`);
+  return found[0];
+}
+
 function assertSucceeded(run: Run): void {
   assert.equal(run.status, 'succeeded', JSON.stringify(run.error ?? run.steps.find((s) => s.error)?.error));
 }
@@ -74,9 +81,14 @@ describe('flows against the sandbox', () => {
           assertSucceeded(run);
 
           const kinds = run.steps.map((s) => s.kind);
-          const expected = responseMode === 'pi.flow' ? ['authorize', 'signOn', 'resume', 'token', 'jwks', 'userinfo'] : ['authorize', 'flow', 'signOn', 'resume', 'token', 'jwks', 'userinfo'];
+          const expected = responseMode === 'pi.flow' ? ['discovery', 'authorize', 'signOn', 'resume', 'token', 'jwks', 'userinfo'] : ['discovery', 'authorize', 'flow', 'signOn', 'resume', 'token', 'jwks', 'userinfo'];
           assert.deepEqual(kinds, expected);
-          const [authorize] = run.steps;
+          // The sandbox's discovery document names the issuer the profile expects, so nothing falls back.
+          const [discovery, authorize] = run.steps;
+          assert.equal(discovery.status, 'succeeded');
+          assert.deepEqual(discovery.warnings, []);
+          assert.equal(discovery.exchange?.request.url, `${sandbox.issuer}/.well-known/openid-configuration`);
+          assert.equal(discovery.facts.issuer, sandbox.issuer);
           assert.equal(authorize.exchange?.request.method, authorizeMethod);
           assert.equal(authorize.exchange?.response?.status, responseMode === 'pi.flow' ? 200 : 302);
           const resume = run.steps.find((s) => s.kind === 'resume');
@@ -134,15 +146,18 @@ describe('flows against the sandbox', () => {
     const off = profileFor('client_secret_post', { pkce: false });
     const runOff = await runFlow(off);
     assertSucceeded(runOff);
-    assert.equal(runOff.steps[0].facts.code_challenge, undefined);
-    assert.ok(!runOff.steps[0].exchange?.request.url.includes('code_challenge'));
+    const authorizeOff = stepOf(runOff, 'authorize');
+    assert.equal(authorizeOff.facts.code_challenge, undefined);
+    assert.ok(authorizeOff.exchange?.request.url.includes('state='), 'the authorize URL is the one read');
+    assert.ok(!authorizeOff.exchange?.request.url.includes('code_challenge'));
 
     const on = await runFlow(profileFor('client_secret_post'));
     assertSucceeded(on);
-    const challenge = on.steps[0].facts.code_challenge;
+    const authorizeOn = stepOf(on, 'authorize');
+    const challenge = authorizeOn.facts.code_challenge;
     const verifier = on.steps.find((s) => s.kind === 'token')?.facts.code_verifier;
     assert.ok(verifier && challenge);
-    assert.ok(on.steps[0].exchange?.request.url.includes(`code_challenge=${challenge}`));
+    assert.ok(authorizeOn.exchange?.request.url.includes(`code_challenge=${challenge}`));
     assert.ok(on.steps.find((s) => s.kind === 'token')?.exchange?.request.body?.includes(`code_verifier=${verifier}`));
   });
 
@@ -152,7 +167,7 @@ describe('flows against the sandbox', () => {
       const { profile, secrets } = profileFor(method, { requestObject: { alg } });
       const run = await runFlow({ profile, secrets });
       assertSucceeded(run);
-      const authorize = run.steps[0];
+      const authorize = stepOf(run, 'authorize');
       const requestObject = authorize.tokens.find((t) => t.kind === 'request_object');
       assert.equal(requestObject?.header.alg, alg);
       assert.equal(requestObject?.payload.aud, sandbox.issuer);
@@ -246,10 +261,12 @@ describe('failures become failed steps that say why', () => {
     assert.match(run.error?.message ?? '', /client secret/);
   });
 
-  it('a server that is not there → the authorize step fails with ECONNREFUSED', async () => {
+  it('a server that is not there → the discovery step fails with ECONNREFUSED, and nothing runs after it', async () => {
     const { profile, secrets } = profileFor('client_secret_basic', { authPath: 'http://127.0.0.1:9' });
-    const step = failedStep(await runFlow({ profile, secrets, timeoutMs: 2000 }));
-    assert.equal(step.kind, 'authorize');
+    const run = await runFlow({ profile, secrets, timeoutMs: 2000 });
+    const step = failedStep(run);
+    assert.deepEqual(run.steps.map((s) => s.kind), ['discovery']);
+    assert.equal(step.kind, 'discovery');
     assert.equal(step.error?.code, 'ECONNREFUSED');
     assert.ok(step.exchange?.request.url.startsWith('http://127.0.0.1:9/'));
   });

@@ -16,7 +16,7 @@ import { startPingOneFacade } from '../support/pingone-facade';
 import type { PingOneFacade } from '../support/pingone-facade';
 import { CLI } from '../support/cli';
 
-const FULL_FLOW: StepKind[] = ['authorize', 'flow', 'signOn', 'resume', 'token', 'jwks', 'userinfo'];
+const FULL_FLOW: StepKind[] = ['discovery', 'authorize', 'flow', 'signOn', 'resume', 'token', 'jwks', 'userinfo'];
 
 describe('against oidc-provider behind PingOne paths', function () {
   this.timeout(15_000);
@@ -63,6 +63,13 @@ describe('against oidc-provider behind PingOne paths', function () {
       assert.equal(run.status, 'succeeded', why(run));
       assert.deepEqual(run.steps.map((s) => s.kind), FULL_FLOW);
       assert.deepEqual(facade.serverErrors, []);
+
+      // Discovery: oidc-provider's own document under the environment, read as it is (no fallback warning).
+      const discovery = step(run, 'discovery');
+      assert.equal(discovery.status, 'succeeded');
+      assert.deepEqual(discovery.warnings, []);
+      assert.equal(discovery.exchange?.response?.status, 200);
+      assert.equal((discovery.exchange?.response?.json as Record<string, unknown> | undefined)?.issuer, facade.issuer);
 
       // Authorize: oidc-provider's interaction redirect, shaped as PingOne's sign-on page URL.
       const authorize = step(run, 'authorize');
@@ -139,7 +146,7 @@ describe('against oidc-provider behind PingOne paths', function () {
     const { profile, secrets } = profileFor('client_secret_basic');
     const run = await runFlow({ profile, secrets: { ...secrets, clientSecret: `${secrets.clientSecret}-wrong` } });
     assert.equal(run.status, 'failed');
-    assert.deepEqual(run.steps.map((s) => s.kind), ['authorize', 'flow', 'signOn', 'resume', 'token']);
+    assert.deepEqual(run.steps.map((s) => s.kind), ['discovery', 'authorize', 'flow', 'signOn', 'resume', 'token']);
     const token = step(run, 'token');
     assert.equal(token.status, 'failed');
     assert.equal(token.exchange?.response?.status, 401);
@@ -151,7 +158,7 @@ describe('against oidc-provider behind PingOne paths', function () {
     const { profile, secrets } = profileFor('client_secret_post');
     const run = await runFlow({ profile, secrets: { ...secrets, password: `${secrets.password}-wrong` } });
     assert.equal(run.status, 'failed');
-    assert.deepEqual(run.steps.map((s) => s.kind), ['authorize', 'flow', 'signOn']);
+    assert.deepEqual(run.steps.map((s) => s.kind), ['discovery', 'authorize', 'flow', 'signOn']);
     const signOn = step(run, 'signOn');
     assert.equal(signOn.status, 'failed');
     assert.equal(signOn.exchange?.response?.status, 400);

@@ -2,6 +2,8 @@
  * Canned exchanges, shaped as the transport records them, for the steps' `read*` functions: what a
  * server sent back, without a server.
  */
+import assert from 'node:assert/strict';
+import { FlowError } from '../../src/core/errors';
 import type { Exchange } from '../../src/core/model';
 
 export interface CannedResponse {
@@ -35,4 +37,15 @@ export function exchangeOf(request: { method?: string; url: string }, response: 
 /** A 3xx answer whose only header is `Location` (no Location header when `location` is undefined). */
 export function redirectExchange(url: string, location: string | undefined, status = 302): Exchange {
   return exchangeOf({ url }, { status, headers: location === undefined ? [] : [['location', location]] });
+}
+
+/** The FlowError `run` throws; fails the test when it throws nothing or something else. */
+export function failure(run: () => unknown): FlowError {
+  try {
+    run();
+  } catch (error) {
+    assert.ok(error instanceof FlowError, `expected a FlowError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected a FlowError');
 }

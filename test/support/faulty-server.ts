@@ -28,7 +28,7 @@ import { promisify } from 'node:util';
 import type { Sandbox } from '../../src/sandbox/index';
 
 /** The PingOne call a request is, from its method and path (docs/pingone.md "Paths"). */
-export type FaultStep = 'authorize' | 'flow' | 'signOn' | 'resume' | 'token' | 'jwks' | 'userinfo';
+export type FaultStep = 'discovery' | 'authorize' | 'flow' | 'signOn' | 'resume' | 'token' | 'jwks' | 'userinfo';
 
 /** An answer as the proxy writes it. */
 export interface Answer {
@@ -340,7 +340,7 @@ function stepOf(method: string, path: string, envId: string): FaultStep | undefi
   const rest = path.startsWith(`/${envId}/`) ? path.slice(envId.length + 2) : '';
   if (rest === 'as/authorize') return 'authorize';
   if (/^flows\/[^/]+$/.test(rest)) return method === 'POST' ? 'signOn' : 'flow';
-  const named: Record<string, FaultStep> = { 'as/resume': 'resume', 'as/token': 'token', 'as/jwks': 'jwks', 'as/userinfo': 'userinfo' };
+  const named: Record<string, FaultStep> = { 'as/.well-known/openid-configuration': 'discovery', 'as/resume': 'resume', 'as/token': 'token', 'as/jwks': 'jwks', 'as/userinfo': 'userinfo' };
   return Object.hasOwn(named, rest) ? named[rest] : undefined;
 }
 

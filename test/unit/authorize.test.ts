@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
 import { readAuthorizeResponse } from '../../src/core/pingone/authorize';
-import { FlowError } from '../../src/core/errors';
 import type { Profile } from '../../src/core/profile';
-import { exchangeOf, redirectExchange } from '../support/exchange';
+import { exchangeOf, failure, redirectExchange } from '../support/exchange';
 
 const profile = { responseMode: 'redirect' } as Profile;
 const authorizeUrl = 'https://auth.example/env/as/authorize?client_id=c';
-
-function failure(run: () => unknown): FlowError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof FlowError, `expected a FlowError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a FlowError');
-}
 
 describe('authorize response', () => {
   it('reads the flowId from the sign-on page redirect', () => {

@@ -15,7 +15,7 @@ import {
   readDeviceAuthorizationResponse,
   readDevicePollResponse,
 } from '../../src/core/oauth/device';
-import { exchangeOf } from '../support/exchange';
+import { exchangeOf, failure } from '../support/exchange';
 
 const ENDPOINT = 'https://as.example/device_authorization';
 const TOKEN = 'https://as.example/token';
@@ -29,16 +29,6 @@ const publicClient: ClientAuthentication = { headers: [], params: [['client_id',
 const answer = { device_code: 'dc-7f3a', user_code: 'BDWP-HQPK', verification_uri: 'https://as.example/device', verification_uri_complete: 'https://as.example/device?user_code=BDWP-HQPK', expires_in: 600, interval: 7 };
 const pollError = (error: string) => exchangeOf({ method: 'POST', url: TOKEN }, { status: 400, json: { error } });
 const tokens = exchangeOf({ method: 'POST', url: TOKEN }, { status: 200, json: { access_token: 'at-1', token_type: 'Bearer', expires_in: 3600 } });
-
-function failure(run: () => unknown): FlowError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof FlowError, `expected a FlowError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a FlowError');
-}
 
 describe('device authorization request (RFC 8628 §3.1)', () => {
   it('posts the scope with the client authentication, and marks its secrets', () => {

@@ -22,6 +22,7 @@ describe('extension tree model', () => {
     const envId = children.find((c) => c.label === 'Environment ID');
     assert.equal(envId?.description, '8f4e0d3c-1b2a-4c5d-9e8f-0a1b2c3d4e5f');
     assert.equal(envId?.contextValue, 'detail envId');
+    assert.equal(children.find((c) => c.label === 'Grant')?.description, 'authorization_code (headless sign-on)');
     assert.equal(children.find((c) => c.label === 'Response mode')?.description, 'redirect · GET · PKCE S256');
     assert.match(nodes[1].description ?? '', /needs client secret/);
     assert.equal(nodes[1].icon, 'warning');

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { JSONWebKeySet } from 'jose';
+import { CheckCodes } from '../../src/core/codes';
 import { FlowError } from '../../src/core/errors';
 import { decodeToken, extractJwt, MAX_TOKEN_TEXT, relativeTime, tokenHash, tryDecode, verifyToken } from '../../src/core/oauth/jwt';
 import type { VerifyExpectations } from '../../src/core/oauth/jwt';
@@ -47,59 +48,59 @@ const unsigned = (header: unknown, claims: unknown, signature = 'c2ln') =>
 describe('token checks', () => {
   describe('issuer and audience', () => {
     it('says what iss was and what was expected', async () => {
-      assert.deepEqual(check(await verify(idClaims()), 'Issuer'), { name: 'Issuer', status: 'passed', detail: `iss is ${ISSUER}` });
+      assert.deepEqual(check(await verify(idClaims()), 'Issuer'), { code: CheckCodes.ISSUER, name: 'Issuer', status: 'passed', detail: `iss is ${ISSUER}` });
       const other = await verify(idClaims({ iss: 'https://evil.example/as' }));
-      assert.deepEqual(check(other, 'Issuer'), { name: 'Issuer', status: 'failed', detail: `iss is "https://evil.example/as", expected ${ISSUER}` });
+      assert.deepEqual(check(other, 'Issuer'), { code: CheckCodes.ISSUER, name: 'Issuer', status: 'failed', detail: `iss is "https://evil.example/as", expected ${ISSUER}` });
       assert.equal(other.verified, false);
     });
 
     it('skips the issuer check, naming iss, when no issuer is expected (a pasted token)', async () => {
       const token = await verify(idClaims(), 'id_token', { issuer: undefined });
-      assert.deepEqual(check(token, 'Issuer'), { name: 'Issuer', status: 'skipped', detail: `iss is "${ISSUER}"; no expected issuer given` });
+      assert.deepEqual(check(token, 'Issuer'), { code: CheckCodes.ISSUER, name: 'Issuer', status: 'skipped', detail: `iss is "${ISSUER}"; no expected issuer given` });
       assert.equal(token.verified, true);
     });
 
     it('accepts an ID token whose aud array includes the client id, and fails one for another client', async () => {
-      assert.deepEqual(check(await verify(idClaims({ aud: ['other', CLIENT] })), 'Audience'), { name: 'Audience', status: 'passed', detail: `aud includes the client id ${CLIENT}` });
+      assert.deepEqual(check(await verify(idClaims({ aud: ['other', CLIENT] })), 'Audience'), { code: CheckCodes.AUDIENCE, name: 'Audience', status: 'passed', detail: `aud includes the client id ${CLIENT}` });
       const other = await verify(idClaims({ aud: 'client-2' }));
-      assert.deepEqual(check(other, 'Audience'), { name: 'Audience', status: 'failed', detail: `aud is "client-2", expected the client id ${CLIENT}` });
+      assert.deepEqual(check(other, 'Audience'), { code: CheckCodes.AUDIENCE, name: 'Audience', status: 'failed', detail: `aud is "client-2", expected the client id ${CLIENT}` });
     });
 
     it('skips the audience of an access token (it names the resource) and of any token when no client id is given', async () => {
       const access = await verify({ iss: ISSUER, aud: 'https://api.example', iat: NOW, exp: NOW + 3600 }, 'access_token');
-      assert.deepEqual(check(access, 'Audience'), { name: 'Audience', status: 'skipped', detail: `aud "https://api.example" names the resource; it is not the client's to check` });
+      assert.deepEqual(check(access, 'Audience'), { code: CheckCodes.AUDIENCE, name: 'Audience', status: 'skipped', detail: `aud "https://api.example" names the resource; it is not the client's to check` });
       assert.equal(access.verified, true, JSON.stringify(access.checks));
       const pasted = await verify(idClaims({ aud: 'client-2' }), 'id_token', { clientId: undefined });
-      assert.deepEqual(check(pasted, 'Audience'), { name: 'Audience', status: 'skipped', detail: 'aud is "client-2"; no client id given' });
+      assert.deepEqual(check(pasted, 'Audience'), { code: CheckCodes.AUDIENCE, name: 'Audience', status: 'skipped', detail: 'aud is "client-2"; no client id given' });
     });
   });
 
   describe('time claims, with the clock skew', () => {
     it('exp: expired once now reaches exp plus the skew (RFC 7519 §4.1.4), not a millisecond before', async () => {
       const atEdge = await verify(idClaims({ iat: NOW - 7200, exp: NOW - SKEW }));
-      assert.deepEqual(check(atEdge, 'Expiry'), { name: 'Expiry', status: 'failed', detail: 'expired 1 min ago' });
+      assert.deepEqual(check(atEdge, 'Expiry'), { code: CheckCodes.EXPIRY, name: 'Expiry', status: 'failed', detail: 'expired 1 min ago' });
       assert.equal(atEdge.verified, false);
       const withinSkew = await verify(idClaims({ iat: NOW - 7200, exp: NOW - SKEW + 1 }));
       assert.equal(check(withinSkew, 'Expiry').status, 'passed');
-      assert.deepEqual(check(await verify(idClaims()), 'Expiry'), { name: 'Expiry', status: 'passed', detail: 'expires in 1 h' });
-      assert.deepEqual(check(await verify(idClaims({ exp: NOW - 600 })), 'Expiry'), { name: 'Expiry', status: 'failed', detail: 'expired 10 min ago' });
+      assert.deepEqual(check(await verify(idClaims()), 'Expiry'), { code: CheckCodes.EXPIRY, name: 'Expiry', status: 'passed', detail: 'expires in 1 h' });
+      assert.deepEqual(check(await verify(idClaims({ exp: NOW - 600 })), 'Expiry'), { code: CheckCodes.EXPIRY, name: 'Expiry', status: 'failed', detail: 'expired 10 min ago' });
     });
 
     it('exp is required in an ID token (OIDC Core §2) and optional elsewhere', async () => {
       const { exp: _, ...noExp } = idClaims();
       const id = await verify(noExp);
-      assert.deepEqual(check(id, 'Expiry'), { name: 'Expiry', status: 'failed', detail: 'exp is missing' });
+      assert.deepEqual(check(id, 'Expiry'), { code: CheckCodes.EXPIRY, name: 'Expiry', status: 'failed', detail: 'exp is missing' });
       assert.equal(id.verified, false);
       const access = await verify({ ...noExp, aud: 'api' }, 'access_token');
-      assert.deepEqual(check(access, 'Expiry'), { name: 'Expiry', status: 'skipped', detail: 'no exp claim' });
+      assert.deepEqual(check(access, 'Expiry'), { code: CheckCodes.EXPIRY, name: 'Expiry', status: 'skipped', detail: 'no exp claim' });
       assert.equal(access.verified, true);
     });
 
     it('nbf: not valid while now is before nbf minus the skew (RFC 7519 §4.1.5); valid from that instant', async () => {
       const early = await verify(idClaims({ nbf: NOW + 600 }));
-      assert.deepEqual(check(early, 'Not before'), { name: 'Not before', status: 'failed', detail: 'not valid until in 10 min' });
+      assert.deepEqual(check(early, 'Not before'), { code: CheckCodes.NOT_BEFORE, name: 'Not before', status: 'failed', detail: 'not valid until in 10 min' });
       assert.equal(early.verified, false);
-      assert.deepEqual(check(await verify(idClaims({ nbf: NOW + SKEW })), 'Not before'), { name: 'Not before', status: 'passed', detail: 'nbf has passed' });
+      assert.deepEqual(check(await verify(idClaims({ nbf: NOW + SKEW })), 'Not before'), { code: CheckCodes.NOT_BEFORE, name: 'Not before', status: 'passed', detail: 'nbf has passed' });
       assert.equal(check(await verify(idClaims({ nbf: NOW + SKEW + 1 })), 'Not before').status, 'failed');
       assert.equal(check(await verify(idClaims({ nbf: NOW - 600 })), 'Not before').status, 'passed');
       assert.ok(!(await verify(idClaims())).checks.some((c) => c.name === 'Not before'), 'no nbf, no check');
@@ -108,22 +109,23 @@ describe('token checks', () => {
     it('iat: a token issued further in the future than the skew fails, saying the clocks disagree', async () => {
       const ahead = await verify(idClaims({ iat: NOW + 600 }));
       assert.deepEqual(check(ahead, 'Issued at'), {
+        code: CheckCodes.ISSUED_AT,
         name: 'Issued at',
         status: 'failed',
         detail: `issued in 10 min: the issuer's clock is ahead of this machine's by more than ${SKEW} s`,
       });
       assert.equal(check(await verify(idClaims({ iat: NOW + SKEW })), 'Issued at').status, 'passed');
       assert.equal(check(await verify(idClaims({ iat: NOW + SKEW + 1 })), 'Issued at').status, 'failed');
-      assert.deepEqual(check(await verify(idClaims({ iat: NOW - 120 })), 'Issued at'), { name: 'Issued at', status: 'passed', detail: 'issued 2 min ago' });
+      assert.deepEqual(check(await verify(idClaims({ iat: NOW - 120 })), 'Issued at'), { code: CheckCodes.ISSUED_AT, name: 'Issued at', status: 'passed', detail: 'issued 2 min ago' });
     });
 
     it('iat is required in an ID token (OIDC Core §2) and optional elsewhere', async () => {
       const { iat: _, ...noIat } = idClaims();
       const id = await verify(noIat);
-      assert.deepEqual(check(id, 'Issued at'), { name: 'Issued at', status: 'failed', detail: 'iat is missing' });
+      assert.deepEqual(check(id, 'Issued at'), { code: CheckCodes.ISSUED_AT, name: 'Issued at', status: 'failed', detail: 'iat is missing' });
       assert.equal(id.verified, false);
       const access = await verify({ ...noIat, aud: 'api' }, 'access_token');
-      assert.deepEqual(check(access, 'Issued at'), { name: 'Issued at', status: 'skipped', detail: 'no iat claim' });
+      assert.deepEqual(check(access, 'Issued at'), { code: CheckCodes.ISSUED_AT, name: 'Issued at', status: 'skipped', detail: 'no iat claim' });
     });
 
     it('a time claim that is not a date fails under its own name and is not compared with the clock', async () => {
@@ -147,27 +149,27 @@ describe('token checks', () => {
 
   describe('nonce and at_hash (ID token only)', () => {
     it('nonce: passes when it is the one sent, fails naming both otherwise, and is skipped when none was sent', async () => {
-      assert.deepEqual(check(await verify(idClaims()), 'Nonce'), { name: 'Nonce', status: 'passed', detail: 'nonce matches the one sent on authorize' });
-      assert.deepEqual(check(await verify(idClaims({ nonce: 'n-2' })), 'Nonce'), { name: 'Nonce', status: 'failed', detail: 'nonce is "n-2", but authorize sent n-1' });
+      assert.deepEqual(check(await verify(idClaims()), 'Nonce'), { code: CheckCodes.NONCE, name: 'Nonce', status: 'passed', detail: 'nonce matches the one sent on authorize' });
+      assert.deepEqual(check(await verify(idClaims({ nonce: 'n-2' })), 'Nonce'), { code: CheckCodes.NONCE, name: 'Nonce', status: 'failed', detail: 'nonce is "n-2", but authorize sent n-1' });
       const { nonce: _, ...noNonce } = idClaims();
       assert.equal(check(await verify(noNonce), 'Nonce').status, 'failed', 'a nonce was sent, so the ID token must carry it');
-      assert.deepEqual(check(await verify(noNonce, 'id_token', { nonce: undefined }), 'Nonce'), { name: 'Nonce', status: 'skipped', detail: 'no nonce was sent' });
+      assert.deepEqual(check(await verify(noNonce, 'id_token', { nonce: undefined }), 'Nonce'), { code: CheckCodes.NONCE, name: 'Nonce', status: 'skipped', detail: 'no nonce was sent' });
     });
 
     it('at_hash: passes for the access token issued with it and fails for any other (OIDC Core §3.1.3.6)', async () => {
       const accessToken = 'access-token-issued-with-it';
       const hash = createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
       const good = await verify(idClaims({ at_hash: hash }), 'id_token', { accessToken });
-      assert.deepEqual(check(good, 'at_hash'), { name: 'at_hash', status: 'passed', detail: 'matches the access token' });
+      assert.deepEqual(check(good, 'at_hash'), { code: CheckCodes.AT_HASH, name: 'at_hash', status: 'passed', detail: 'matches the access token' });
       const swapped = await verify(idClaims({ at_hash: hash }), 'id_token', { accessToken: 'another-access-token' });
       const otherHash = createHash('sha256').update('another-access-token').digest().subarray(0, 16).toString('base64url');
-      assert.deepEqual(check(swapped, 'at_hash'), { name: 'at_hash', status: 'failed', detail: `at_hash is ${hash}, but the access token hashes to ${otherHash}` });
+      assert.deepEqual(check(swapped, 'at_hash'), { code: CheckCodes.AT_HASH, name: 'at_hash', status: 'failed', detail: `at_hash is ${hash}, but the access token hashes to ${otherHash}` });
       assert.equal(swapped.verified, false);
     });
 
     it('at_hash: skipped when there is no access token to compare or the ID token carries none', async () => {
-      assert.deepEqual(check(await verify(idClaims({ at_hash: 'AAAA' })), 'at_hash'), { name: 'at_hash', status: 'skipped', detail: 'no access token to compare' });
-      assert.deepEqual(check(await verify(idClaims(), 'id_token', { accessToken: 'at' }), 'at_hash'), { name: 'at_hash', status: 'skipped', detail: 'the ID token has no at_hash' });
+      assert.deepEqual(check(await verify(idClaims({ at_hash: 'AAAA' })), 'at_hash'), { code: CheckCodes.AT_HASH, name: 'at_hash', status: 'skipped', detail: 'no access token to compare' });
+      assert.deepEqual(check(await verify(idClaims(), 'id_token', { accessToken: 'at' }), 'at_hash'), { code: CheckCodes.AT_HASH, name: 'at_hash', status: 'skipped', detail: 'the ID token has no at_hash' });
     });
 
     it('no nonce or at_hash check on other tokens', async () => {
@@ -187,31 +189,32 @@ describe('token checks', () => {
     it('never accepts an unsigned token (alg "none")', async () => {
       const unsecured = unsigned({ alg: 'none' }, idClaims(), '');
       const result = await verifyToken(decodeToken(unsecured, 'id_token'), { jwks, issuer: ISSUER, clientId: CLIENT, skewSec: SKEW, nonce: 'n-1', now: NOW * 1000 });
-      assert.deepEqual(check(result, 'Signature'), { name: 'Signature', status: 'failed', detail: 'alg is "none": the token is unsigned' });
+      assert.deepEqual(check(result, 'Signature'), { code: CheckCodes.SIGNATURE, name: 'Signature', status: 'failed', detail: 'alg is "none": the token is unsigned' });
       assert.equal(result.verified, false);
     });
 
     it('says which key verified it, or that the token named none', async () => {
-      assert.deepEqual(check(await verify(idClaims()), 'Signature'), { name: 'Signature', status: 'passed', detail: 'RS256 signature verified with key k1 from JWKS' });
+      assert.deepEqual(check(await verify(idClaims()), 'Signature'), { code: CheckCodes.SIGNATURE, name: 'Signature', status: 'passed', detail: 'RS256 signature verified with key k1 from JWKS' });
       const noKid = await verifyToken(decodeToken(await sign(idClaims(), { alg: 'RS256' }), 'id_token'), { jwks, skewSec: SKEW, now: NOW * 1000 });
-      assert.deepEqual(check(noKid, 'Signature'), { name: 'Signature', status: 'passed', detail: 'RS256 signature verified with key (no kid) from JWKS' });
+      assert.deepEqual(check(noKid, 'Signature'), { code: CheckCodes.SIGNATURE, name: 'Signature', status: 'passed', detail: 'RS256 signature verified with key (no kid) from JWKS' });
     });
 
     it('tells an unknown key from an altered token, and fails anything else it cannot verify', async () => {
       const raw = await sign(idClaims());
       const expect = { jwks, skewSec: SKEW, now: NOW * 1000 };
       const unknown = await verifyToken(decodeToken(raw), { ...expect, jwks: { keys: [{ ...jwks.keys[0], kid: 'k2' }] } });
-      assert.deepEqual(check(unknown, 'Signature'), { name: 'Signature', status: 'failed', detail: 'no key in the JWKS matches kid k1 and alg RS256' });
+      assert.deepEqual(check(unknown, 'Signature'), { code: CheckCodes.SIGNATURE, name: 'Signature', status: 'failed', detail: 'no key in the JWKS matches kid k1 and alg RS256' });
       const [h, p, s] = raw.split('.');
       const altered = await verifyToken(decodeToken(`${h}.${p}.${s.slice(0, -4)}${s.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`), expect);
       assert.deepEqual(check(altered, 'Signature'), {
+        code: CheckCodes.SIGNATURE,
         name: 'Signature',
         status: 'failed',
         detail: 'the RS256 signature does not verify with key k1: the token was altered or signed by another key',
       });
       // Two keys with the same kid: jose will not pick one.
       const twice = await verifyToken(decodeToken(raw), { ...expect, jwks: { keys: [jwks.keys[0], { ...jwks.keys[0] }] } });
-      assert.deepEqual(check(twice, 'Signature'), { name: 'Signature', status: 'failed', detail: 'multiple matching keys found in the JSON Web Key Set' });
+      assert.deepEqual(check(twice, 'Signature'), { code: CheckCodes.SIGNATURE, name: 'Signature', status: 'failed', detail: 'multiple matching keys found in the JSON Web Key Set' });
       assert.equal(twice.verified, false);
     });
   });

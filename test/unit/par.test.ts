@@ -5,12 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { Codes } from '../../src/core/codes';
-import { FlowError } from '../../src/core/errors';
 import { authorizeRequestParameters, buildAuthorizeRequest, type AuthorizeInput } from '../../src/core/oauth/authorize';
 import type { ClientAuthentication } from '../../src/core/oauth/clientAuth';
 import { buildParRequest, readParResponse } from '../../src/core/oauth/par';
 import type { Profile } from '../../src/core/profile';
-import { exchangeOf } from '../support/exchange';
+import { exchangeOf, failure } from '../support/exchange';
 
 const PAR = 'https://as.example/par';
 const REQUEST_URI = 'urn:ietf:params:oauth:request_uri:6esc_11ACC5bwc014ltc14eY22c';
@@ -41,16 +40,6 @@ const post: ClientAuthentication = {
   secrets: [{ variable: 'CLIENT_SECRET', value: 's3cret' }],
 };
 const basic: ClientAuthentication = { headers: [['authorization', 'Basic YXBwLTE6czNjcmV0']], params: [], secrets: [{ variable: 'BASIC_CREDENTIALS', value: 'YXBwLTE6czNjcmV0' }] };
-
-function failure(run: () => unknown): FlowError {
-  try {
-    run();
-  } catch (error) {
-    assert.ok(error instanceof FlowError, `expected a FlowError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a FlowError');
-}
 
 describe('pushed authorization request (RFC 9126 §2.1)', () => {
   it('posts every authorize parameter with the client authentication, client_id once', async () => {

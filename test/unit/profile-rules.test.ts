@@ -84,8 +84,9 @@ describe('profile rules', () => {
         jwks: 'https://auth.example.com/env%201/as/jwks',
         introspect: 'https://auth.example.com/env%201/as/introspect',
         revoke: 'https://auth.example.com/env%201/as/revoke',
-        signoff: 'https://auth.example.com/env%201/as/signoff',
+        endSession: 'https://auth.example.com/env%201/as/signoff',
         par: 'https://auth.example.com/env%201/as/par',
+        deviceAuthorization: 'https://auth.example.com/env%201/as/device_authorization',
         discovery: 'https://auth.example.com/env%201/as/.well-known/openid-configuration',
         flows: 'https://auth.example.com/env%201/flows',
       });
@@ -112,9 +113,9 @@ describe('profile rules', () => {
       assert.deepEqual(validateProfile(rest).map((p) => `${p.field}: ${p.message}`), [
         'id: A profile needs an id.',
         'name: Give the environment a name.',
-        'region: Pick a region, or "custom" with an auth path.',
-        'envId: The environment ID is required.',
         'clientId: The client (application) ID is required.',
+        'region: Pick a region (or "custom" with an auth path), or give an issuer URL instead.',
+        'envId: The environment ID is required.',
       ]);
       assert.deepEqual(problems({ clientCertFile: ' ' }), ['clientCertFile: clientCertFile is the path of a PEM certificate file.']);
       assert.deepEqual(problems({ clientCertFile: 7 }), ['clientCertFile: expected a string, got the number 7.']);

@@ -6,6 +6,7 @@
  * error says what came back, quoted as received.
  */
 import assert from 'node:assert/strict';
+import { CheckCodes } from '../../src/core/codes';
 import { FlowError } from '../../src/core/errors';
 import type { Exchange } from '../../src/core/model';
 import { pingOneEndpoints } from '../../src/core/pingone/endpoints';
@@ -125,8 +126,8 @@ describe('resume checks', () => {
     it('passes only the state this run sent', () => {
       const result = readResumeResponse(redirect('https://app.example/cb?code=c1&state=s-1'), expected);
       assert.deepEqual(result.checks, [
-        { name: 'State', status: 'passed', detail: 'state matches the one sent on authorize' },
-        { name: 'Redirect URI', status: 'passed', detail: 'redirects to https://app.example/cb' },
+        { code: CheckCodes.STATE, name: 'State', status: 'passed', detail: 'state matches the one sent on authorize' },
+        { code: CheckCodes.REDIRECT_URI, name: 'Redirect URI', status: 'passed', detail: 'redirects to https://app.example/cb' },
       ]);
       assert.equal(result.state, 's-1');
     });
@@ -147,7 +148,7 @@ describe('resume checks', () => {
   describe('issuer (RFC 9207)', () => {
     it('passes the issuer asked, refuses another, quoting it, and says not to use the code', () => {
       const ok = readResumeResponse(redirect(`https://app.example/cb?code=c1&state=s-1&iss=${encodeURIComponent(ISSUER)}`), expected);
-      assert.deepEqual(ok.checks.find((c) => c.name === 'Issuer'), { name: 'Issuer', status: 'passed', detail: `iss is ${ISSUER} (RFC 9207)` });
+      assert.deepEqual(ok.checks.find((c) => c.name === 'Issuer'), { code: CheckCodes.RESPONSE_ISSUER, name: 'Issuer', status: 'passed', detail: `iss is ${ISSUER} (RFC 9207)` });
       const location = 'https://app.example/cb?code=c1&state=s-1&iss=https%3A%2F%2Fevil.example%2Fas';
       const error = thrown(() => readResumeResponse(redirect(location), expected));
       assert.equal(error.code, 'ISSUER_MISMATCH');
@@ -168,9 +169,10 @@ describe('resume checks', () => {
     it('compares the target without query and fragment, and names a wrong one without them', () => {
       const registered = { ...expected, redirectUri: 'https://app.example/cb?tenant=a' };
       const same = readResumeResponse(redirect('https://app.example/cb#code=c1&state=s-1'), registered);
-      assert.deepEqual(same.checks.find((c) => c.name === 'Redirect URI'), { name: 'Redirect URI', status: 'passed', detail: 'redirects to https://app.example/cb?tenant=a' });
+      assert.deepEqual(same.checks.find((c) => c.name === 'Redirect URI'), { code: CheckCodes.REDIRECT_URI, name: 'Redirect URI', status: 'passed', detail: 'redirects to https://app.example/cb?tenant=a' });
       const elsewhere = readResumeResponse(redirect('https://evil.example/cb#code=c1&state=s-1'), expected);
       assert.deepEqual(elsewhere.checks.find((c) => c.name === 'Redirect URI'), {
+        code: CheckCodes.REDIRECT_URI,
         name: 'Redirect URI',
         status: 'failed',
         detail: `redirects to "https://evil.example/cb", not https://app.example/cb`,

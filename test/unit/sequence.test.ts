@@ -268,7 +268,10 @@ describe('sequence diagram of a run', () => {
         secrets.clientSecret!,
         sandbox.demoUser.password,
       ];
-      const authorizeQuery = new URL(raw.steps[0].exchange!.request.url).searchParams;
+      assert.deepEqual([raw.steps[0].kind, raw.steps[0].status], ['discovery', 'succeeded'], 'every run starts with discovery');
+      const authorizeStep = raw.steps.find((s) => s.kind === 'authorize');
+      assert.ok(authorizeStep, 'an authorize step');
+      const authorizeQuery = new URL(authorizeStep.exchange!.request.url).searchParams;
       const queryValues = ['state', 'nonce', 'code_challenge'].map((name) => authorizeQuery.get(name)!);
       for (const value of [...secretValues, ...queryValues].filter((v) => v.length >= 6)) assert.ok(!text.includes(value), 'a secret or query value reached the Mermaid text');
     });

@@ -24,6 +24,11 @@ import { CLIENT_ID, CODE, CODE_VERIFIER, ENV_ID, FLOW_ID, IAT, ISSUER, KID, STAT
 const ROOT = resolve(import.meta.dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(ROOT, '.test-artifacts/webview');
+/** The endpoint fields of RFC 8414 §2 and OIDC Discovery §3 a run can use, to count those a document names. */
+const DISCOVERY_ENDPOINT_FIELDS = [
+  'authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint', 'introspection_endpoint', 'revocation_endpoint',
+  'end_session_endpoint', 'pushed_authorization_request_endpoint', 'device_authorization_endpoint',
+];
 
 /** The theme variables VS Code injects, for the few colours the assertions and screenshots depend on. */
 const THEMES = {
@@ -846,6 +851,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
       if (step.kind === 'resume') expected.push(`code=${String(json.authorizeResponse.code).slice(0, 10)}`);
       if (step.kind === 'token') expected.push(`issued ${[json.id_token && 'ID token', json.access_token && 'access token', json.refresh_token && 'refresh token'].filter(Boolean).join(', ')}`);
       if (step.kind === 'jwks') expected.push(`${json.keys.length} key`);
+      if (step.kind === 'discovery') expected.push(`${DISCOVERY_ENDPOINT_FIELDS.filter((field) => typeof json[field] === 'string').length} endpoints`);
       if (step.kind === 'userinfo') expected.push(`sub ${String(json.sub).slice(0, 10)}`);
       assert.equal(expected.length, 1, `a rule for ${step.kind}`);
       assert.ok(outcome.includes(expected[0]), `${step.title}: "${outcome}" should say "${expected[0]}"`);

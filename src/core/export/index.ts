@@ -2,6 +2,7 @@
  * Exporting a run: the format follows the file name, and one export may write two files (a Postman
  * collection and its environment). Pure: the caller writes the files.
  */
+import { Codes } from '../codes';
 import { FlowError } from '../errors';
 import type { Run } from '../model';
 import { toHar } from './har';
@@ -52,7 +53,7 @@ export function exportRun(run: Run, path: string, options: ExportOptions = {}): 
     }
     case undefined:
       throw new FlowError(
-        'EXPORT_FORMAT',
+        Codes.EXPORT_FORMAT,
         `The file name ${path} does not say which format to export.`,
         `End it in ${EXPORT_FORMATS.map((f) => f.suffix).join(', ')}.`,
       );

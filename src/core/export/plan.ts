@@ -7,6 +7,7 @@
  * Variable names are the ones PingOne's step-by-step Postman collections use (`authPath`, `envID`,
  * `appID`, `redirect_uri`, `flowID`, `authCode`), so an exported collection reads like theirs.
  */
+import { Codes } from '../codes';
 import { FlowError } from '../errors';
 import { headerValue } from '../http';
 import type { Run, SecretMark, Step, StepKind } from '../model';
@@ -87,7 +88,7 @@ export function replayPlan(run: Run): ReplayPlan {
   const steps = run.steps.filter((s): s is Step & { exchange: NonNullable<Step['exchange']> } => s.exchange !== undefined);
   const issuer = /^(.*)\/([^/?#]+)\/as$/.exec(run.profile.issuer);
   if (!issuer) {
-    throw new FlowError('EXPORT_UNSUPPORTED', `The issuer ${run.profile.issuer} does not end in /{environment ID}/as.`, 'Export as HAR instead: replaying needs a PingOne-style issuer.');
+    throw new FlowError(Codes.EXPORT_UNSUPPORTED, `The issuer ${run.profile.issuer} does not end in /{environment ID}/as.`, 'Export as HAR instead: replaying needs a PingOne-style issuer.');
   }
   const authorize = steps.find((s) => s.kind === 'authorize');
   const token = steps.find((s) => s.kind === 'token');
@@ -186,7 +187,7 @@ function replayRequest(step: Step & { exchange: NonNullable<Step['exchange']> },
   }
   if (request.query.some(([k]) => k === 'request') || request.body?.kind === 'form' && request.body.fields.some(([k]) => k === 'client_assertion')) {
     throw new FlowError(
-      'EXPORT_UNSUPPORTED',
+      Codes.EXPORT_UNSUPPORTED,
       `${step.title} sends a JWT signed for this run (a request object or client assertion), which a replay cannot sign again.`,
       'Export as HAR, or replay a profile that uses client_secret_basic, client_secret_post or none without a request object.',
     );
@@ -199,7 +200,7 @@ function assertNoSecretLeft(step: Step, request: ReplayRequest, marks: SecretMar
   const text = templatesOf(request).flat().filter((p): p is string => typeof p === 'string').join('\n');
   const left = marks.find((mark) => mark.value.length >= 4 && text.includes(mark.value));
   if (left) {
-    throw new FlowError('EXPORT_UNSUPPORTED', `${step.title} sends a secret ($${left.variable}) that a replay cannot supply.`, 'Export as HAR instead; it keeps every request as it was sent, secrets redacted.');
+    throw new FlowError(Codes.EXPORT_UNSUPPORTED, `${step.title} sends a secret ($${left.variable}) that a replay cannot supply.`, 'Export as HAR instead; it keeps every request as it was sent, secrets redacted.');
   }
 }
 

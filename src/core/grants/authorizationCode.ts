@@ -4,7 +4,6 @@
  * on — headless through PingOne's flows API, or in the browser with the redirect caught on the
  * redirect URI's loopback port — then the code exchanged at the token endpoint.
  */
-import { clientAuthentication } from '../oauth/clientAuth';
 import { decodeToken } from '../oauth/jwt';
 import { authorizeRequestParameters, buildAuthorizeRequest } from '../oauth/authorize';
 import { buildParRequest, readParResponse } from '../oauth/par';
@@ -36,8 +35,7 @@ export async function authorizationCode(session: RunSession): Promise<void> {
     `Token (authorization_code, ${profile.clientAuthMethod})`,
     async (step) => {
       const tokenEndpoint = session.endpoint('token', 'token_endpoint');
-      const auth = await clientAuthentication(profile, session.secrets, tokenEndpoint);
-      if (auth.assertion) step.tokens.push(decodeToken(auth.assertion, 'client_assertion'));
+      const auth = await session.authenticate(step, tokenEndpoint);
       if (sent.pkce) step.facts.code_verifier = sent.pkce.verifier;
       return buildTokenRequest({ tokenEndpoint, code, redirectUri: profile.redirectUri || undefined, codeVerifier: sent.pkce?.verifier, auth });
     },
@@ -69,8 +67,7 @@ export async function pushedAuthorizeRequest(session: RunSession, sent: Authoriz
     const endpoint = session.endpoint('par', 'pushed_authorization_request_endpoint');
     const { params, requestObject } = await authorizeRequestParameters({ profile, endpoints: session.endpoints, state: sent.state, nonce: sent.nonce, codeChallenge: sent.pkce?.challenge, secrets });
     if (requestObject) step.tokens.push(decodeToken(requestObject, 'request_object'));
-    const auth = await clientAuthentication(profile, secrets, endpoint);
-    if (auth.assertion) step.tokens.push(decodeToken(auth.assertion, 'client_assertion'));
+    const auth = await session.authenticate(step, endpoint);
     const result = readParResponse(await session.send(step, buildParRequest(endpoint, params, auth)));
     Object.assign(step.facts, { request_uri: result.requestUri, expires_in: `${result.expiresIn} s` });
     return result;

@@ -17,15 +17,16 @@ import { buildAuthorizeRequest, readAuthorizationResponse } from '../oauth/autho
 import { decodeToken } from '../oauth/jwt';
 import { listenOnLoopback, type LoopbackCallback, type LoopbackListener } from '../oauth/loopback';
 import type { RunSession } from '../session';
-import type { AuthorizeState } from './authorizationCode';
+import { pushedAuthorizeRequest, type AuthorizeState } from './authorizationCode';
 
 /** Why the listener could not be used; the run asks for the pasted URL instead. */
 const LISTENER_REFUSALS: ReadonlySet<string> = new Set([Codes.REDIRECT_NOT_LOOPBACK, Codes.LOOPBACK_PORT_IN_USE, Codes.LOOPBACK_UNAVAILABLE]);
 
 export async function signOnInBrowser(session: RunSession, sent: AuthorizeState, facts: Record<string, string>): Promise<string> {
-  const authorizeUrl = await session.step('authorize', 'Authorize (opened in the browser)', async (step) => {
-    Object.assign(step.facts, facts);
-    const url = await browserAuthorizeUrl(session, sent, step);
+  const requestUri = await pushedAuthorizeRequest(session, sent);
+  const authorizeUrl = await session.step('authorize', `Authorize (opened in the browser${requestUri ? ', pushed' : ''})`, async (step) => {
+    Object.assign(step.facts, facts, requestUri ? { request_uri: requestUri } : {});
+    const url = await browserAuthorizeUrl(session, sent, step, requestUri);
     step.facts.authorize_url = url;
     return url;
   });
@@ -49,13 +50,12 @@ export async function signOnInBrowser(session: RunSession, sent: AuthorizeState,
 }
 
 /**
- * The URL the browser opens: the one place it is made, so that pushed authorization requests
- * (RFC 9126 §4, the URL then carrying only client_id and request_uri) go in here.
+ * The URL the browser opens. With pushed parameters (RFC 9126 §4) it carries only client_id and the
+ * request_uri.
  */
-async function browserAuthorizeUrl(session: RunSession, sent: AuthorizeState, step: Step): Promise<string> {
+async function browserAuthorizeUrl(session: RunSession, sent: AuthorizeState, step: Step, requestUri: string | undefined): Promise<string> {
   const { profile, secrets } = session;
   if (profile.authorizeMethod === 'POST') step.warnings.push('The profile sends authorize as POST; a browser is sent there with GET, so the parameters travel in the URL\'s query.');
-  if (profile.par) step.warnings.push('Pushed authorization requests (par) are not used for browser sign-on: the parameters travel in the authorize URL.');
   const endpoints = { issuer: session.endpoints.issuer, authorize: session.endpoint('authorize', 'authorization_endpoint') };
   const { request, requestObject } = await buildAuthorizeRequest({
     profile: { ...profile, authorizeMethod: 'GET' },
@@ -64,6 +64,7 @@ async function browserAuthorizeUrl(session: RunSession, sent: AuthorizeState, st
     nonce: sent.nonce,
     codeChallenge: sent.pkce?.challenge,
     secrets,
+    requestUri,
   });
   if (requestObject) step.tokens.push(decodeToken(requestObject, 'request_object'));
   return request.url;

@@ -2,8 +2,6 @@
  * The client-credentials grant (RFC 6749 §4.4): the application asks for a token for itself, with its
  * own authentication and no person involved. One step: the token request.
  */
-import { clientAuthentication } from '../oauth/clientAuth';
-import { decodeToken } from '../oauth/jwt';
 import { buildClientCredentialsRequest } from '../oauth/token';
 import type { RunSession } from '../session';
 import { tokenStep } from './tokens';
@@ -16,9 +14,7 @@ export async function clientCredentials(session: RunSession): Promise<void> {
     `Token (client_credentials, ${profile.clientAuthMethod})`,
     async (step) => {
       const tokenEndpoint = session.endpoint('token', 'token_endpoint');
-      const auth = await clientAuthentication(profile, session.secrets, tokenEndpoint);
-      if (auth.assertion) step.tokens.push(decodeToken(auth.assertion, 'client_assertion'));
-      return buildClientCredentialsRequest(tokenEndpoint, profile.scopes, auth);
+      return buildClientCredentialsRequest(tokenEndpoint, profile.scopes, await session.authenticate(step, tokenEndpoint));
     },
     // No person signs on, so there is no ID token to expect (OIDC Core §3.1.3.3 is about code flows).
     { idTokenRequired: false },

@@ -7,9 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorMessage } from '../errors';
-import { clientAuthentication } from '../oauth/clientAuth';
 import { buildDeviceAuthorizationRequest, buildDeviceTokenRequest, pollForTokens, readDeviceAuthorizationResponse, type DeviceAuthorization } from '../oauth/device';
-import { decodeToken } from '../oauth/jwt';
 import type { RunSession } from '../session';
 import { receiveTokens } from './tokens';
 
@@ -17,8 +15,7 @@ export async function deviceCode(session: RunSession): Promise<void> {
   const { profile } = session;
   const authorization = await session.step('deviceAuthorization', `Device authorization (${profile.clientAuthMethod})`, async (step) => {
     const endpoint = session.endpoint('deviceAuthorization', 'device_authorization_endpoint');
-    const auth = await clientAuthentication(profile, session.secrets, endpoint);
-    if (auth.assertion) step.tokens.push(decodeToken(auth.assertion, 'client_assertion'));
+    const auth = await session.authenticate(step, endpoint);
     const result = readDeviceAuthorizationResponse(await session.send(step, buildDeviceAuthorizationRequest(endpoint, profile.scopes, auth)));
     Object.assign(step.facts, {
       user_code: result.userCode,
@@ -38,9 +35,7 @@ export async function deviceCode(session: RunSession): Promise<void> {
       authorization,
       poll: async () => {
         // A fresh assertion per poll: its jti may be used once (RFC 7523 §3).
-        const auth = await clientAuthentication(profile, session.secrets, tokenEndpoint);
-        if (auth.assertion) step.tokens = [...step.tokens.filter((t) => t.kind !== 'client_assertion'), decodeToken(auth.assertion, 'client_assertion')];
-        return session.send(step, buildDeviceTokenRequest(tokenEndpoint, authorization.deviceCode, auth));
+        return session.send(step, buildDeviceTokenRequest(tokenEndpoint, authorization.deviceCode, await session.authenticate(step, tokenEndpoint)));
       },
       sleep: (ms) => sleep(ms, undefined, { signal: session.options.signal }),
       now: Date.now,

@@ -7,7 +7,6 @@
 import { CheckCodes, Codes } from '../codes';
 import { FlowError } from '../errors';
 import { FOLLOW_UPS, type FollowUp, type Step, type TokenDiff } from '../model';
-import { clientAuthentication } from '../oauth/clientAuth';
 import { buildEndSessionRequest, readEndSessionResponse } from '../oauth/endSession';
 import { buildIntrospectionRequest, readIntrospectionResponse, type TokenTypeHint } from '../oauth/introspect';
 import { decodeToken, tryDecode } from '../oauth/jwt';
@@ -110,9 +109,7 @@ async function refresh(session: RunSession): Promise<void> {
       const held = heldToken(old, NEEDS.refresh.tokens!);
       if (!held) throw noToken(NEEDS.refresh.tokens!);
       const tokenEndpoint = session.endpoint('token', 'token_endpoint');
-      const auth = await clientAuthentication(profile, session.secrets, tokenEndpoint);
-      if (auth.assertion) step.tokens.push(decodeToken(auth.assertion, 'client_assertion'));
-      return buildRefreshRequest(tokenEndpoint, held.value, auth);
+      return buildRefreshRequest(tokenEndpoint, held.value, await session.authenticate(step, tokenEndpoint));
     },
     // OIDC Core §12.2: the refreshed ID token carries no nonce to check; it may not come at all.
     { idTokenRequired: false },
@@ -160,8 +157,7 @@ async function introspect(session: RunSession): Promise<void> {
   await session.step('introspect', `Introspect (${held?.kind ?? 'no token'})`, async (step) => {
     if (!held) throw noToken(kinds);
     const endpoint = session.endpoint('introspect', 'introspection_endpoint');
-    const auth = await clientAuthentication(session.profile, session.secrets, endpoint);
-    if (auth.assertion) step.tokens.push(decodeToken(auth.assertion, 'client_assertion'));
+    const auth = await session.authenticate(step, endpoint);
     const { active, claims } = readIntrospectionResponse(await session.send(step, buildIntrospectionRequest({ endpoint, token: held.value, tokenTypeHint: held.kind, auth })));
     step.facts.token = held.kind;
     step.facts.active = String(active);
@@ -179,8 +175,7 @@ async function revoke(session: RunSession): Promise<void> {
   await session.step('revoke', `Revoke (${held?.kind ?? 'no token'})`, async (step) => {
     if (!held) throw noToken(kinds);
     const endpoint = session.endpoint('revoke', 'revocation_endpoint');
-    const auth = await clientAuthentication(session.profile, session.secrets, endpoint);
-    if (auth.assertion) step.tokens.push(decodeToken(auth.assertion, 'client_assertion'));
+    const auth = await session.authenticate(step, endpoint);
     readRevocationResponse(await session.send(step, buildRevocationRequest({ endpoint, token: held.value, tokenTypeHint: held.kind, auth })));
     step.facts.token = held.kind;
     // Kept, so an introspection after this shows the server's view of it.

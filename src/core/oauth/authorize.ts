@@ -9,7 +9,7 @@ import type { HttpRequest } from '../http';
 import { FlowError } from '../errors';
 import type { Profile, Secrets } from '../profile';
 import type { Endpoints } from './discovery';
-import { Codes, CheckCodes } from '../codes';
+import { CHECK_HINTS, CHECK_LABELS, CheckCodes, Codes } from '../codes';
 import type { Check } from '../model';
 import { oauthFailure, quote } from './responses';
 import { signJwt } from './signing';
@@ -114,12 +114,12 @@ export function readAuthorizationResponse(
     throw new FlowError(Codes.NO_CODE, `The authorization response${where} carries neither a code nor an error.`, 'Check that response_type=code was sent and the sign-on completed.', { detail: { location } });
   }
   const checks: Check[] = [];
-  if (state === expected.state) checks.push({ code: CheckCodes.STATE, name: 'State', status: 'passed', detail: 'state matches the one sent on authorize' });
+  if (state === expected.state) checks.push({ code: CheckCodes.STATE, name: CHECK_LABELS[CheckCodes.STATE], status: 'passed', detail: 'state matches the one sent on authorize' });
   else {
     throw new FlowError(
       Codes.STATE_MISMATCH,
       `The state in the authorization response${where} (${state === undefined ? 'missing' : quote(state)}) is not the one this run sent (${expected.state}).`,
-      'The response may belong to another request (or be forged); do not use its code. Start a new run.',
+      CHECK_HINTS[CheckCodes.STATE],
       { detail: { location, state } },
     );
   }
@@ -129,11 +129,11 @@ export function readAuthorizationResponse(
       throw new FlowError(
         Codes.ISSUER_MISMATCH,
         `The authorization response comes from issuer ${quote(iss)}, not ${expected.issuer}.`,
-        'Do not use its code: another authorization server answered (a mix-up attack or a misconfigured environment).',
+        CHECK_HINTS[CheckCodes.RESPONSE_ISSUER],
         { detail: { location, iss } },
       );
     }
-    checks.push({ code: CheckCodes.RESPONSE_ISSUER, name: 'Issuer', status: 'passed', detail: `iss is ${iss} (RFC 9207)` });
+    checks.push({ code: CheckCodes.RESPONSE_ISSUER, name: CHECK_LABELS[CheckCodes.RESPONSE_ISSUER], status: 'passed', detail: `iss is ${iss} (RFC 9207)` });
   }
   return { code, state, checks };
 }

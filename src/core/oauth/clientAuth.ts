@@ -3,6 +3,7 @@
  * five ways a PingOne application's Token Endpoint Authentication Method allows, and mutual TLS
  * (RFC 8705 §2), where the transport presents the client certificate.
  */
+import { Codes } from '../codes';
 import { FlowError } from '../errors';
 import type { SecretMark } from '../model';
 import { randomValue } from './pkce';
@@ -38,7 +39,7 @@ export async function clientAuthentication(
   const secretMark = (value: string): SecretMark => ({ variable: 'CLIENT_SECRET', value, describe: 'the application\'s client secret' });
   const requireSecret = (): string => {
     if (secrets.clientSecret) return secrets.clientSecret;
-    throw new FlowError('MISSING_SECRET', `${profile.clientAuthMethod} needs the client secret, and none is set.`, 'Set the client secret for this environment (it is kept in the secret store, not the profile).');
+    throw new FlowError(Codes.MISSING_SECRET, `${profile.clientAuthMethod} needs the client secret, and none is set.`, 'Set the client secret for this environment (it is kept in the secret store, not the profile).');
   };
 
   switch (profile.clientAuthMethod) {

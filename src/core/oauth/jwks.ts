@@ -1,4 +1,5 @@
 /** The environment's signing keys (RFC 7517 §5), fetched once per run to verify its tokens. */
+import { Codes } from '../codes';
 import type { JSONWebKeySet } from 'jose';
 import { FlowError } from '../errors';
 import type { HttpRequest } from '../http';
@@ -14,7 +15,7 @@ export function readJwksResponse(exchange: Exchange): JSONWebKeySet {
   if (response.status !== 200) throw failureFrom(response, 'the JWKS');
   const json = expectJsonObject(response, 'the JWKS');
   if (!Array.isArray(json.keys) || !json.keys.every((k) => typeof k === 'object' && k !== null && typeof (k as { kty?: unknown }).kty === 'string')) {
-    throw new FlowError('INVALID_JWKS', 'The JWKS has no "keys" array of JWKs.', 'Check the jwks_uri: it should answer {"keys":[{"kty":"RSA",…}]}.', { detail: json });
+    throw new FlowError(Codes.INVALID_JWKS, 'The JWKS has no "keys" array of JWKs.', 'Check the jwks_uri: it should answer {"keys":[{"kty":"RSA",…}]}.', { detail: json });
   }
   return json as unknown as JSONWebKeySet;
 }

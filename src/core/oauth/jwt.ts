@@ -8,7 +8,7 @@ import { base64url, compactVerify, createLocalJWKSet, decodeJwt, decodeProtected
 import type { JSONWebKeySet } from 'jose';
 import { errorMessage, FlowError } from '../errors';
 import { jwtSpans, MAX_TOKEN_TEXT } from './jwtScan';
-import { CHECK_LABELS, CheckCodes, type CheckCode } from '../codes';
+import { CHECK_LABELS, CheckCodes, Codes, type CheckCode } from '../codes';
 import type { Check, DecodedToken, TimeClaim, TokenKind } from '../model';
 
 export { MAX_TOKEN_TEXT };
@@ -28,7 +28,7 @@ const MAX_NUMERIC_DATE = 8.64e12;
 export function extractJwt(text: string): string | undefined {
   if (text.length > MAX_TOKEN_TEXT) {
     throw new FlowError(
-      'TOKEN_TEXT_TOO_LONG',
+      Codes.TOKEN_TEXT_TOO_LONG,
       `The text is ${text.length} characters long; a token is looked for in at most ${MAX_TOKEN_TEXT}.`,
       'Select or paste just the token, or the line that holds it.',
     );
@@ -63,7 +63,7 @@ export function decodeToken(raw: string, kind: TokenKind = 'token', now: number 
 }
 
 function malformed(message: string): FlowError {
-  return new FlowError('JWT_MALFORMED', message, 'Select the whole token: three base64url parts starting with "eyJ".');
+  return new FlowError(Codes.JWT_MALFORMED, message, 'Select the whole token: three base64url parts starting with "eyJ".');
 }
 
 function timeClaims(payload: Record<string, unknown>, now: number): TimeClaim[] {

@@ -3,6 +3,7 @@
  * provider adds (see {@link addErrorShape}), and the "that is not JSON at all" cases (HTML error pages,
  * empty bodies, proxies).
  */
+import { Codes } from '../codes';
 import { FlowError } from '../errors';
 import { headerValue } from '../http';
 import type { Exchange, RecordedResponse } from '../model';
@@ -23,7 +24,7 @@ export function isOAuthError(value: unknown): value is OAuthError {
 }
 
 export function responseOf(exchange: Exchange): RecordedResponse {
-  if (!exchange.response) throw new FlowError('NO_RESPONSE', 'No response was received.', 'Check that the server is reachable.');
+  if (!exchange.response) throw new FlowError(Codes.NO_RESPONSE, 'No response was received.', 'Check that the server is reachable.');
   return exchange.response;
 }
 
@@ -40,12 +41,12 @@ export function locationOf(exchange: Exchange, what: string): { location: string
   const response = responseOf(exchange);
   const location = headerValue(response.headers, 'location');
   if (!location) {
-    throw new FlowError('NO_LOCATION', `${sentence(what)} is a ${response.status} without a Location header.`, 'Check the server; a redirect must say where to.');
+    throw new FlowError(Codes.NO_LOCATION, `${sentence(what)} is a ${response.status} without a Location header.`, 'Check the server; a redirect must say where to.');
   }
   const url = URL.parse(location, exchange.request.url);
   if (!url) {
     throw new FlowError(
-      'INVALID_LOCATION',
+      Codes.INVALID_LOCATION,
       `${sentence(what)} is a ${response.status} whose Location ${quote(location)} is not a URL.`,
       'Check the server and any proxy in between: a Location must be an absolute or relative URL (RFC 9110 §10.2.2).',
       { detail: { location } },
@@ -69,16 +70,16 @@ export function expectJsonObject(response: RecordedResponse, what: string): Reco
   if (/html/i.test(contentType) || /^\s*<(!doctype|html)/i.test(response.body)) {
     const title = /<title>([^<]*)<\/title>/i.exec(response.body)?.[1]?.trim();
     throw new FlowError(
-      'UNEXPECTED_HTML',
+      Codes.UNEXPECTED_HTML,
       `Expected ${what} as JSON but got an HTML page (status ${response.status}${title ? `, "${title}"` : ''}).`,
       'Check the auth path and environment ID: a wrong URL, a proxy or a login page answered instead of the API.',
     );
   }
   if (!response.body.trim()) {
-    throw new FlowError('EMPTY_RESPONSE', `Expected ${what} as JSON but the body was empty (status ${response.status}).`, 'Check the URL and the server logs.');
+    throw new FlowError(Codes.EMPTY_RESPONSE, `Expected ${what} as JSON but the body was empty (status ${response.status}).`, 'Check the URL and the server logs.');
   }
   throw new FlowError(
-    'INVALID_JSON',
+    Codes.INVALID_JSON,
     `Expected ${what} as JSON but got ${contentType} that does not parse as a JSON object (status ${response.status}).`,
     'Check the URL and that the server is the authorization server.',
   );
@@ -122,7 +123,7 @@ export function oauthFailure(error: OAuthError, status: number | string, detail?
   const description = error.error_description ? `: ${error.error_description}` : '';
   const registered = OAUTH_ERROR_CODE.test(error.error);
   return new FlowError(
-    registered ? error.error : 'OAUTH_ERROR',
+    registered ? error.error : Codes.OAUTH_ERROR,
     `The server answered ${registered ? error.error : quote(error.error)}${description} (${status}).`,
     OAUTH_HINTS[error.error] ?? 'See the error description and the application\'s configuration.',
     { detail: detail ?? error },
@@ -158,5 +159,5 @@ export function failureFrom(response: RecordedResponse, what: string, otherwise?
   } catch (error) {
     return error as FlowError;
   }
-  return new FlowError('HTTP_ERROR', `${sentence(what)} failed with status ${`${response.status} ${response.statusText}`.trim()}.`, 'See the response body for details.', { detail: json });
+  return new FlowError(Codes.HTTP_ERROR, `${sentence(what)} failed with status ${`${response.status} ${response.statusText}`.trim()}.`, otherwise ?? 'See the response body for details.', { detail: json });
 }

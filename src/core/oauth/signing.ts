@@ -3,6 +3,7 @@
  * with jose. HMAC algorithms use the client secret; RSA/EC/PSS algorithms the client's private key,
  * given as PKCS#8 PEM or a private JWK.
  */
+import { Codes } from '../codes';
 import type { JWTPayload } from 'jose';
 import { errorMessage, FlowError } from '../errors';
 import type { Secrets } from '../profile';
@@ -17,13 +18,13 @@ export async function signJwt(claims: JWTPayload, alg: string, secrets: Secrets,
 async function signingKey(alg: string, secrets: Secrets): Promise<CryptoKey | Uint8Array> {
   if (alg.startsWith('HS')) {
     if (!secrets.clientSecret) {
-      throw new FlowError('MISSING_SECRET', `${alg} signing needs the client secret, and none is set.`, 'Set the client secret for this environment.');
+      throw new FlowError(Codes.MISSING_SECRET, `${alg} signing needs the client secret, and none is set.`, 'Set the client secret for this environment.');
     }
     return new TextEncoder().encode(secrets.clientSecret);
   }
   const material = secrets.privateKey?.trim();
   if (!material) {
-    throw new FlowError('MISSING_KEY', `${alg} signing needs the client's private key, and none is set.`, 'Set the private key (PKCS#8 PEM or private JWK) for this environment.');
+    throw new FlowError(Codes.MISSING_KEY, `${alg} signing needs the client's private key, and none is set.`, 'Set the private key (PKCS#8 PEM or private JWK) for this environment.');
   }
   const { importJWK, importPKCS8 } = await import('jose/key/import');
   try {
@@ -31,7 +32,7 @@ async function signingKey(alg: string, secrets: Secrets): Promise<CryptoKey | Ui
     return await importPKCS8(material, alg);
   } catch (error) {
     throw new FlowError(
-      'BAD_KEY',
+      Codes.BAD_KEY,
       `The private key could not be used for ${alg}: ${errorMessage(error)}.`,
       'Give a PKCS#8 PEM ("-----BEGIN PRIVATE KEY-----") or a private JWK whose type fits the algorithm.',
       { cause: error },

@@ -3,6 +3,7 @@
  * PKCE code_verifier of RFC 7636 §4.5), client credentials (§4.4.2), refresh (§6) — with the client's
  * authentication, and the response every grant gets (§5.1, or the §5.2 error).
  */
+import { Codes } from '../codes';
 import type { ClientAuthentication } from './clientAuth';
 import { FlowError } from '../errors';
 import type { HttpRequest } from '../http';
@@ -73,12 +74,12 @@ export function readTokenResponse(exchange: Exchange, types: TokenTypes = {}): T
   response.secrets.push(...tokenMarks(json));
   if (isOAuthError(json)) throw oauthFailure(json, response.status);
   if (typeof json.access_token !== 'string') {
-    throw new FlowError('INVALID_TOKEN_RESPONSE', 'The token response has no access_token.', 'RFC 6749 §5.1 requires access_token and token_type; check the server.', { detail: json });
+    throw new FlowError(Codes.INVALID_TOKEN_RESPONSE, 'The token response has no access_token.', 'RFC 6749 §5.1 requires access_token and token_type; check the server.', { detail: json });
   }
   const type = typeof json.token_type === 'string' ? json.token_type.toLowerCase() : undefined;
   if (type !== 'bearer' && !(type === 'dpop' && types.dpop)) {
     throw new FlowError(
-      'INVALID_TOKEN_TYPE',
+      Codes.INVALID_TOKEN_TYPE,
       `The token type is ${JSON.stringify(json.token_type)}, not Bearer${types.dpop ? ' or DPoP' : ''}.`,
       type === 'dpop' ? 'The server bound the token to a DPoP key this run did not send: turn on dpop in the profile (RFC 9449).' : 'This client uses Bearer tokens (RFC 6750) and, with dpop on, DPoP tokens (RFC 9449).',
       { detail: json },

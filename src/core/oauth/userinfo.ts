@@ -3,7 +3,7 @@
  * or with the DPoP scheme when the token is DPoP-bound (RFC 9449 §7.1; the session adds the proof).
  * The `sub` must equal the ID token's (§5.3.2), or the answer is about someone else.
  */
-import { CheckCodes } from '../codes';
+import { CHECK_HINTS, CHECK_LABELS, CheckCodes, Codes } from '../codes';
 import { FlowError } from '../errors';
 import type { HttpRequest } from '../http';
 import { headerValue } from '../http';
@@ -31,14 +31,14 @@ export function readUserinfoResponse(exchange: Exchange, idTokenSub?: string): {
   }
   const claims = expectJsonObject(response, 'the userinfo response');
   if (response.status !== 200) {
-    throw new FlowError('HTTP_ERROR', `Userinfo answered ${response.status}.`, 'See the response body.', { detail: claims });
+    throw new FlowError(Codes.HTTP_ERROR, `Userinfo answered ${response.status}.`, 'See the response body.', { detail: claims });
   }
   const checks: Check[] = [];
   if (idTokenSub !== undefined) {
     if (claims.sub !== idTokenSub) {
-      throw new FlowError('SUB_MISMATCH', `Userinfo's sub (${JSON.stringify(claims.sub)}) is not the ID token's (${idTokenSub}).`, 'Do not use these claims: they describe another user (OIDC Core §5.3.2).', { detail: claims });
+      throw new FlowError(Codes.SUB_MISMATCH, `Userinfo's sub (${JSON.stringify(claims.sub)}) is not the ID token's (${idTokenSub}).`, CHECK_HINTS[CheckCodes.SUBJECT], { detail: claims });
     }
-    checks.push({ code: CheckCodes.SUBJECT, name: 'Subject', status: 'passed', detail: 'sub matches the ID token' });
+    checks.push({ code: CheckCodes.SUBJECT, name: CHECK_LABELS[CheckCodes.SUBJECT], status: 'passed', detail: 'sub matches the ID token' });
   }
   return { claims, checks };
 }

@@ -2,6 +2,7 @@
  * PingOne's answer to the authorize request (docs/pingone.md §1): with `response_mode=pi.flow` a 200
  * carrying the flow as JSON, otherwise a 302 to the sign-on page whose `flowId` parameter names the flow.
  */
+import { Codes } from '../codes';
 import { FlowError } from '../errors';
 import type { Exchange } from '../model';
 import type { Profile } from '../profile';
@@ -33,7 +34,7 @@ export function readAuthorizeResponse(exchange: Exchange, profile: Profile): Aut
     const flowId = url.searchParams.get('flowId') ?? params.get('flowId');
     if (!flowId) {
       throw new FlowError(
-        'NO_FLOW_ID',
+        Codes.NO_FLOW_ID,
         `The authorize redirect to ${quote(location)} does not carry a flowId.`,
         'PingOne redirects to its sign-on page with ?flowId=…; a custom login page URL must keep it. If the code came back directly, a session was reused.',
         { detail: { location } },
@@ -48,7 +49,7 @@ export function readAuthorizeResponse(exchange: Exchange, profile: Profile): Aut
   }
   if (response.status === 200 && profile.responseMode === 'redirect') {
     throw new FlowError(
-      'UNEXPECTED_PAGE',
+      Codes.UNEXPECTED_PAGE,
       'The authorize request answered 200 with a page instead of redirecting to the sign-on page.',
       'Check the auth path and environment ID; a 200 here usually means a proxy or a non-PingOne page answered.',
     );

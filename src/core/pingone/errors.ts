@@ -3,6 +3,7 @@
  * with: branch on `code` and the first detail's code, not on the HTTP status. Loading this module adds
  * the shape to what {@link failureFrom} reads.
  */
+import { Codes } from '../codes';
 import { FlowError } from '../errors';
 import { addErrorShape, isObject, sentence } from '../oauth/responses';
 
@@ -19,11 +20,11 @@ export function isPlatformError(value: unknown): value is PlatformError {
 }
 
 /** Codes the engine gives its own outcomes; a server's error never takes them (see `platformCode`). */
-const ENGINE_CODES = new Set(['INTERNAL', 'CANCELLED']);
+const ENGINE_CODES: ReadonlySet<string> = new Set([Codes.INTERNAL, Codes.CANCELLED]);
 
 /** A platform code (UPPER_SNAKE, docs/pingone.md §6) as the step's code, or PLATFORM_ERROR when it is not one. */
 function platformCode(code: unknown): string {
-  return typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) && !ENGINE_CODES.has(code) ? code : 'PLATFORM_ERROR';
+  return typeof code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(code) && !ENGINE_CODES.has(code) ? code : Codes.PLATFORM_ERROR;
 }
 
 /**
@@ -37,28 +38,28 @@ export function platformFailure(error: PlatformError, status: number, what: stri
   const detail = isObject(first) ? (first as NonNullable<PlatformError['details']>[number]) : undefined;
   const inner = isObject(detail?.innerError) ? detail.innerError : {};
   switch (detail?.code ?? error.code) {
-    case 'INVALID_CREDENTIALS': {
+    case Codes.INVALID_CREDENTIALS: {
       const remaining = typeof inner.remainingAttempts === 'number' ? ` ${inner.remainingAttempts} attempts remain before the account locks.` : '';
-      return new FlowError('INVALID_CREDENTIALS', `The username or password is incorrect (${status}).`, `Check the credentials for this environment's user.${remaining}`, { detail: error });
+      return new FlowError(Codes.INVALID_CREDENTIALS, `The username or password is incorrect (${status}).`, `Check the credentials for this environment's user.${remaining}`, { detail: error });
     }
-    case 'PASSWORD_LOCKED_OUT': {
+    case Codes.PASSWORD_LOCKED_OUT: {
       const seconds = typeof inner.secondsUntilUnlock === 'number' ? inner.secondsUntilUnlock : undefined;
       return new FlowError(
-        'PASSWORD_LOCKED_OUT',
+        Codes.PASSWORD_LOCKED_OUT,
         `The account is locked after too many wrong passwords${seconds === undefined ? '' : `; it unlocks in ${Math.ceil(seconds / 60)} min`}.`,
         'Wait for the lockout to end, or unlock the user in the PingOne admin console.',
         { detail: error },
       );
     }
-    case 'NOT_FOUND':
+    case Codes.NOT_FOUND:
       return new FlowError(
-        'NOT_FOUND',
+        Codes.NOT_FOUND,
         `${sentence(what)} failed: the server has nothing at this URL (${status}, NOT_FOUND).`,
         'Check the environment ID and the region or auth path: the server has nothing at this URL.',
         { detail: error },
       );
-    case 'INVALID_TOKEN':
-      return new FlowError('INVALID_TOKEN', `The server rejected the token or session (${status}): ${error.message ?? ''}`.trim(), 'Run the flow again; check that the ST cookie reaches the flows API.', { detail: error });
+    case Codes.INVALID_TOKEN:
+      return new FlowError(Codes.INVALID_TOKEN, `The server rejected the token or session (${status}): ${error.message ?? ''}`.trim(), 'Run the flow again; check that the ST cookie reaches the flows API.', { detail: error });
     default: {
       const target = detail?.target ? ` (${detail.target})` : '';
       const message = detail?.message ?? error.message ?? error.code;

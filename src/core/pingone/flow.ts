@@ -9,6 +9,7 @@
  * this client reads before anything uses it, and its links may not send the sign-on (passwords,
  * one-time codes, the session cookie) anywhere but the configured server.
  */
+import { Codes } from '../codes';
 import * as z from 'zod/mini';
 import { FlowError } from '../errors';
 import type { HttpRequest } from '../http';
@@ -88,7 +89,7 @@ export function flowFacts(flow: Flow): Record<string, string> {
 
 function flowUrl(endpoints: PingOneEndpoints, flowId: string): string {
   if (LONE_SURROGATE.test(flowId)) {
-    throw new FlowError('INVALID_FLOW_ID', `The flow id ${quote(flowId)} holds a lone UTF-16 surrogate, so it cannot go into a URL.`, 'Check where the flow id came from: the authorize redirect or the flow resource.');
+    throw new FlowError(Codes.INVALID_FLOW_ID, `The flow id ${quote(flowId)} holds a lone UTF-16 surrogate, so it cannot go into a URL.`, 'Check where the flow id came from: the authorize redirect or the flow resource.');
   }
   return `${endpoints.flows}/${encodeURIComponent(flowId)}`;
 }
@@ -154,7 +155,7 @@ export function actionUrl(endpoints: PingOneEndpoints, flow: Flow, action: FlowA
         ? `${url.origin}, downgrading the configured https to plain http`
         : url.origin;
     throw new FlowError(
-      'FLOW_LINK_ELSEWHERE',
+      Codes.FLOW_LINK_ELSEWHERE,
       `The flow's ${action} link points at ${named}; this client sends the action only to the configured server, ${expected}.`,
       'The flow asked for the credentials to go elsewhere, and nothing was sent. Check the auth path, and any proxy that rewrites the flow\'s links.',
       { detail: { link: action, href, expectedOrigin: expected } },
@@ -162,7 +163,7 @@ export function actionUrl(endpoints: PingOneEndpoints, flow: Flow, action: FlowA
   }
   if (url.protocol === 'http:' && !isLoopback(url)) {
     throw new FlowError(
-      'CREDENTIALS_OVER_HTTP',
+      Codes.CREDENTIALS_OVER_HTTP,
       `The ${action} action would send credentials over plain http to ${url.host}, which is not this machine; this client sends them over https only.`,
       'Use the server\'s https URL as the auth path. Plain http is only for a server on this machine (loopback), such as the local sandbox.',
       { detail: { link: action, url: url.href } },
@@ -185,7 +186,7 @@ export function parseFlow(json: Record<string, unknown>, what: string): Flow {
   const issue = parsed.error.issues[0];
   const field = issue.path.map(String).join('.') || 'the resource';
   throw new FlowError(
-    'INVALID_FLOW',
+    Codes.INVALID_FLOW,
     `The flow in ${what} is not in a shape this client can read: ${field}: ${issue.message}.`,
     'Check that the server speaks the PingOne flows API; the flow is in the response below.',
     { detail: { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) } },
@@ -197,9 +198,9 @@ export function parseFlow(json: Record<string, unknown>, what: string): Flow {
  * means the flow is gone: flows expire 15 minutes after the last interaction (docs/pingone.md §2).
  */
 export function flowFailure(response: RecordedResponse, what: string): FlowError {
-  if (isPlatformError(response.json) && response.json.code === 'NOT_FOUND') {
+  if (isPlatformError(response.json) && response.json.code === Codes.NOT_FOUND) {
     return new FlowError(
-      'FLOW_NOT_FOUND',
+      Codes.FLOW_NOT_FOUND,
       `The flow was not found (${response.status}): flows expire 15 minutes after the last interaction.`,
       'Start a new run; check the environment ID if this happens at once.',
       { detail: response.json },

@@ -4,7 +4,7 @@
  * (query or fragment), or from `authorizeResponse` in a pi.flow JSON answer, and its `state` checked
  * against the one this run sent (RFC 6749 §10.12).
  */
-import { CheckCodes } from '../codes';
+import { CHECK_LABELS, CheckCodes } from '../codes';
 import { flowFailure } from './flow';
 import type { HttpRequest } from '../http';
 import type { Check, Exchange } from '../model';
@@ -54,6 +54,6 @@ export function readResumeResponse(exchange: Exchange, expected: { state: string
  */
 function redirectCheck({ location, url }: { location: string; url: URL }, redirectUri: string): Check {
   const registered = URL.parse(redirectUri);
-  if (registered && withoutQuery(registered.href) === withoutQuery(url.href)) return { code: CheckCodes.REDIRECT_URI, name: 'Redirect URI', status: 'passed', detail: `redirects to ${redirectUri}` };
-  return { code: CheckCodes.REDIRECT_URI, name: 'Redirect URI', status: 'failed', detail: `redirects to ${quote(withoutQuery(location))}, not ${redirectUri}` };
+  if (registered && withoutQuery(registered.href) === withoutQuery(url.href)) return { code: CheckCodes.REDIRECT_URI, name: CHECK_LABELS[CheckCodes.REDIRECT_URI], status: 'passed', detail: `redirects to ${redirectUri}` };
+  return { code: CheckCodes.REDIRECT_URI, name: CHECK_LABELS[CheckCodes.REDIRECT_URI], status: 'failed', detail: `redirects to ${quote(withoutQuery(location))}, not ${redirectUri}` };
 }

@@ -6,6 +6,7 @@
  * sooner when the server says fewer remain, and at once on PASSWORD_LOCKED_OUT (which is not a refusal
  * this module retries).
  */
+import { Codes } from '../codes';
 import { FlowError } from '../errors';
 import type { SignOnAction } from './flow';
 import { isObject } from '../oauth/responses';
@@ -44,7 +45,7 @@ export function askAgain(action: SignOnAction, error: unknown, attempt: number):
  * field it names decides.
  */
 function refused(action: SignOnAction, error: FlowError): boolean {
-  if (action === 'usernamePassword.check') return error.code === 'INVALID_CREDENTIALS';
+  if (action === 'usernamePassword.check') return error.code === Codes.INVALID_CREDENTIALS;
   return action === 'otp.check' && firstDetail(error.detail)?.target === 'otp';
 }
 
