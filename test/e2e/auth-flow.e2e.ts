@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { SignJWT } from 'jose';
-import { ARTIFACTS_DIR, REPO_ROOT, waitFor, type Session } from './harness';
+import { ARTIFACTS_DIR, endSession, REPO_ROOT, waitFor, type Session } from './harness';
 import {
   DEMO_USER,
   EXTENSION_ID,
@@ -34,11 +34,7 @@ describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
   let session: Session | undefined;
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && session) {
-      const dir = await session.saveFailureArtifacts(this.currentTest.fullTitle()).catch(() => undefined);
-      if (dir) console.error(`    artifacts: ${dir}`);
-    }
-    await session?.dispose();
+    await endSession(this.currentTest, session);
     session = undefined;
   });
 

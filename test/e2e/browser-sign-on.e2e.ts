@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { completeSignOnInBrowser } from '../support/browser-sign-on';
 import { startOidcServer, type OidcServer } from '../support/oidc-server';
-import { makeTempDir, waitFor, type Session } from './harness';
+import { endSession, makeTempDir, waitFor, type Session } from './harness';
 import { cardSummaries, openAuthFlowView, startWithExtension, waitForQuickInput, waitForRunEnd, waitForTreeRow } from './extension';
 
 const PROFILE_NAME = 'Generic issuer (browser e2e)';
@@ -20,11 +20,7 @@ describe('Browser sign-on in VS Code (code-server + Chromium)', function () {
   let op: OidcServer | undefined;
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && session) {
-      const dir = await session.saveFailureArtifacts(this.currentTest.fullTitle()).catch(() => undefined);
-      if (dir) console.error(`    artifacts: ${dir}`);
-    }
-    await session?.dispose();
+    await endSession(this.currentTest, session);
     session = undefined;
     await op?.close();
     op = undefined;

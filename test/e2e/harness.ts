@@ -787,6 +787,15 @@ const READ_INDEXED_DB_ITEM = `async ({ key, altKey }) => {
 }`;
 
 /** Starts code-server with the given extensions and settings, opens Chromium on its workbench. */
+/** A test's end: a failed test's session leaves its artifacts (and says where), then every session is closed. */
+export async function endSession(test: Mocha.Test | undefined, session: Session | undefined): Promise<void> {
+  if (test?.state === 'failed' && session) {
+    const dir = await session.saveFailureArtifacts(test.fullTitle()).catch(() => undefined);
+    if (dir) console.error(`    artifacts: ${dir}`);
+  }
+  await session?.dispose();
+}
+
 export function startSession(options: SessionOptions = {}): Promise<Session> {
   return Session.start(options);
 }
