@@ -10,26 +10,15 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Codes } from '../../src/core/codes';
-import { FlowError } from '../../src/core/errors';
 import { buildDiscoveryRequest, discoveryUrl, readDiscoveryResponse, supported } from '../../src/core/oauth/discovery';
 import type { Profile } from '../../src/core/profile';
 import { runFlow } from '../../src/core/run';
-import { exchangeOf, type CannedResponse } from '../support/exchange';
+import { type CannedResponse, exchangeOf, failure } from '../support/exchange';
 
 const ISSUER = 'https://login.example.com/realms/dev';
 
 function read(response: CannedResponse, issuer = ISSUER) {
   return readDiscoveryResponse(exchangeOf({ url: discoveryUrl(issuer, 'openid') }, response), issuer);
-}
-
-function refusal(fn: () => unknown): FlowError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof FlowError, `a FlowError, not ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected a FlowError');
 }
 
 const metadata = (fields: Record<string, unknown> = {}) => ({
@@ -112,42 +101,42 @@ describe('discovery', () => {
 
     it('refuses a document for another issuer, even one differing by a trailing slash (OIDC Discovery §4.3)', () => {
       for (const other of ['https://evil.example/realms/dev', `${ISSUER}/`, 'https://login.example.com/realms/DEV']) {
-        const error = refusal(() => read({ status: 200, json: metadata({ issuer: other }) }));
+        const error = failure(() => read({ status: 200, json: metadata({ issuer: other }) }));
         assert.equal(error.code, Codes.DISCOVERY_ISSUER_MISMATCH, other);
         assert.ok(error.message.includes(JSON.stringify(other)) && error.message.includes(ISSUER), error.message);
         assert.deepEqual(error.detail, { issuer: other });
         assert.match(error.hint, /exactly/);
       }
-      const none = refusal(() => read({ status: 200, json: metadata({ issuer: undefined }) }));
+      const none = failure(() => read({ status: 200, json: metadata({ issuer: undefined }) }));
       assert.equal(none.code, Codes.DISCOVERY_ISSUER_MISMATCH);
       assert.match(none.message, /names issuer nothing/);
     });
 
     it('refuses a document with no usable token endpoint', () => {
       for (const token_endpoint of [undefined, '', 'token', 17]) {
-        const error = refusal(() => read({ status: 200, json: metadata({ token_endpoint }) }));
+        const error = failure(() => read({ status: 200, json: metadata({ token_endpoint }) }));
         assert.equal(error.code, Codes.DISCOVERY_INCOMPLETE, String(token_endpoint));
         assert.match(error.message, /token_endpoint/);
       }
     });
 
     it('says what came instead of a document: an HTML page, an empty body, text, a 404, an OAuth error', () => {
-      const html = refusal(() => read({ status: 200, headers: [['content-type', 'text/html']], body: '<!doctype html><html><head><title>Sign in</title></head></html>' }));
+      const html = failure(() => read({ status: 200, headers: [['content-type', 'text/html']], body: '<!doctype html><html><head><title>Sign in</title></head></html>' }));
       assert.equal(html.code, Codes.UNEXPECTED_HTML);
       assert.match(html.message, /discovery document.*HTML page.*"Sign in"/);
-      assert.equal(refusal(() => read({ status: 200, body: '' })).code, Codes.EMPTY_RESPONSE);
-      assert.equal(refusal(() => read({ status: 200, headers: [['content-type', 'text/plain']], body: 'issuer=x' })).code, Codes.INVALID_JSON);
-      assert.equal(refusal(() => read({ status: 200, json: [metadata()] })).code, Codes.INVALID_JSON, 'an array is not a document');
+      assert.equal(failure(() => read({ status: 200, body: '' })).code, Codes.EMPTY_RESPONSE);
+      assert.equal(failure(() => read({ status: 200, headers: [['content-type', 'text/plain']], body: 'issuer=x' })).code, Codes.INVALID_JSON);
+      assert.equal(failure(() => read({ status: 200, json: [metadata()] })).code, Codes.INVALID_JSON, 'an array is not a document');
 
-      const missingHtml = refusal(() => read({ status: 404, headers: [['content-type', 'text/html']], body: '<html><head><title>404 Not Found</title></head></html>' }));
+      const missingHtml = failure(() => read({ status: 404, headers: [['content-type', 'text/html']], body: '<html><head><title>404 Not Found</title></head></html>' }));
       assert.equal(missingHtml.code, Codes.UNEXPECTED_HTML);
       assert.match(missingHtml.message, /status 404/);
-      const missingJson = refusal(() => read({ status: 404, json: { message: 'no such realm' } }));
+      const missingJson = failure(() => read({ status: 404, json: { message: 'no such realm' } }));
       assert.equal(missingJson.code, Codes.HTTP_ERROR);
       assert.match(missingJson.message, /discovery document failed with status 404/);
       assert.match(missingJson.hint, /issuer URL/);
 
-      const oauth = refusal(() => read({ status: 400, json: { error: 'invalid_request', error_description: 'bad realm' } }));
+      const oauth = failure(() => read({ status: 400, json: { error: 'invalid_request', error_description: 'bad realm' } }));
       assert.equal(oauth.code, 'invalid_request');
       assert.match(oauth.message, /bad realm/);
     });

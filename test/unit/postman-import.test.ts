@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { failure } from '../support/exchange';
 import { FlowError } from '../../src/core/errors';
 import { importPostmanEnvironment, importReport, importSummary, type PostmanImport } from '../../src/core/postman-import';
 
@@ -35,15 +36,7 @@ function guideValues(): Entry[] {
 const importText = (value: unknown, id = 'imported-1') => importPostmanEnvironment(typeof value === 'string' ? value : JSON.stringify(value), id);
 
 /** The FlowError an import throws; fails when it does not throw one. */
-function refusal(value: unknown): FlowError {
-  try {
-    importText(value);
-  } catch (error) {
-    assert.ok(error instanceof FlowError, `a FlowError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('the import was expected to be refused');
-}
+const refusal = (value: unknown): FlowError => failure(() => importText(value));
 
 const skippedReason = (result: PostmanImport, variable: string) => result.skipped.find((s) => s.variable === variable)?.reason;
 

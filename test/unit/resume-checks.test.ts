@@ -6,6 +6,7 @@
  * error says what came back, quoted as received.
  */
 import assert from 'node:assert/strict';
+import { failure } from '../support/exchange';
 import { CheckCodes } from '../../src/core/codes';
 import { FlowError } from '../../src/core/errors';
 import type { Exchange } from '../../src/core/model';
@@ -36,17 +37,6 @@ function answer(status: number, fields: { location?: string; json?: unknown; bod
 const redirect = (location: string, status = 302) => answer(status, { location });
 const piFlow = (authorizeResponse: unknown) => answer(200, { json: { id: 'f1', status: 'COMPLETED', authorizeResponse } });
 
-/** The FlowError `fn` throws, for assertions on each of its parts. */
-function thrown(fn: () => unknown): FlowError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof FlowError, String(error));
-    return error;
-  }
-  assert.fail('no error thrown');
-}
-
 describe('resume checks', () => {
   it('resumes the flow at the resume endpoint with the flowId as a query parameter', () => {
     const endpoints = pingOneEndpoints({ region: 'NA', envId: '8f4e0d3c-1b2a-4c5d-9e8f-0a1b2c3d4e5f' });
@@ -66,13 +56,13 @@ describe('resume checks', () => {
     });
 
     it('a 4xx is an error whatever Location it carries', () => {
-      const error = thrown(() => readResumeResponse(answer(400, { location: 'https://app.example/cb?code=c1&state=s-1', json: { error: 'invalid_request', error_description: 'bad flow' } }), expected));
+      const error = failure(() => readResumeResponse(answer(400, { location: 'https://app.example/cb?code=c1&state=s-1', json: { error: 'invalid_request', error_description: 'bad flow' } }), expected));
       assert.equal(error.code, 'invalid_request');
       assert.match(error.message, /bad flow/);
     });
 
     it('a 3xx without a Location names the resume response', () => {
-      const error = thrown(() => readResumeResponse(answer(302), expected));
+      const error = failure(() => readResumeResponse(answer(302), expected));
       assert.equal(error.code, 'NO_LOCATION');
       assert.equal(error.message, 'The resume response is a 302 without a Location header.');
     });
@@ -83,18 +73,18 @@ describe('resume checks', () => {
       assert.equal(result.location, undefined);
       assert.deepEqual(result.checks.map((c) => c.name), ['State', 'Issuer']);
       // A code or state that is not a JSON string is not the one issued or sent.
-      assert.equal(thrown(() => readResumeResponse(piFlow({ code: 42, state: 's-1' }), expected)).code, 'NO_CODE');
-      assert.equal(thrown(() => readResumeResponse(piFlow({ code: 'c3', state: 1 }), { ...expected, state: '1' })).code, 'STATE_MISMATCH');
+      assert.equal(failure(() => readResumeResponse(piFlow({ code: 42, state: 's-1' }), expected)).code, 'NO_CODE');
+      assert.equal(failure(() => readResumeResponse(piFlow({ code: 'c3', state: 1 }), { ...expected, state: '1' })).code, 'STATE_MISMATCH');
     });
 
     it('pi.flow: no authorization response in anything but a 200 holding authorizeResponse', () => {
-      const notFound = thrown(() => readResumeResponse(answer(404, { json: { code: 'NOT_FOUND', message: 'no flow', authorizeResponse: { code: 'c', state: 's-1' } } }), expected));
+      const notFound = failure(() => readResumeResponse(answer(404, { json: { code: 'NOT_FOUND', message: 'no flow', authorizeResponse: { code: 'c', state: 's-1' } } }), expected));
       assert.equal(notFound.code, 'FLOW_NOT_FOUND');
       assert.throws(() => readResumeResponse(answer(201, { json: { authorizeResponse: { code: 'c', state: 's-1' } } }), expected), FlowError);
-      const stillRunning = thrown(() => readResumeResponse(answer(200, { json: { id: 'f1', status: 'USERNAME_PASSWORD_REQUIRED' } }), expected));
+      const stillRunning = failure(() => readResumeResponse(answer(200, { json: { id: 'f1', status: 'USERNAME_PASSWORD_REQUIRED' } }), expected));
       assert.equal(stillRunning.code, 'HTTP_ERROR');
       assert.equal(stillRunning.message, 'The resume response failed with status 200.');
-      const empty = thrown(() => readResumeResponse(answer(500), expected));
+      const empty = failure(() => readResumeResponse(answer(500), expected));
       assert.equal(empty.code, 'EMPTY_RESPONSE');
       assert.match(empty.message, /the resume response/);
     });
@@ -103,21 +93,21 @@ describe('resume checks', () => {
   describe('errors and missing codes', () => {
     it('an error redirect is the OAuth error, with where it was sent and the state it carried', () => {
       const location = 'https://app.example/cb?error=access_denied&error_description=denied+by+policy&state=s-1';
-      const error = thrown(() => readResumeResponse(redirect(location), expected));
+      const error = failure(() => readResumeResponse(redirect(location), expected));
       assert.equal(error.code, 'access_denied');
       assert.equal(error.message, 'The server answered access_denied: denied by policy (redirect 302).');
       assert.deepEqual(error.detail, { location, state: 's-1' });
-      const inBody = thrown(() => readResumeResponse(piFlow({ error: 'login_required' }), expected));
+      const inBody = failure(() => readResumeResponse(piFlow({ error: 'login_required' }), expected));
       assert.equal(inBody.message, 'The server answered login_required (200).');
     });
 
     it('neither code nor error: NO_CODE, naming the redirect as received, or nothing when there was none', () => {
-      const error = thrown(() => readResumeResponse(redirect('https://app.example/cb?state=s-1'), expected));
+      const error = failure(() => readResumeResponse(redirect('https://app.example/cb?state=s-1'), expected));
       assert.equal(error.code, 'NO_CODE');
       assert.equal(error.message, 'The authorization response (redirect to "https://app.example/cb?state=s-1") carries neither a code nor an error.');
       assert.match(error.hint, /response_type=code/);
       assert.deepEqual(error.detail, { location: 'https://app.example/cb?state=s-1' });
-      const piFlowError = thrown(() => readResumeResponse(piFlow({ state: 's-1' }), expected));
+      const piFlowError = failure(() => readResumeResponse(piFlow({ state: 's-1' }), expected));
       assert.equal(piFlowError.message, 'The authorization response carries neither a code nor an error.');
     });
   });
@@ -134,12 +124,12 @@ describe('resume checks', () => {
 
     it('refuses another or a missing state, quoting it, and says not to use the code', () => {
       const location = 'https://app.example/cb?code=c1&state=s-2%22';
-      const other = thrown(() => readResumeResponse(redirect(location), expected));
+      const other = failure(() => readResumeResponse(redirect(location), expected));
       assert.equal(other.code, 'STATE_MISMATCH');
       assert.equal(other.message, `The state in the authorization response (redirect to ${JSON.stringify(location)}) ("s-2\\"") is not the one this run sent (s-1).`);
       assert.match(other.hint, /do not use its code/);
       assert.deepEqual(other.detail, { location, state: 's-2"' });
-      const missing = thrown(() => readResumeResponse(piFlow({ code: 'c1' }), expected));
+      const missing = failure(() => readResumeResponse(piFlow({ code: 'c1' }), expected));
       assert.equal(missing.code, 'STATE_MISMATCH');
       assert.equal(missing.message, 'The state in the authorization response (missing) is not the one this run sent (s-1).');
     });
@@ -150,7 +140,7 @@ describe('resume checks', () => {
       const ok = readResumeResponse(redirect(`https://app.example/cb?code=c1&state=s-1&iss=${encodeURIComponent(ISSUER)}`), expected);
       assert.deepEqual(ok.checks.find((c) => c.name === 'Issuer'), { code: CheckCodes.RESPONSE_ISSUER, name: 'Issuer', status: 'passed', detail: `iss is ${ISSUER} (RFC 9207)` });
       const location = 'https://app.example/cb?code=c1&state=s-1&iss=https%3A%2F%2Fevil.example%2Fas';
-      const error = thrown(() => readResumeResponse(redirect(location), expected));
+      const error = failure(() => readResumeResponse(redirect(location), expected));
       assert.equal(error.code, 'ISSUER_MISMATCH');
       assert.equal(error.message, `The authorization response comes from issuer "https://evil.example/as", not ${ISSUER}.`);
       assert.match(error.hint, /Do not use its code/);

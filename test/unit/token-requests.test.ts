@@ -6,13 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { Codes } from '../../src/core/codes';
-import { FlowError } from '../../src/core/errors';
 import type { HttpRequest } from '../../src/core/http';
 import { clientAuthentication } from '../../src/core/oauth/clientAuth';
 import { buildClientCredentialsRequest, buildRefreshRequest, readTokenResponse } from '../../src/core/oauth/token';
 import type { ClientAuthMethod, Profile } from '../../src/core/profile';
 import { secretReplacer } from '../../src/core/redact';
-import { exchangeOf } from '../support/exchange';
+import { exchangeOf, failure } from '../support/exchange';
 
 const TOKEN_ENDPOINT = 'https://as.example/tenant/token';
 // Characters that form encoding changes (RFC 6749 Appendix B), so a mark must cover both spellings.
@@ -126,15 +125,7 @@ describe('token requests without a person', () => {
     });
 
     it('refusals: the server\'s OAuth error as the code, a missing access token, another token type', () => {
-      const refusal = (exchange: ReturnType<typeof answer>) => {
-        try {
-          readTokenResponse(exchange);
-        } catch (error) {
-          assert.ok(error instanceof FlowError);
-          return error;
-        }
-        assert.fail('expected a FlowError');
-      };
+      const refusal = (exchange: ReturnType<typeof answer>) => failure(() => readTokenResponse(exchange));
       const expired = refusal(answer(400, { error: 'invalid_grant', error_description: 'refresh token expired' }));
       assert.equal(expired.code, 'invalid_grant');
       assert.match(expired.message, /refresh token expired \(400\)/);
