@@ -6,6 +6,22 @@ export function section(title: string, content: Node, name?: string): HTMLElemen
   return h('section', { class: 'sub', attrs: { 'data-section': name ?? title.replace(/\s*\(.*$/, '').toLowerCase() } }, h('h4', { class: 'sub-title' }, title), content);
 }
 
+/** A panel opened over the timeline (Compare tokens, History): its title, a close button, then `children`. */
+export function closablePanel(options: { class: string; title: string; label?: string; onClose: () => void }, ...children: Child[]): HTMLElement {
+  return h(
+    'section',
+    { class: options.class, attrs: { 'aria-label': options.label ?? options.title } },
+    h(
+      'div',
+      { class: 'compare-head' },
+      h('h2', { class: 'compare-title' }, options.title),
+      h('span', { class: 'spacer' }),
+      h('button', { class: 'icon-button', attrs: { type: 'button', 'aria-label': `Close ${options.title}`, title: 'Close' }, on: { click: options.onClose } }, '✕'),
+    ),
+    ...children,
+  );
+}
+
 export function disclosure(title: string, content: Node): HTMLElement {
   return h('details', { class: 'disclosure' }, h('summary', null, title), content);
 }

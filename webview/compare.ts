@@ -7,6 +7,7 @@
 import type { DecodedToken } from '../src/core/model';
 import type { WebviewState } from '../src/protocol';
 import { diffClaims } from '../src/core/tokenDiff';
+import { closablePanel } from './blocks';
 import { renderDiffTable } from './diff';
 import { h } from './dom';
 import { clockTime } from './format';
@@ -99,19 +100,7 @@ export function renderCompare(state: WebviewState, onClose: () => void): HTMLEle
     return h('div', { class: 'compare-side' }, h('span', { class: 'compare-side-label' }, index === 0 ? 'Before' : 'After'), select, paste);
   });
   update();
-  return h(
-    'section',
-    { class: 'compare', attrs: { 'aria-label': 'Compare tokens' } },
-    h(
-      'div',
-      { class: 'compare-head' },
-      h('h2', { class: 'compare-title' }, 'Compare tokens'),
-      h('span', { class: 'spacer' }),
-      h('button', { class: 'icon-button', attrs: { type: 'button', 'aria-label': 'Close Compare tokens', title: 'Close' }, on: { click: onClose } }, '✕'),
-    ),
-    h('div', { class: 'compare-sides' }, ...sides),
-    result,
-  );
+  return closablePanel({ class: 'compare', title: 'Compare tokens', onClose }, h('div', { class: 'compare-sides' }, ...sides), result);
 
   function compareResult(all: Choice[]): HTMLElement {
     const payloads = picked.sides.map((side) => {

@@ -6,7 +6,7 @@
  * What is open, being renamed or compared lives here, not in the persisted state.
  */
 import type { HostMessages, HistoryEntry, WebviewMessage, WebviewState } from '../src/protocol';
-import { spinner } from './blocks';
+import { closablePanel, spinner } from './blocks';
 import { renderDiffTable } from './diff';
 import { h } from './dom';
 import { clockTime, formatMs } from './format';
@@ -68,16 +68,12 @@ export function renderHistory(state: WebviewState, ui: HistoryUi): HTMLElement {
     : entries.length === 0
       ? h('p', { class: 'muted history-empty' }, 'No run saved yet: every run you start is kept here (the last 50), with its secrets redacted.')
       : h('ul', { class: 'history-list' }, ...entries.map((entry) => renderEntry(entry, entries, ui)));
-  return h(
-    'section',
-    { class: 'history', attrs: { 'aria-label': 'Run history' } },
-    h(
-      'div',
-      { class: 'compare-head' },
-      h('h2', { class: 'compare-title' }, 'History'),
-      h('span', { class: 'spacer' }),
-      h('button', { class: 'icon-button', attrs: { type: 'button', 'aria-label': 'Close History', title: 'Close' }, on: { click: () => { toggleHistory(ui); ui.refresh(); } } }, '✕'),
-    ),
+  const onClose = () => {
+    toggleHistory(ui);
+    ui.refresh();
+  };
+  return closablePanel(
+    { class: 'history', title: 'History', label: 'Run history', onClose },
     body,
     h('p', { class: `history-notice${view.notice?.ok === false ? ' copy-failed' : ''}`, attrs: { role: 'status', 'aria-live': 'polite' } }, view.notice?.text ?? ''),
     view.comparison ? renderComparison(view.comparison) : null,
