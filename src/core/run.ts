@@ -9,6 +9,7 @@ import { Codes } from './codes';
 import { FlowError } from './errors';
 import { authorizationCode } from './grants/authorizationCode';
 import { clientCredentials } from './grants/clientCredentials';
+import { deviceCode } from './grants/deviceCode';
 import { followUp, userinfo, type FollowUp } from './grants/followUps';
 import type { Run } from './model';
 import { grantOf, secretProblems, usesMutualTls, validateProfile } from './profile';
@@ -61,11 +62,9 @@ async function grant(session: RunSession): Promise<void> {
     case 'client_credentials':
       await clientCredentials(session);
       return;
-    case 'device_code': {
-      const { deviceCode } = await import('./grants/deviceCode');
+    case 'device_code':
       await deviceCode(session);
       break;
-    }
   }
   if (profile.userinfo !== false && profile.scopes.includes('openid')) await userinfo(session);
 }

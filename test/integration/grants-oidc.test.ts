@@ -14,7 +14,7 @@ import { Codes } from '../../src/core/codes';
 import type { Run, Step } from '../../src/core/model';
 import { buildAuthorizeRequest } from '../../src/core/oauth/authorize';
 import { createPkce, randomValue } from '../../src/core/oauth/pkce';
-import { pushedAuthorizeRequest, type AuthorizeState } from '../../src/core/grants/authorizationCode';
+import { pushedAuthorizeRequest, type AuthorizeState } from '../../src/core/grants/pushed';
 import type { ClientAuthMethod, Profile, Secrets } from '../../src/core/profile';
 import { runFlow, RunSession, startRun, type RunHost } from '../../src/core/run';
 import { chromiumPath } from '../e2e/harness';

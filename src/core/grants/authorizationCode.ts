@@ -5,9 +5,8 @@
  * redirect URI's loopback port — then the code exchanged at the token endpoint.
  */
 import { decodeToken } from '../oauth/jwt';
-import { authorizeRequestParameters, buildAuthorizeRequest } from '../oauth/authorize';
-import { buildParRequest, readParResponse } from '../oauth/par';
-import { createPkce, randomValue, type Pkce } from '../oauth/pkce';
+import { buildAuthorizeRequest } from '../oauth/authorize';
+import { createPkce, randomValue } from '../oauth/pkce';
 import { buildTokenRequest } from '../oauth/token';
 import { readAuthorizeResponse } from '../pingone/authorize';
 import { buildFlowStatusRequest, readFlowResponse } from '../pingone/flow';
@@ -15,20 +14,15 @@ import { buildResumeRequest, readResumeResponse } from '../pingone/resume';
 import { completeFlow, describeFlow } from '../pingone/signOn';
 import { signOnOf } from '../profile';
 import type { RunSession } from '../session';
+import { signOnInBrowser } from './browser';
+import { pushedAuthorizeRequest, type AuthorizeState } from './pushed';
 import { tokenStep } from './tokens';
-
-/** What the authorize request committed this run to: the values the answer must match. */
-export interface AuthorizeState {
-  state: string;
-  nonce: string;
-  pkce?: Pkce;
-}
 
 export async function authorizationCode(session: RunSession): Promise<void> {
   const { profile } = session;
   const sent: AuthorizeState = { state: randomValue(), nonce: randomValue(), pkce: profile.pkce ? createPkce() : undefined };
   session.nonce = sent.nonce;
-  const code = signOnOf(profile) === 'browser' ? await browserSignOn(session, sent) : await headlessSignOn(session, sent);
+  const code = signOnOf(profile) === 'browser' ? await signOnInBrowser(session, sent, authorizeFacts(sent, 'redirect (browser)')) : await headlessSignOn(session, sent);
   await tokenStep(
     session,
     'token',
@@ -52,27 +46,6 @@ function authorizeFacts(sent: AuthorizeState, responseMode: string): Record<stri
     response_mode: responseMode,
     ...(sent.pkce ? { code_challenge: sent.pkce.challenge, code_challenge_method: sent.pkce.method } : {}),
   };
-}
-
-/**
- * When the profile asks for PAR, the `par` step: this run's authorize parameters (the values of `sent`)
- * pushed with the client's authentication (RFC 9126 §2). Returns the request_uri the authorize request
- * is to carry instead of them (pass it to buildAuthorizeRequest as `requestUri`); undefined, and no step,
- * without PAR.
- */
-export async function pushedAuthorizeRequest(session: RunSession, sent: AuthorizeState): Promise<string | undefined> {
-  const { profile, secrets } = session;
-  if (!profile.par) return undefined;
-  const pushed = await session.step('par', `Pushed authorization request (${profile.clientAuthMethod})`, async (step) => {
-    const endpoint = session.endpoint('par', 'pushed_authorization_request_endpoint');
-    const { params, requestObject } = await authorizeRequestParameters({ profile, endpoints: session.endpoints, state: sent.state, nonce: sent.nonce, codeChallenge: sent.pkce?.challenge, secrets });
-    if (requestObject) step.tokens.push(decodeToken(requestObject, 'request_object'));
-    const auth = await session.authenticate(step, endpoint);
-    const result = readParResponse(await session.send(step, buildParRequest(endpoint, params, auth)));
-    Object.assign(step.facts, { request_uri: result.requestUri, expires_in: `${result.expiresIn} s` });
-    return result;
-  });
-  return pushed.requestUri;
 }
 
 /** PingOne's steps (docs/pingone.md §1–3): authorize, the flow, sign-on actions, resume read without following it. */
@@ -110,8 +83,3 @@ async function headlessSignOn(session: RunSession, sent: AuthorizeState): Promis
   return resumed.code;
 }
 
-/** Sign-on in the system browser; see src/core/grants/browser.ts. */
-async function browserSignOn(session: RunSession, sent: AuthorizeState): Promise<string> {
-  const { signOnInBrowser } = await import('./browser');
-  return signOnInBrowser(session, sent, authorizeFacts(sent, 'redirect (browser)'));
-}

@@ -17,7 +17,7 @@ import { buildAuthorizeRequest, readAuthorizationResponse } from '../oauth/autho
 import { decodeToken } from '../oauth/jwt';
 import { listenOnLoopback, type LoopbackCallback, type LoopbackListener } from '../oauth/loopback';
 import type { RunSession } from '../session';
-import { pushedAuthorizeRequest, type AuthorizeState } from './authorizationCode';
+import { pushedAuthorizeRequest, type AuthorizeState } from './pushed';
 
 /** Why the listener could not be used; the run asks for the pasted URL instead. */
 const LISTENER_REFUSALS: ReadonlySet<string> = new Set([Codes.REDIRECT_NOT_LOOPBACK, Codes.LOOPBACK_PORT_IN_USE, Codes.LOOPBACK_UNAVAILABLE]);
