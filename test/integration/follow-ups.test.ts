@@ -90,6 +90,7 @@ describe('follow-ups against the sandbox (PingOne)', () => {
     const run = await runFollowUp(session, 'refresh');
     assert.equal(run.status, 'failed');
     assert.equal(lastOf(run, 'refresh').error?.code, 'invalid_grant');
+    assert.match(lastOf(run, 'refresh').error?.hint ?? '', /a refresh token or device code may be expired, revoked or already used/, 'the hint speaks of the refresh token, not only of codes');
   });
 
   it('signs off: a redirect to the post-logout URI with the state sent', async () => {

@@ -88,7 +88,7 @@ export function expectJsonObject(response: RecordedResponse, what: string): Reco
 /** Advice per RFC 6749 / OIDC error code, for the hint line. */
 const OAUTH_HINTS: Record<string, string> = {
   invalid_client: 'Check the client secret or key, and that the profile\'s client authentication method matches the application\'s Token Endpoint Authentication Method.',
-  invalid_grant: 'The code may be used already, expired (codes last about a minute), issued for another redirect URI, or the PKCE code_verifier may not match the challenge.',
+  invalid_grant: 'The grant was refused: an authorization code may be used already, expired (codes last about a minute), issued for another redirect URI, or not match the PKCE code_verifier; a refresh token or device code may be expired, revoked or already used (a rotated refresh token works once).',
   invalid_request: 'A parameter is missing or malformed; the description says which.',
   unauthorized_client: 'Enable this grant type or response type on the application.',
   unsupported_grant_type: 'Enable this grant type on the application.',
