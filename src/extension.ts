@@ -7,10 +7,10 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { COMMAND_IDS, type CommandArgs } from './extension/commandTable';
-import { registerJwtHover } from './extension/decode';
-import { registerEnvironmentsTree } from './extension/environmentsTree';
+import { registerJwtHover } from './extension/timeline/decode';
+import { registerEnvironmentsTree } from './extension/environments/environmentsTree';
 import type * as MainModule from './extension/main';
-import { TIMELINE_VIEW_TYPE } from './extension/timelineIds';
+import { TIMELINE_VIEW_TYPE } from './extension/timeline/timelineIds';
 
 export type { AuthFlowTestApi } from './extension/main';
 

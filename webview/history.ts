@@ -1,5 +1,5 @@
 /**
- * The run history section: the runs the host persisted (src/extension/runHistory.ts), newest first,
+ * The run history section: the runs the host persisted (src/extension/run/runHistory.ts), newest first,
  * each with Re-run, Rename, Delete and "Compare with…". Every request carries an id; the host answers
  * on it (`timeline/history/listed`, `timeline/history/compared`) and the answer's message shows here.
  * The comparison is the claims diff of the two runs' tokens, drawn as "Compare tokens…" draws its own.

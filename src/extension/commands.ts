@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
 import type { CommandArgs, CommandId, ProfileTarget } from './commandTable';
-import type { DecodedTokens } from './decode';
-import { exportRunCommand } from './exportRun';
-import type { Environments, ProfileEntry } from './environments';
-import { importPostmanCommand } from './importPostman';
-import { profileWizard } from './profileWizard';
-import { duplicateProfile, newProfileId } from './profiles';
-import type { RunController } from './runController';
-import { promptClientSecret, promptPrivateKey } from './secretPrompts';
-import type { SecretName } from './secretKeys';
-import type { TimelinePanels } from './timelinePanel';
-import { SANDBOX_ENTRY_ID, secretNeeds, type TreeEntry } from './treeModel';
+import type { DecodedTokens } from './timeline/decode';
+import { exportRunCommand } from './run/exportRun';
+import type { Environments, ProfileEntry } from './environments/environments';
+import { importPostmanCommand } from './environments/importPostman';
+import { profileWizard } from './environments/profileWizard';
+import { duplicateProfile, newProfileId } from './environments/profiles';
+import type { RunController } from './run/runController';
+import { promptClientSecret, promptPrivateKey } from './environments/secretPrompts';
+import type { SecretName } from './environments/secretKeys';
+import type { TimelinePanels } from './timeline/timelinePanel';
+import { SANDBOX_ENTRY_ID, secretNeeds, type TreeEntry } from './environments/treeModel';
 import { errorMessage } from '../core/errors';
 
 export type Handlers = { [K in CommandId]: (...args: CommandArgs[K]) => unknown };

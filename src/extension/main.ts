@@ -7,15 +7,15 @@
 import * as vscode from 'vscode';
 import { commandHandlers, runHandler } from './commands';
 import type { CommandArgs, CommandId } from './commandTable';
-import { DecodedTokens } from './decode';
-import { Environments } from './environments';
-import { ProfileStore } from './profileStore';
-import { RunController } from './runController';
-import { RunHistory } from './runHistory';
-import { SandboxHost } from './sandboxHost';
-import { SecretStore } from './secretStore';
-import { TimelinePanels } from './timelinePanel';
-import { treeNodes, type TreeNode } from './treeModel';
+import { DecodedTokens } from './timeline/decode';
+import { Environments } from './environments/environments';
+import { ProfileStore } from './environments/profileStore';
+import { RunController } from './run/runController';
+import { RunHistory } from './run/runHistory';
+import { SandboxHost } from './environments/sandboxHost';
+import { SecretStore } from './environments/secretStore';
+import { TimelinePanels } from './timeline/timelinePanel';
+import { treeNodes, type TreeNode } from './environments/treeModel';
 
 /**
  * The services a test inside the extension host reaches (test/vscode/): the tree as the view gets it,

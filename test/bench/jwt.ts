@@ -4,7 +4,7 @@
  * Token) and findJwtAt (the hover). A linear finder keeps the ratio near 1.
  */
 import { extractJwt } from '../../src/core/oauth/jwt';
-import { findJwtAt } from '../../src/extension/jwtText';
+import { findJwtAt } from '../../src/extension/timeline/jwtText';
 import type { BenchResult } from './result';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];

@@ -10,7 +10,7 @@ import type { Profile, Secrets } from '../../src/core/profile';
 import type { Answers, Ask, Question } from '../../src/core/questions';
 import { redactRun } from '../../src/core/redact';
 import { runFlow } from '../../src/core/run';
-import { rememberAccepted } from '../../src/extension/remember';
+import { rememberAccepted } from '../../src/extension/run/remember';
 import { SANDBOX_OTP } from '../../src/sandbox/seed';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index';
 

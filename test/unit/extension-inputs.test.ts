@@ -8,8 +8,8 @@ import {
   validatePrivateKey,
   validateRedirectUri,
   validateScopes,
-} from '../../src/extension/profileValidators';
-import { openSecret, parseSecretKey, sealSecret, secretKey } from '../../src/extension/secretKeys';
+} from '../../src/extension/environments/profileValidators';
+import { openSecret, parseSecretKey, sealSecret, secretKey } from '../../src/extension/environments/secretKeys';
 import { readSettings } from '../../src/extension/settings';
 import { sampleProfile } from '../fixtures/profiles';
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { MAX_TOKEN_TEXT } from '../../src/core/oauth/jwtScan';
 import type { DecodedToken } from '../../src/core/model';
-import { findJwtAt, tokenHoverMarkdown } from '../../src/extension/jwtText';
+import { findJwtAt, tokenHoverMarkdown } from '../../src/extension/timeline/jwtText';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const jwt = `${b64({ alg: 'RS256', kid: 'k1' })}.${b64({ sub: 'user-1', exp: 1 })}.c2lnbmF0dXJl`;

@@ -8,7 +8,7 @@ import {
   readStoredProfiles,
   stripJsonComments,
   toStoredProfiles,
-} from '../../src/extension/profiles';
+} from '../../src/extension/environments/profiles';
 import { sampleProfile } from '../fixtures/profiles';
 
 describe('extension profile store', () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { COMMAND_IDS, commandIdsAreComplete } from '../../src/extension/commandTable';
-import { contextValueOf, treeNodes, type TreeEntry } from '../../src/extension/treeModel';
+import { contextValueOf, treeNodes, type TreeEntry } from '../../src/extension/environments/treeModel';
 import { sampleProfile } from '../fixtures/profiles';
 
 const noSecrets = { clientSecret: false, privateKey: false, login: false };

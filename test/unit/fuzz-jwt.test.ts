@@ -14,7 +14,7 @@ import { decodeToken, extractJwt, tokenHash, verifyToken } from '../../src/core/
 import type { VerifyExpectations } from '../../src/core/oauth/jwt';
 import { jwtSpans } from '../../src/core/oauth/jwtScan';
 import type { DecodedToken } from '../../src/core/model';
-import { findJwtAt } from '../../src/extension/jwtText';
+import { findJwtAt } from '../../src/extension/timeline/jwtText';
 import { fuzz, fuzzAsync, jsonInputs, mutated, textInputs } from '../support/fuzz';
 
 const NOW = Date.UTC(2030, 0, 1);

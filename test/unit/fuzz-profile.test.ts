@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ASSERTION_ALGS, AUTHORIZE_METHODS, CLIENT_AUTH_METHODS, parseProfile, ProfileError, REGIONS, REQUEST_OBJECT_ALGS, RESPONSE_MODES } from '../../src/core/profile';
 import type { Profile } from '../../src/core/profile';
-import { parseWorkspaceFile } from '../../src/extension/profiles';
+import { parseWorkspaceFile } from '../../src/extension/environments/profiles';
 import { sampleProfile } from '../fixtures/profiles';
 import { fuzz, jsonInputs, textInputs } from '../support/fuzz';
 

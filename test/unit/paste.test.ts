@@ -1,11 +1,11 @@
 /**
- * What the Add Environment wizard takes from a pasted URL (src/extension/pastedUrl.ts, no VS Code):
+ * What the Add Environment wizard takes from a pasted URL (src/extension/environments/pastedUrl.ts, no VS Code):
  * the region and environment ID of every common PingOne URL shape, the client, redirect URI and scopes
  * an authorize URL carries, an auth path for a server that is not PingOne's, and a reason for junk.
  */
 import { strict as assert } from 'node:assert';
 import { REGIONS, validateProfile, type Region } from '../../src/core/profile';
-import { readPastedUrl } from '../../src/extension/pastedUrl';
+import { readPastedUrl } from '../../src/extension/environments/pastedUrl';
 import { fuzz, textInputs } from '../support/fuzz';
 
 const ENV = '8f4e0d3c-1b2a-4c5d-9e8f-0a1b2c3d4e5f';

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parseProfile, ProfileError } from '../../src/core/profile';
-import { workspaceFileJsonSchema } from '../../src/extension/profiles';
+import { workspaceFileJsonSchema } from '../../src/extension/environments/profiles';
 import { sampleProfile } from '../fixtures/profiles';
 
 const FILE = join(__dirname, '../../media/auth-flows.schema.json');

@@ -1,10 +1,10 @@
 /**
- * Offering to remember sign-in credentials only once the server accepted them (src/extension/remember.ts,
+ * Offering to remember sign-in credentials only once the server accepted them (src/extension/run/remember.ts,
  * no VS Code): the offer is made through the run's Ask.accepted, never for other answers, not again
  * for what the secret store already holds, and what is saved is exactly what worked.
  */
 import { strict as assert } from 'node:assert';
-import { rememberAccepted } from '../../src/extension/remember';
+import { rememberAccepted } from '../../src/extension/run/remember';
 
 function harness(stored: { username?: string; password?: string }, choice: boolean | undefined) {
   const offers: boolean[] = [];

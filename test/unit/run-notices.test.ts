@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Run, Step } from '../../src/core/model';
-import { failureNotice, outcomeLine, unexpectedErrorMessage } from '../../src/extension/runNotices';
+import { failureNotice, outcomeLine, unexpectedErrorMessage } from '../../src/extension/run/runNotices';
 
 const PASSWORD = 'Pa"ss\\wörd 1!(x)';
 const CLIENT_SECRET = 's3cr+t~secret';

@@ -1,11 +1,11 @@
 /**
- * The persisted run history (src/extension/runHistory.ts) over an in-memory Memento: bounded, stored
+ * The persisted run history (src/extension/run/runHistory.ts) over an in-memory Memento: bounded, stored
  * redacted (a planted secret never reaches the store), renamed and deleted by run id, and two runs'
  * tokens compared kind by kind. The Memento is a plain Map because VS Code's cannot run here.
  */
 import assert from 'node:assert/strict';
 import type { Run } from '../../src/core/model';
-import { HISTORY_KEY, MAX_HISTORY, RunHistory, compareRuns } from '../../src/extension/runHistory';
+import { HISTORY_KEY, MAX_HISTORY, RunHistory, compareRuns } from '../../src/extension/run/runHistory';
 import { succeededRun } from '../fixtures/runs';
 
 function memento() {

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { AuthFlowActivation, AuthFlowTestApi } from '../../src/extension';
 import type { Profile } from '../../src/core/profile';
-import type { TreeNode } from '../../src/extension/treeModel';
+import type { TreeNode } from '../../src/extension/environments/treeModel';
 import { sampleProfile } from '../fixtures/profiles';
 
 const EXTENSION_ID = 'auth-flow-explorer.auth-flow-explorer';

@@ -13,7 +13,7 @@ import {
   type Profile,
   type Region,
   type ResponseMode,
-} from '../core/profile';
+} from '../../core/profile';
 import {
   parseScopes,
   validateAuthPath,
@@ -26,7 +26,7 @@ import {
   type Draft,
 } from './profileValidators';
 import { readPastedUrl, type Pasted } from './pastedUrl';
-import { BACK, input, pick, separator, type Back, type PickItem } from './quickInput';
+import { BACK, input, pick, separator, type Back, type PickItem } from '../quickInput';
 
 const AUTH_METHOD_DETAILS: Record<ClientAuthMethod, string> = {
   client_secret_basic: 'Client ID and secret in the Authorization header (PingOne default)',

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../core/errors';
-import type { Profile, Secrets } from '../core/profile';
-import { loadEngine, type EngineModule } from './engineLoader';
+import { errorMessage } from '../../core/errors';
+import type { Profile, Secrets } from '../../core/profile';
+import { loadEngine, type EngineModule } from '../engineLoader';
 
 type Sandbox = Awaited<ReturnType<EngineModule['startSandbox']>>;
 

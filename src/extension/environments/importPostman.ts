@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { Profile } from '../core/profile';
-import { loadEngine } from './engineLoader';
+import type { Profile } from '../../core/profile';
+import { loadEngine } from '../engineLoader';
 import type { ProfileStore } from './profileStore';
 import { duplicateProfile, newProfileId } from './profiles';
 import type { SecretStore } from './secretStore';

@@ -7,10 +7,10 @@
  * window that has its profile; no VS Code import here: the store is handed a Memento-like object and
  * re-reads it on every call, as another window may have written it since.
  */
-import type { Run, TokenDiff } from '../core/model';
-import { redactRun } from '../core/redact';
-import { diffClaims } from '../core/tokenDiff';
-import type { HistoryEntry } from '../protocol';
+import type { Run, TokenDiff } from '../../core/model';
+import { redactRun } from '../../core/redact';
+import { diffClaims } from '../../core/tokenDiff';
+import type { HistoryEntry } from '../../protocol';
 
 export const MAX_HISTORY = 50;
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol';
+import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../protocol';
 import { TIMELINE_VIEW_TYPE } from './timelineIds';
 
 
@@ -87,7 +87,7 @@ export class TimelinePanels implements vscode.Disposable, vscode.WebviewPanelSer
       panel.onDidDispose(() => this.detach()),
     ];
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'auth-flow.svg');
-    const { renderTimelineHtml } = await import('../panel/html');
+    const { renderTimelineHtml } = await import('../../panel/html');
     const asset = (name: string) => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.webviewRoot, name)).toString();
     panel.webview.html = renderTimelineHtml({
       cspSource: panel.webview.cspSource,

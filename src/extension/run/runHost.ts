@@ -9,9 +9,9 @@
  * The device grant's code is shown in a message offering Open in Browser and Copy Code.
  */
 import * as vscode from 'vscode';
-import type { RunHost } from '../core/run';
+import type { RunHost } from '../../core/run';
 import { showDeviceCode } from './deviceCode';
-import { choose } from './quickInput';
+import { choose } from '../quickInput';
 
 const WAITING_MESSAGE = 'Waiting for sign-on in the browser…';
 const PASTE_INSTEAD = 'Paste the URL instead';

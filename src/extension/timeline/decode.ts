@@ -1,14 +1,14 @@
-import { CHECK_LABELS, CheckCodes } from '../core/codes';
+import { CHECK_LABELS, CheckCodes } from '../../core/codes';
 import * as vscode from 'vscode';
-import type { DecodedToken } from '../core/model';
-import { loadEngine } from './engineLoader';
+import type { DecodedToken } from '../../core/model';
+import { loadEngine } from '../engineLoader';
 import { findJwtAt, JWT_HOVER_LANGUAGES, tokenHoverMarkdown } from './jwtText';
 import type { TimelinePanels } from './timelinePanel';
-import type { Environments } from './environments';
-import { issuerOf, type Profile } from '../core/profile';
-import type { WebviewMessages } from '../protocol';
-import { currentSettings } from './runController';
-import { errorMessage } from '../core/errors';
+import type { Environments } from '../environments/environments';
+import { issuerOf, type Profile } from '../../core/profile';
+import type { WebviewMessages } from '../../protocol';
+import { currentSettings } from '../run/runController';
+import { errorMessage } from '../../core/errors';
 
 /**
  * What the timeline receives for a token decoded on its own: the compact token is replaced by its

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Profile, Secrets } from '../core/profile';
+import type { Profile, Secrets } from '../../core/profile';
 import { openSecret, parseSecretKey, sealSecret, secretKey, SECRET_NAMES, type SecretName } from './secretKeys';
 import type { SecretState } from './treeModel';
 

@@ -1,8 +1,8 @@
 import { createPrivateKey } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { Profile } from '../core/profile';
+import type { Profile } from '../../core/profile';
 import { normalizePrivateKey, validateClientSecret, validatePrivateKey } from './profileValidators';
-import { ask, choose } from './quickInput';
+import { ask, choose } from '../quickInput';
 import type { SecretStore } from './secretStore';
 
 /** Asks for the client secret and stores it. False when the user dismissed the input. */

@@ -3,7 +3,7 @@
  * server accepted (`Ask.accepted`, after the sign-on step succeeded), so a mistyped password is never
  * offered for the secret store; a retyped one that worked may replace a stored one that no longer does.
  */
-import type { Answers, Ask } from '../core/questions';
+import type { Answers, Ask } from '../../core/questions';
 
 type Credentials = Answers['credentials'];
 

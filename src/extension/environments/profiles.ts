@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/mini';
-import { parseProfile, ProfileError, problemLine, profileSchema, type Profile } from '../core/profile';
-import { errorMessage } from '../core/errors';
+import { parseProfile, ProfileError, problemLine, profileSchema, type Profile } from '../../core/profile';
+import { errorMessage } from '../../core/errors';
 
 export type ProfileSource = 'user' | 'workspace';
 

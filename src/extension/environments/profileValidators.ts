@@ -4,7 +4,7 @@
  * (`validateProfile`), so the form, the workspace file and the CLI agree; this module only picks the
  * message for the field being typed, and adds what only a form asks (a name not taken, one scope).
  */
-import { validateProfile, type Profile } from '../core/profile';
+import { validateProfile, type Profile } from '../../core/profile';
 
 export type Draft = Partial<Profile>;
 

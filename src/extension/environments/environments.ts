@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { profileIdOf, type ProfileTarget } from './commandTable';
+import { profileIdOf, type ProfileTarget } from '../commandTable';
 import type { ProfileStore } from './profileStore';
 import { isReservedId } from './profiles';
 import type { SandboxHost } from './sandboxHost';
 import type { SecretStore } from './secretStore';
 import type { TreeEntry } from './treeModel';
-import { choose } from './quickInput';
+import { choose } from '../quickInput';
 
 export type ProfileEntry = Exclude<TreeEntry, { source: 'sandbox' }>;
 

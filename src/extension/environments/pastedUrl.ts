@@ -19,7 +19,7 @@
  *
  * The region is the host's PingOne domain (`pingone.eu` is EU, `pingone.com.au` AU…). No `vscode` import.
  */
-import { REGIONS, type Region, type ResponseMode } from '../core/profile';
+import { REGIONS, type Region, type ResponseMode } from '../../core/profile';
 import { parseScopes, validateEnvId } from './profileValidators';
 
 export type PastedKind = 'issuer' | 'endpoint' | 'discovery' | 'authorize' | 'console' | 'api';

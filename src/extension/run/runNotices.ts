@@ -3,10 +3,10 @@
  * the redacted run, as the timeline is, so a secret a server quoted back into an error message or hint
  * shows as `$PASSWORD` here too. No `vscode` import: the run controller only shows these texts.
  */
-import { errorMessage } from '../core/errors';
-import type { Run } from '../core/model';
-import type { Secrets } from '../core/profile';
-import { inputMarks, redactRun, runMarks, secretReplacer } from '../core/redact';
+import { errorMessage } from '../../core/errors';
+import type { Run } from '../../core/model';
+import type { Secrets } from '../../core/profile';
+import { inputMarks, redactRun, runMarks, secretReplacer } from '../../core/redact';
 
 /** The error notification for a failed run: at which step, and why. */
 export function failureNotice(profileName: string, run: Run): string {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { loadEngine } from './engineLoader';
+import { loadEngine } from '../engineLoader';
 import type { RunController } from './runController';
 
 /**

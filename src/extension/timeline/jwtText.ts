@@ -2,8 +2,8 @@
  * Finding and presenting JWTs in editor text, without VS Code. The hover finds a token with the
  * engine's import-free scanner and decodes only then, so hovering costs nothing on other text.
  */
-import { jwtAt } from '../core/oauth/jwtScan';
-import type { DecodedToken } from '../core/model';
+import { jwtAt } from '../../core/oauth/jwtScan';
+import type { DecodedToken } from '../../core/model';
 
 /**
  * The JWS under `character` in a line, or undefined. Reads outward from the cursor rather than using

@@ -4,7 +4,7 @@
  * (issuer and client ID): profile ids come from editable files, so a workspace file reusing another
  * profile's id, or an edit that points a profile at a different server, must not receive the secret.
  */
-import { issuerOf, type Profile } from '../core/profile';
+import { issuerOf, type Profile } from '../../core/profile';
 
 export const SECRET_NAMES = ['clientSecret', 'privateKey', 'username', 'password', 'clientKey'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];

@@ -1,5 +1,5 @@
-import type { Answers, Ask, Question } from '../core/questions';
-import { ask as askInput, choose } from './quickInput';
+import type { Answers, Ask, Question } from '../../core/questions';
+import { ask as askInput, choose } from '../quickInput';
 import { rememberAccepted, type RememberOptions } from './remember';
 
 export interface AskContext {

@@ -1,24 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
-import { errorMessage } from '../core/errors';
-import { systemCertificates } from '../core/network';
-import type { Run, RunEvent, Step, TokenDiff } from '../core/model';
-import { usesMutualTls, type Profile, type Secrets } from '../core/profile';
-import type { FollowUp, RunOptions, RunSession } from '../core/run';
-import { redactRun } from '../core/redact';
-import type { FollowUpAction, WebviewMessages } from '../protocol';
+import { errorMessage } from '../../core/errors';
+import { systemCertificates } from '../../core/network';
+import type { Run, RunEvent, Step, TokenDiff } from '../../core/model';
+import { usesMutualTls, type Profile, type Secrets } from '../../core/profile';
+import type { FollowUp, RunOptions, RunSession } from '../../core/run';
+import { redactRun } from '../../core/redact';
+import type { FollowUpAction, WebviewMessages } from '../../protocol';
 import { createAsk, type AskContext } from './ask';
-import type { ProfileTarget } from './commandTable';
-import { loadEngine } from './engineLoader';
-import type { Environments } from './environments';
+import type { ProfileTarget } from '../commandTable';
+import { loadEngine } from '../engineLoader';
+import type { Environments } from '../environments/environments';
 import { createRunHost } from './runHost';
 import { failureNotice, outcomeLine, unexpectedErrorMessage } from './runNotices';
 import { compareRuns, type RunHistory } from './runHistory';
-import { promptClientKey, promptClientSecret, promptPrivateKey } from './secretPrompts';
-import { networkOptions, readHttpSettings, SETTINGS_SECTION, readSettings, type Settings } from './settings';
-import type { TimelinePanels, TimelineRequest } from './timelinePanel';
-import { secretNeeds } from './treeModel';
+import { promptClientKey, promptClientSecret, promptPrivateKey } from '../environments/secretPrompts';
+import { networkOptions, readHttpSettings, SETTINGS_SECTION, readSettings, type Settings } from '../settings';
+import type { TimelinePanels, TimelineRequest } from '../timeline/timelinePanel';
+import { secretNeeds } from '../environments/treeModel';
 
 /** Unredacted runs kept for "Copy with secrets"; older ones can only be copied after a new run. */
 const KEPT_RUNS = 20;

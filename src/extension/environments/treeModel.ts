@@ -5,8 +5,8 @@
  * `contextValue` is a space-separated list of tokens that package.json menus match with regular
  * expressions, e.g. `viewItem =~ /\bsource-user\b/` for Delete or `/\bhas-secret\b/` for Clear.
  */
-import { authPathOf } from '../core/pingone/endpoints';
-import { grantOf, isPingOne, issuerOf, REGIONS, secretProblems, signOnOf, type Profile } from '../core/profile';
+import { authPathOf } from '../../core/pingone/endpoints';
+import { grantOf, isPingOne, issuerOf, REGIONS, secretProblems, signOnOf, type Profile } from '../../core/profile';
 import type { ProfileSource } from './profiles';
 
 /** The id of the built-in sandbox entry in the tree (its profile id is only known once started). */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Profile } from '../core/profile';
+import type { Profile } from '../../core/profile';
 import {
   mergeProfiles,
   parseWorkspaceFile,
