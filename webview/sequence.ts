@@ -6,12 +6,16 @@
  * Built from the redacted run the webview holds, and it shows less than the run: request paths without
  * their query, and of a redirect only the one parameter that says how it went (RFC 6749 §4.1.2 `code`,
  * §4.1.2.1 `error`; PingOne's sign-on page: `flowId`). No header, body or token reaches it.
+ *
+ * Browser sign-on has a lifeline of its own: this client hands the authorize URL to the browser, and
+ * the browser brings the authorization response back to the loopback listener, which runs in VS Code
+ * (RFC 8252 §7.3) — or the person pastes it, when no listener could take it.
  */
 import type { Run, Step, StepKind } from '../src/core/model';
 import { headerValue } from './format';
 import { redirectParameter, short } from './outcome';
 
-export type LifelineId = 'client' | 'server' | 'flows' | 'signOnPage' | 'redirectUri' | 'userinfo';
+export type LifelineId = 'client' | 'browser' | 'server' | 'flows' | 'signOnPage' | 'redirectUri' | 'userinfo';
 
 export interface Lifeline {
   id: LifelineId;
@@ -19,10 +23,12 @@ export interface Lifeline {
 }
 
 /**
- * `request`: this client to a server; `response`: the answer back; `notFollowed`: where a redirect
- * pointed, drawn but never sent; `note`: a step that failed before sending anything.
+ * `request`: this client to a server (or the browser to this client's loopback listener); `response`:
+ * the answer back; `notFollowed`: where a redirect pointed, drawn but never sent; `handoff`: a URL
+ * passed between this client and the browser (opened there, or pasted back); `note`: a step that
+ * failed before sending anything.
  */
-export type MessageKind = 'request' | 'response' | 'notFollowed' | 'note';
+export type MessageKind = 'request' | 'response' | 'notFollowed' | 'handoff' | 'note';
 
 export interface SequenceMessage {
   kind: MessageKind;
@@ -48,6 +54,7 @@ export interface SequenceDiagram {
 
 const LIFELINES: readonly Lifeline[] = [
   { id: 'client', label: 'VS Code' },
+  { id: 'browser', label: 'Browser' },
   { id: 'server', label: 'Authorization server' },
   { id: 'flows', label: 'Flows API' },
   { id: 'signOnPage', label: 'Sign-on page' },
@@ -55,12 +62,16 @@ const LIFELINES: readonly Lifeline[] = [
   { id: 'userinfo', label: 'Userinfo' },
 ];
 
-/** Who answers each step: /as/authorize, /as/resume, /as/token and /as/jwks are the authorization server's; /flows/{flowId} is PingOne's flows API. */
+/**
+ * Who answers each step: /as/authorize, /as/resume, /as/token and /as/jwks are the authorization
+ * server's; /flows/{flowId} is PingOne's flows API; the browser's callback is answered by the loopback
+ * listener in VS Code.
+ */
 const SERVER_OF: Record<StepKind, LifelineId> = {
   discovery: 'server',
   par: 'server',
   deviceAuthorization: 'server',
-  browser: 'redirectUri',
+  browser: 'client',
   refresh: 'server',
   introspect: 'server',
   revoke: 'server',
@@ -87,6 +98,11 @@ function stepMessages(run: Run, step: Step): SequenceMessage[] {
   const error = step.status === 'failed' ? (step.error?.code ?? 'FAILED') : undefined;
   const mark = (label: string): string => (error ? `${label} ✕ ${error}` : label);
   if (!exchange) {
+    const opened = step.kind === 'authorize' ? step.facts.authorize_url : undefined;
+    if (opened !== undefined) {
+      const label = mark(`opens GET ${pathOf(opened, run.profile.issuer)}`);
+      return [handoff(step, 'client', 'browser', label, label, error)];
+    }
     if (!error) return [];
     const label = mark(step.title);
     return [{ kind: 'note', from: 'client', to: 'client', label, text: label, stepId: step.id, failed: true, errorCode: error }];
@@ -95,12 +111,18 @@ function stepMessages(run: Run, step: Step): SequenceMessage[] {
   const { method, url } = exchange.request;
   const path = pathOf(url, run.profile.issuer);
   const response = exchange.response;
+  // The browser's callback names what it brought back, as the redirect it follows would.
+  const brought = step.kind === 'browser' ? callbackParameter(url) : undefined;
+  const suffix = brought ? ` · ${brought.name}=${brought.value}` : '';
+  const shortSuffix = brought ? ` · ${brought.name}=${short(brought.value)}` : '';
+  if (step.kind === 'browser' && !response) return [handoff(step, 'browser', 'client', mark(`pasted ${method} ${path}${suffix}`), mark(`pasted ${method} ${path}${shortSuffix}`), error)];
+  const from: LifelineId = step.kind === 'browser' ? 'browser' : 'client';
   const request: SequenceMessage = {
     kind: 'request',
-    from: 'client',
+    from,
     to: server,
-    label: `${method} ${path}`,
-    text: `${method} ${path.split('/').map(short).join('/')}`,
+    label: `${method} ${path}${suffix}`,
+    text: `${method} ${path.split('/').map(short).join('/')}${shortSuffix}`,
     stepId: step.id,
     answer: response ? 'answered' : step.status === 'running' ? 'pending' : 'none',
     failed: false,
@@ -110,9 +132,23 @@ function stepMessages(run: Run, step: Step): SequenceMessage[] {
     return [request];
   }
   const status = `${response.status} ${response.statusText}`.trim();
-  const answer: SequenceMessage = { kind: 'response', from: server, to: 'client', label: mark(status), text: mark(status), stepId: step.id, failed: error !== undefined, errorCode: error };
+  const answer: SequenceMessage = { kind: 'response', from: server, to: from, label: mark(status), text: mark(status), stepId: step.id, failed: error !== undefined, errorCode: error };
   const redirect = notFollowed(step, response.status, headerValue(response.headers, 'location'));
   return redirect ? [request, answer, redirect] : [request, answer];
+}
+
+/** A URL passed between this client and the browser: opened there, or pasted back from its address bar. */
+function handoff(step: Step, from: LifelineId, to: LifelineId, label: string, text: string, error: string | undefined): SequenceMessage {
+  return { kind: 'handoff', from, to, label, text, stepId: step.id, failed: error !== undefined, ...(error ? { errorCode: error } : {}) };
+}
+
+/** The parameter of an authorization response that says how it went (`code` or `error`), if the URL is one. */
+function callbackParameter(url: string): ReturnType<typeof redirectParameter> {
+  try {
+    return redirectParameter(new URL(url));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -121,12 +157,7 @@ function stepMessages(run: Run, step: Step): SequenceMessage[] {
  */
 function notFollowed(step: Step, status: number, location: string | undefined): SequenceMessage | undefined {
   if (status < 300 || status >= 400 || location === undefined) return undefined;
-  let parameter: ReturnType<typeof redirectParameter>;
-  try {
-    parameter = redirectParameter(new URL(location));
-  } catch {
-    parameter = undefined;
-  }
+  const parameter = callbackParameter(location);
   const what = `${status} not followed`;
   return {
     kind: 'notFollowed',
@@ -165,6 +196,7 @@ export function pathOf(url: string, issuer: string): string {
 function arrowOf(message: SequenceMessage): string {
   if (message.kind === 'response') return '-->>';
   if (message.kind === 'notFollowed') return '--)';
+  if (message.kind === 'handoff') return '-)';
   return message.answer === 'answered' ? '->>' : message.answer === 'pending' ? '-)' : '-x';
 }
 

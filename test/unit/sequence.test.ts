@@ -189,6 +189,45 @@ describe('sequence diagram of a run', () => {
     assert.equal(diagram.messages[1].label, '302 Found ✕ AUTHORIZE_ERROR');
   });
 
+  describe('browser sign-on', () => {
+    const authorize = succeededRun.steps[0];
+    const authorizeUrl = authorize.exchange!.request.url;
+    const callbackUrl = `http://127.0.0.1:8765/callback?code=${CODE}&state=${STATE}`;
+    const opened: Step = { ...authorize, title: 'Authorize (opened in the browser)', exchange: undefined, facts: { authorize_url: authorizeUrl } };
+    const browser = (response: boolean): Step => ({
+      ...authorize,
+      id: 'b1',
+      kind: 'browser',
+      title: 'Sign on in the browser',
+      exchange: {
+        request: { method: 'GET', url: callbackUrl, headers: [], secrets: [] },
+        ...(response ? { response: { status: 200, statusText: 'OK', headers: [['Content-Type', 'text/html']], body: '<p>Signed in</p>', size: 16, secrets: [] } } : {}),
+        timing: { total: 0 },
+        cookies: { sent: [], set: [] },
+      },
+    });
+
+    it('hands the authorize URL to the browser, and the browser brings the code back to the listener in VS Code', () => {
+      const run: Run = { ...succeededRun, steps: [opened, browser(true)] };
+      const diagram = sequenceOf(run);
+      assert.deepEqual(diagram.lifelines.map((l) => [l.id, l.label]), [['client', 'VS Code'], ['browser', 'Browser']]);
+      assert.deepEqual(diagram.messages.map((m) => [m.kind, m.from, m.to, m.label]), [
+        ['handoff', 'client', 'browser', `opens GET ${expectedPath(authorizeUrl)}`],
+        ['request', 'browser', 'client', `GET 127.0.0.1:8765/callback · code=${CODE}`],
+        ['response', 'client', 'browser', '200 OK'],
+      ]);
+      const signals = parseMermaid(toMermaid(diagram)).signals;
+      assert.deepEqual(signals.map((sg) => [sg.from, sg.arrow, sg.to]), [['client', '-)', 'browser'], ['browser', '->>', 'client'], ['client', '-->>', 'browser']]);
+    });
+
+    it('draws a pasted callback as handed back, not as a request that got no answer', () => {
+      const run: Run = { ...succeededRun, status: 'failed', steps: [opened, { ...browser(false), status: 'failed', error: { code: 'STATE_MISMATCH', message: 'state differs', hint: 'Sign on again.' } }] };
+      const [, pasted] = sequenceOf(run).messages;
+      assert.deepEqual([pasted.kind, pasted.from, pasted.to, pasted.failed, pasted.errorCode], ['handoff', 'browser', 'client', true, 'STATE_MISMATCH']);
+      assert.equal(pasted.label, `pasted GET 127.0.0.1:8765/callback · code=${CODE} ✕ STATE_MISMATCH`);
+    });
+  });
+
   it('writes Mermaid text that parses line by line, arrows in the order of the run', () => {
     for (const run of [succeededRun, failedRun]) {
       const diagram = sequenceOf(run);
