@@ -11,6 +11,7 @@
 import * as z from 'zod/mini';
 import { CheckCodes } from './core/codes';
 import { FOLLOW_UPS, STEP_KINDS } from './core/model';
+import type { RepeatReport } from './core/repeat';
 import type { EditedRequest } from './core/resend';
 import type {
   Check,
@@ -69,6 +70,19 @@ export interface HostMessages {
    * false when the host no longer holds the run's session (reloaded, closed, too old): Run again instead.
    */
   'timeline/step/resent': { id: string; ok: boolean; held: boolean; message: string };
+  /**
+   * A measurement of a profile (Measure Environment): the repeat report, numbers and error codes and
+   * messages only, never a run or a token. The webview keeps the latest one per profile.
+   */
+  'timeline/measure/reported': Measurement;
+}
+
+/** One measurement as the timeline keeps it: whose, when, and the report (src/core/repeat.ts). */
+export interface Measurement {
+  profileId: string;
+  /** When it finished, ISO 8601. */
+  measuredAt: string;
+  report: RepeatReport;
 }
 
 /** One run of the history as the list shows it; the run itself stays with the host. */
@@ -267,6 +281,23 @@ function hostMessageSchemas(): Schemas<HostMessages> {
       duration: z.optional(z.number()),
     }),
   );
+  const measured = { count: z.number(), errors: z.number(), p50: z.optional(z.number()), p95: z.optional(z.number()), max: z.optional(z.number()) };
+  const report = of<RepeatReport>()(
+    z.object({
+      profile: z.string(),
+      repeat: z.number(),
+      concurrency: z.number(),
+      elapsedMs: z.number(),
+      interrupted: z.boolean(),
+      runs: z.number(),
+      succeeded: z.number(),
+      failed: z.number(),
+      cancelled: z.number(),
+      steps: z.array(z.object({ title: z.string(), kind: z.enum(STEP_KINDS), ...measured })),
+      run: z.object(measured),
+      errors: z.array(z.object({ code: z.string(), step: z.string(), count: z.number(), message: z.string() })),
+    }),
+  );
   return table<HostMessages>()({
     'timeline/run/started': z.object({ run }),
     'timeline/step/updated': z.object({ runId: z.string(), step }),
@@ -281,6 +312,7 @@ function hostMessageSchemas(): Schemas<HostMessages> {
     'timeline/history/listed': z.object({ id: z.optional(z.string()), entries: z.array(historyEntry), message: z.optional(z.string()), ok: z.optional(z.boolean()) }),
     'timeline/history/compared': z.object({ id: z.string(), ok: z.boolean(), message: z.string(), diffs: z.array(tokenDiff) }),
     'timeline/step/resent': z.object({ id: z.string(), ok: z.boolean(), held: z.boolean(), message: z.string() }),
+    'timeline/measure/reported': z.object({ profileId: z.string(), measuredAt: z.string(), report }),
   });
 }
 
@@ -375,4 +407,6 @@ export interface WebviewState {
   followUps?: Record<string, FollowUpAction[]>;
   /** The host's run history, as it last listed it. Not restored: the host sends it again on ready. */
   history?: HistoryEntry[];
+  /** The latest measurement of each profile measured, newest first (bounded: webview/store.ts). */
+  measurements?: Measurement[];
 }

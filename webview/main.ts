@@ -10,7 +10,7 @@ import { takeResendAnswer } from './resend';
 import { takeVerifyAnswer } from './verify';
 import { renderApp, type Ui } from './render';
 import { refreshTimes } from './token';
-import { applyHostMessage, restoreState } from './store';
+import { applyHostMessage, dismissMeasurement, restoreState } from './store';
 import './main.css';
 
 interface VsCodeApi {
@@ -48,6 +48,9 @@ const ui: Ui = {
   },
   dismissToken(index) {
     update({ ...state, tokens: state.tokens.filter((_, i) => i !== index) });
+  },
+  dismissMeasurement(profileId) {
+    update(dismissMeasurement(state, profileId));
   },
   tabFor: (key) => state.view?.tabs[key],
   setTab: (key, tab) => persistView({ tabs: { ...state.view?.tabs, [key]: tab } }),

@@ -8,6 +8,7 @@ import type { FollowUpAction, PanelCommand, WebviewMessage, WebviewMessages, Web
 import { jsonView, section, spinner } from './blocks';
 import { compareOpen, renderCompare } from './compare';
 import { historyOpen, renderHistory } from './history';
+import { renderMeasurements, type MeasureUi } from './measure';
 import { renderResendEditor, resendButton, resendVersion } from './resend';
 import { renderVerify } from './verify';
 import { renderDiffTable } from './diff';
@@ -21,7 +22,7 @@ import { currentRun } from './store';
 import { tabs, type TabSpec } from './tabs';
 import { refreshTimes, renderToken, tokenLabel } from './token';
 
-export interface Ui {
+export interface Ui extends MeasureUi {
   post(message: WebviewMessage): void;
   selectRun(runId: string): void;
   dismissToken(index: number): void;
@@ -55,6 +56,7 @@ export function renderApp(root: HTMLElement, state: WebviewState, ui: Ui): void 
   // Tokens decoded from an editor belong to no run: they come first, under their own heading, not
   // between a run's header and its steps.
   if (state.tokens.length > 0) children.push(guard('decoded tokens', () => renderTokenCards(state, ui)));
+  if (state.measurements?.length) children.push(guard('measurements', () => renderMeasurements(state.measurements ?? [], ui)));
   if (run) children.push(guard('run header', () => renderHeader(run, state, ui)));
   if (historyOpen()) children.push(guard('run history', () => renderHistory(state, ui)));
   if (compareOpen()) children.push(guard('token comparison', () => renderCompare(state, ui.toggleCompare)));

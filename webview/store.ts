@@ -3,11 +3,13 @@
  * window reload restores it. Pure functions; main.ts owns the single mutable reference.
  */
 import type { Run } from '../src/core/model';
-import { parseHostMessage, type HostMessage, type WebviewState } from '../src/protocol';
+import { parseHostMessage, type HostMessage, type Measurement, type WebviewState } from '../src/protocol';
 
 /** Enough history to compare attempts without letting the persisted state grow without bound. */
 export const MAX_RUNS = 20;
 export const MAX_TOKENS = 20;
+/** Measurements kept, the latest of each profile: a handful of environments is what one compares. */
+export const MAX_MEASUREMENTS = 10;
 
 export function emptyState(): WebviewState {
   return { runs: [], tokens: [] };
@@ -19,7 +21,7 @@ export function emptyState(): WebviewState {
  */
 export function restoreState(saved: unknown): WebviewState {
   if (typeof saved !== 'object' || saved === null) return emptyState();
-  const { runs, tokens, currentRunId } = saved as Record<string, unknown>;
+  const { runs, tokens, currentRunId, measurements } = saved as Record<string, unknown>;
   const okRuns = Array.isArray(runs)
     ? runs.filter((run) => parseHostMessage({ method: 'timeline/run/started', params: { run } }) !== undefined) as Run[]
     : [];
@@ -28,6 +30,10 @@ export function restoreState(saved: unknown): WebviewState {
     : [];
   const state: WebviewState = { runs: okRuns.slice(0, MAX_RUNS), tokens: okTokens.slice(0, MAX_TOKENS) };
   if (typeof currentRunId === 'string' && okRuns.some((run) => run.id === currentRunId)) state.currentRunId = currentRunId;
+  const okMeasurements = Array.isArray(measurements)
+    ? measurements.filter((entry) => parseHostMessage({ method: 'timeline/measure/reported', params: entry }) !== undefined) as Measurement[]
+    : [];
+  if (okMeasurements.length) state.measurements = okMeasurements.slice(0, MAX_MEASUREMENTS);
   const view = restoreView((saved as Record<string, unknown>).view, new Set(state.runs.map((r) => r.id)));
   if (view) state.view = view;
   return state;
@@ -88,6 +94,11 @@ export function applyHostMessage(state: WebviewState, message: HostMessage): Web
       if (!state.runs.some((r) => r.id === runId)) return state;
       return { ...state, followUps: { ...state.followUps, [runId]: actions } };
     }
+    case 'timeline/measure/reported': {
+      const measurement = message.params;
+      const others = (state.measurements ?? []).filter((m) => m.profileId !== measurement.profileId);
+      return { ...state, measurements: [measurement, ...others].slice(0, MAX_MEASUREMENTS) };
+    }
     case 'timeline/curl/copied':
     case 'timeline/diagram/copied':
     case 'timeline/token/copied':
@@ -96,6 +107,11 @@ export function applyHostMessage(state: WebviewState, message: HostMessage): Web
     case 'timeline/step/resent':
       return state;
   }
+}
+
+/** The state without the measurement of this profile (its panel was closed). */
+export function dismissMeasurement(state: WebviewState, profileId: string): WebviewState {
+  return { ...state, measurements: (state.measurements ?? []).filter((m) => m.profileId !== profileId) };
 }
 
 function replaceRun(state: WebviewState, run: Run): WebviewState {

@@ -2,17 +2,13 @@
  * `auth-flow run --repeat N [--concurrency C]`: measures an environment by running the flow N times,
  * C at a time, and prints per step how many ran, how many failed, and p50 / p95 / max latency (a
  * table, or one JSON document with --json). Progress goes to stderr; Ctrl+C stops starting runs,
- * cancels those in flight and prints what was measured so far. The statistics are src/core/stats.ts.
+ * cancels those in flight and prints what was measured so far. The loop is src/core/repeat.ts, the
+ * statistics src/core/stats.ts.
  */
-import { redactRun } from '../core/redact';
-import { runFlow, type FlowOptions } from '../core/run';
-import { LatencyTable, type Measured, type RepeatSummary } from '../core/stats';
+import { MAX_CONCURRENCY, MAX_REPEAT, repeatFlow, type MeasuredFlow, type Progress, type RepeatReport } from '../core/repeat';
+import type { Measured } from '../core/stats';
 import { UsageError } from './usage';
 
-/** Enough for a soak test of a test environment; more is a load test, which is another tool's job. */
-export const MAX_REPEAT = 10_000;
-/** Runs in flight at once: each holds its own connections, and PingOne rate-limits per environment. */
-export const MAX_CONCURRENCY = 32;
 /** What the shell reports for a program stopped by Ctrl+C (128 + SIGINT). */
 export const INTERRUPTED = 130;
 
@@ -35,53 +31,19 @@ function wholeNumber(text: string, flag: string, max: number): number {
   return value;
 }
 
-export interface RepeatReport extends RepeatSummary {
-  profile: string;
-  repeat: number;
-  concurrency: number;
-  /** Wall-clock time of the whole measurement, ms. */
-  elapsedMs: number;
-  /** Ctrl+C stopped the measurement before every run was done. */
-  interrupted: boolean;
-}
-
 /** Runs the flow `repeat` times, `concurrency` at a time. Exit code: 0 all succeeded, 1 one failed, 130 interrupted. */
-export async function repeatCommand(run: Omit<FlowOptions, 'signal' | 'ask' | 'onEvent'>, { repeat, concurrency }: Repeat, json: boolean): Promise<number> {
-  const table = new LatencyTable();
+export async function repeatCommand(run: MeasuredFlow, { repeat, concurrency }: Repeat, json: boolean): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   const progress = progressLine(repeat);
-  const started = performance.now();
-  let next = 0;
-  const done = { runs: 0, failed: 0 };
-  const worker = async () => {
-    while (next < repeat && !controller.signal.aborted) {
-      next++;
-      const result = await runFlow({ ...run, signal: controller.signal });
-      // Failed steps' messages may quote what the server echoed: they are shown as a run's would be.
-      table.add(result.status === 'failed' ? redactRun(result) : result);
-      if (result.status !== 'cancelled') {
-        done.runs++;
-        if (result.status === 'failed') done.failed++;
-        progress(done);
-      }
-    }
-  };
+  let report: RepeatReport;
   try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    report = await repeatFlow(run, { repeat, concurrency, signal: controller.signal, onProgress: progress });
   } finally {
     process.off('SIGINT', onSignal);
     progress(undefined);
   }
-  const report: RepeatReport = {
-    profile: run.profile.name,
-    repeat,
-    concurrency,
-    elapsedMs: Math.round(performance.now() - started),
-    interrupted: controller.signal.aborted,
-    ...table.summary(),
-  };
   process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : printReport(report));
   return report.interrupted ? INTERRUPTED : report.failed ? 1 : 0;
 }
@@ -110,11 +72,6 @@ function progressLine(repeat: number): (done: Progress | undefined) => void {
     if (last && last.runs !== shown?.runs) show(last);
     if (tty && last) process.stderr.write('\n');
   };
-}
-
-interface Progress {
-  runs: number;
-  failed: number;
 }
 
 const HEADINGS = ['step', 'runs', 'errors', 'p50 ms', 'p95 ms', 'max ms'];

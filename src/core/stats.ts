@@ -1,7 +1,8 @@
 /**
- * Latency statistics over repeated runs of one flow (`auth-flow run --repeat`): for each step, how
- * often it ran, how often it failed, and the 50th and 95th percentile and the maximum of its duration
- * (ms, as the timeline shows it); the same for whole runs; and the errors by code.
+ * Latency statistics over repeated runs of one flow (src/core/repeat.ts, for `auth-flow run --repeat`
+ * and the extension's Measure Environment): for each step, how often it ran, how often it failed, and
+ * the 50th and 95th percentile and the maximum of its duration (ms, as the timeline shows it); the
+ * same for whole runs; and the errors by code.
  *
  * Percentiles use the nearest-rank method: of n durations sorted ascending, the p-th percentile is the
  * one at rank ⌈p·n/100⌉ (1-based). It is always a measured duration, never an interpolation between

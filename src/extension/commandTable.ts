@@ -10,6 +10,7 @@ export type ProfileTarget = string | { profileId: string };
 
 export interface CommandArgs {
   'authFlow.run': [target?: ProfileTarget];
+  'authFlow.measureEnvironment': [target?: ProfileTarget];
   'authFlow.addEnvironment': [];
   'authFlow.editEnvironment': [target?: ProfileTarget];
   'authFlow.duplicateEnvironment': [target?: ProfileTarget];
@@ -34,6 +35,7 @@ export type CommandId = keyof CommandArgs;
 /** Every command id, in the order package.json lists them. */
 export const COMMAND_IDS = [
   'authFlow.run',
+  'authFlow.measureEnvironment',
   'authFlow.addEnvironment',
   'authFlow.editEnvironment',
   'authFlow.duplicateEnvironment',

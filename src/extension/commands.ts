@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CommandArgs, CommandId, ProfileTarget } from './commandTable';
 import type { DecodedTokens } from './timeline/decode';
 import { exportRunCommand } from './run/exportRun';
+import { measureEnvironment } from './run/measureEnvironment';
 import type { Environments, ProfileEntry } from './environments/environments';
 import { importPostmanCommand } from './environments/importPostman';
 import { profileWizard } from './environments/profileWizard';
@@ -21,6 +22,7 @@ export interface CommandDeps {
   panels: TimelinePanels;
   /** Decode Selected Token and its verification. */
   tokens: DecodedTokens;
+  log: vscode.LogOutputChannel;
   refreshTree(): void;
 }
 
@@ -28,7 +30,7 @@ const isProfile = (entry: TreeEntry): entry is ProfileEntry => entry.source !== 
 const isUserProfile = (entry: TreeEntry): entry is ProfileEntry => entry.source === 'user';
 
 /** The handler of every command of the table. */
-export function commandHandlers({ environments, runs, panels, tokens, refreshTree }: CommandDeps): Handlers {
+export function commandHandlers({ environments, runs, panels, tokens, log, refreshTree }: CommandDeps): Handlers {
   const { store, secrets, sandbox } = environments;
 
   /** The profile entry a command acts on, limited to the entries `accept` allows. */
@@ -55,6 +57,7 @@ export function commandHandlers({ environments, runs, panels, tokens, refreshTre
 
   return {
     'authFlow.run': (target) => runs.run(target),
+    'authFlow.measureEnvironment': (target) => measureEnvironment({ environments, runs, panels, log }, target),
     'authFlow.trySandbox': () => runs.run(SANDBOX_ENTRY_ID),
     'authFlow.showTimeline': () => panels.show(),
     'authFlow.decodeSelection': () => tokens.decodeSelection(),

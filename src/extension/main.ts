@@ -48,7 +48,7 @@ export function start(context: vscode.ExtensionContext, refreshTree: () => void)
   const panels = new TimelinePanels(context.extensionUri, log);
   const runs = new RunController(environments, panels, log, new RunHistory(context.globalState));
   const tokens = new DecodedTokens(panels, environments);
-  const handlers = commandHandlers({ environments, runs, panels, tokens, refreshTree });
+  const handlers = commandHandlers({ environments, runs, panels, tokens, log, refreshTree });
   const treeChildren = async (node?: TreeNode) => (node ? (node.children ?? []) : treeNodes(await environments.entries()));
 
   context.subscriptions.push(

@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Run } from '../../src/core/model';
-import type { RepeatReport } from '../../src/cli/repeat';
+import type { RepeatReport } from '../../src/core/repeat';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { CLI, runCli } from '../support/cli';
 

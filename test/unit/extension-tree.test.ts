@@ -80,11 +80,11 @@ describe('extension package.json contributions', () => {
   it('offers delete only on user profiles and secret actions by need', () => {
     const user = menuFor(contextValueOf({ source: 'user', profile: sampleProfile(), secrets: { clientSecret: true, privateKey: false, login: false } }));
     assert.deepEqual(user, [
-      'inline:authFlow.run', 'inline:authFlow.editEnvironment', 'authFlow.run', 'authFlow.editEnvironment', 'authFlow.duplicateEnvironment',
+      'inline:authFlow.run', 'inline:authFlow.editEnvironment', 'authFlow.run', 'authFlow.measureEnvironment', 'authFlow.editEnvironment', 'authFlow.duplicateEnvironment',
       'authFlow.deleteEnvironment', 'authFlow.copyEnvironmentId', 'authFlow.setClientSecret', 'authFlow.clearClientSecret',
     ]);
     const sandbox = menuFor(contextValueOf(sandboxIdle));
-    assert.deepEqual(sandbox, ['inline:authFlow.run', 'authFlow.run', 'authFlow.copyEnvironmentId']);
+    assert.deepEqual(sandbox, ['inline:authFlow.run', 'authFlow.run', 'authFlow.measureEnvironment', 'authFlow.copyEnvironmentId']);
     const workspace = menuFor(contextValueOf({ source: 'workspace', profile: sampleProfile({ clientAuthMethod: 'private_key_jwt' }), secrets: { clientSecret: false, privateKey: false, login: true } }));
     assert.ok(!workspace.includes('authFlow.deleteEnvironment'));
     assert.ok(workspace.includes('authFlow.setPrivateKey') && workspace.includes('authFlow.forgetCredentials'));

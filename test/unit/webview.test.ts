@@ -17,7 +17,9 @@ import { redactRun } from '../../src/core/redact';
 import { runFlow } from '../../src/core/run';
 import { renderTimelineHtml } from '../../src/panel/html';
 import { startSandbox } from '../../src/sandbox/index';
-import { MAX_VALUE_TEXT, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../src/protocol';
+import { MAX_VALUE_TEXT, parseWebviewMessage, type HostMessage, type WebviewMessage, type WebviewState } from '../../src/protocol';
+import type { RepeatReport } from '../../src/core/repeat';
+import type { Measured } from '../../src/core/stats';
 import { skipSuite } from '../support/skips';
 import { CLIENT_ID, CODE, CODE_VERIFIER, ENV_ID, FLOW_ID, IAT, ISSUER, KID, STATE, failedRun, succeededRun, tamperedToken } from '../fixtures/runs';
 
@@ -1356,6 +1358,89 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     await page.screenshot({ path: join(ARTIFACTS, 'narrow-320.png'), fullPage: true });
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, 'narrow-320-top.png') });
+  });
+
+  it('shows a measurement as a table of each step\'s figures and a bar chart ordered like them, the latest per profile, until closed', async () => {
+    await open();
+    const report: RepeatReport = {
+      profile: 'Staging',
+      repeat: 20,
+      concurrency: 2,
+      elapsedMs: 3400,
+      interrupted: false,
+      runs: 20,
+      succeeded: 18,
+      failed: 2,
+      cancelled: 0,
+      steps: [
+        { title: 'Discovery', kind: 'discovery', count: 20, errors: 0, p50: 12, p95: 31, max: 48 },
+        { title: 'Token request', kind: 'token', count: 20, errors: 2, p50: 40, p95: 95, max: 120 },
+        { title: 'Userinfo', kind: 'userinfo', count: 18, errors: 0, p50: 20, p95: 25, max: 30 },
+        { title: 'Sign off', kind: 'signoff', count: 2, errors: 2 },
+      ],
+      run: { count: 20, errors: 2, p50: 70, p95: 140, max: 180 },
+      errors: [{ code: 'INVALID_GRANT', step: 'Token request', count: 2, message: 'The code was used.' }],
+    };
+    await send({ method: 'timeline/measure/reported', params: { profileId: 'p-staging', measuredAt: '2026-01-01T10:00:00.000Z', report } });
+    const panel = page.locator('.measure[data-profile-id="p-staging"]');
+    const cells = async () => panel.locator('table.measure-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => (c as HTMLElement).innerText.trim())));
+    const figures = (title: string, m: Measured) => [title, String(m.count), String(m.errors), ...[m.p50, m.p95, m.max].map((v) => (v === undefined ? '–' : String(v)))];
+    assert.deepEqual(await cells(), [...report.steps.map((s) => figures(s.title, s)), figures('whole run', report.run)]);
+    assert.deepEqual(await panel.locator('table.measure-table thead th').allInnerTexts(), ['step', 'runs', 'errors', 'p50 ms', 'p95 ms', 'max ms']);
+    assert.ok((await panel.locator('.measure-summary').innerText()).includes('Measured 20 runs, 2 at a time'));
+    assert.deepEqual(await panel.locator('.measure-errors li').allInnerTexts(), ['2× INVALID_GRANT in Token request: The code was used.']);
+
+    // The chart: titled, one bar group per step in the table's order, bars as tall as their values rank.
+    const chart = panel.locator('svg.measure-chart');
+    assert.equal(await chart.getAttribute('role'), 'img');
+    assert.ok((await chart.getAttribute('aria-label'))?.includes('p95'));
+    assert.ok((await chart.locator(':scope > title').textContent())?.includes('Staging'));
+    const groups = await chart.locator('.measure-group').evaluateAll((gs) =>
+      gs.map((g) => ({
+        step: g.getAttribute('data-step'),
+        p50: Number(g.querySelector('.measure-p50')?.getAttribute('height')),
+        p95: Number(g.querySelector('.measure-p95')?.getAttribute('height')),
+        p95Top: Number(g.querySelector('.measure-p95')?.getAttribute('y')),
+        maxY: g.querySelector('.measure-max')?.getAttribute('y1') ?? null,
+      })),
+    );
+    assert.deepEqual(groups.map((g) => g.step), report.steps.map((s) => s.title));
+    const byHeight = groups.map((_, i) => i).sort((a, b) => groups[a].p95 - groups[b].p95);
+    const byValue = report.steps.map((_, i) => i).sort((a, b) => (report.steps[a].p95 ?? 0) - (report.steps[b].p95 ?? 0));
+    assert.deepEqual(byHeight, byValue);
+    for (const [i, g] of groups.entries()) {
+      const step = report.steps[i];
+      if (step.p95 === undefined) {
+        assert.deepEqual([g.p50, g.p95, g.maxY], [0, 0, null], `${g.step}: nothing succeeded, nothing drawn`);
+        continue;
+      }
+      assert.ok(g.p50 > 0 && g.p50 < g.p95, `${g.step}: p50 bar shorter than p95`);
+      assert.ok(Number(g.maxY) < g.p95Top, `${g.step}: the max tick above the p95 bar`);
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await panel.screenshot({ path: join(ARTIFACTS, 'measure-dark.png') });
+    // Theme colours: p50 in the chart blue, the max tick in the foreground colour.
+    assert.equal(await chart.locator('.measure-p50').first().evaluate((el) => getComputedStyle(el).fill), 'rgb(55, 148, 255)');
+    assert.equal(await chart.locator('.measure-max').first().evaluate((el) => getComputedStyle(el).stroke), 'rgb(204, 204, 204)');
+
+    // A newer measurement of the same profile replaces it; another profile's comes first, beside it.
+    await send({ method: 'timeline/measure/reported', params: { profileId: 'p-staging', measuredAt: '2026-01-01T10:05:00.000Z', report: { ...report, steps: report.steps.slice(0, 1) } } });
+    await send({ method: 'timeline/measure/reported', params: { profileId: 'p-prod', measuredAt: '2026-01-01T10:06:00.000Z', report: { ...report, profile: 'Production', interrupted: true, runs: 7 } } });
+    assert.deepEqual(await page.locator('.measure').evaluateAll((ps) => ps.map((p) => (p as HTMLElement).dataset.profileId)), ['p-prod', 'p-staging']);
+    assert.equal(await panel.locator('.measure-group').count(), 1);
+    assert.ok((await page.locator('.measure[data-profile-id="p-prod"] .measure-summary').innerText()).startsWith('Cancelled: measured 7 of 20 runs'));
+    // A report with a figure of the wrong type is dropped whole.
+    await post({ method: 'timeline/measure/reported', params: { profileId: 'p-bad', measuredAt: 'x', report: { ...report, run: { count: '20', errors: 0 } } } });
+    assert.equal(await page.locator('.measure').count(), 2);
+
+    await page.reload();
+    await panel.waitFor();
+    assert.equal(await page.locator('.measure').count(), 2, 'restored after a reload');
+    await panel.getByRole('button', { name: 'Close Measurement of Staging' }).click();
+    assert.deepEqual(await page.locator('.measure').evaluateAll((ps) => ps.map((p) => (p as HTMLElement).dataset.profileId)), ['p-prod']);
+    const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state')!) as WebviewState);
+    assert.deepEqual(saved.measurements?.map((m) => m.profileId), ['p-prod']);
+    assert.deepEqual(consoleLines.filter((l) => /^(error|pageerror)/.test(l)), []);
   });
 
   /** WCAG 2.x contrast of every visible status text against what is painted behind it, read from computed styles. */

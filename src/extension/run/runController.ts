@@ -18,7 +18,7 @@ import { compareRuns, type RunHistory } from './runHistory';
 import { promptClientKey, promptClientSecret, promptPrivateKey } from '../environments/secretPrompts';
 import { networkOptions, readHttpSettings, SETTINGS_SECTION, readSettings, type Settings } from '../settings';
 import type { TimelinePanels, TimelineRequest } from '../timeline/timelinePanel';
-import { secretNeeds } from '../environments/treeModel';
+import { secretNeeds, type TreeEntry } from '../environments/treeModel';
 
 /** Unredacted runs kept for "Copy with secrets"; older ones can only be copied after a new run. */
 const KEPT_RUNS = 20;
@@ -35,6 +35,15 @@ export function currentSettings(): Settings {
 }
 
 type Connection = Pick<RunOptions, 'network' | 'clientCert'>;
+
+/** A run ready to start: the profile, its secrets, how to ask the person, the settings and the connection. */
+export interface Prepared {
+  profile: Profile;
+  secrets: Secrets;
+  ask: AskContext;
+  settings: Settings;
+  connection: Connection;
+}
 
 /** The proxy, CAs and client certificate of a profile's run, from VS Code's settings and the profile. */
 function connectionFor(profile: Profile, settings: Settings): Connection {
@@ -95,7 +104,15 @@ export class RunController implements vscode.Disposable {
 
   async run(target?: ProfileTarget): Promise<Run | undefined> {
     const entry = await this.environments.pick(target, 'Environment to run');
-    if (!entry) return undefined;
+    const prepared = entry && (await this.prepare(entry));
+    return prepared && this.execute(prepared);
+  }
+
+  /**
+   * What running the entry takes: the settings, the connection and the profile's secrets, asking for a
+   * missing client secret or key first. Undefined, once the person was told why, when it cannot run.
+   */
+  async prepare(entry: TreeEntry): Promise<Prepared | undefined> {
     const settings = currentSettings();
     // Refused before asking for secrets: nothing should be typed for a run that will not start.
     if (entry.source !== 'sandbox' && entry.profile.insecureTls && !settings.allowInsecureTls) {
@@ -117,8 +134,7 @@ export class RunController implements vscode.Disposable {
       }
     }
     const prepared = entry.source === 'sandbox' ? await this.prepareSandbox() : await this.prepareProfile(entry.profile);
-    if (!prepared) return undefined;
-    return this.execute(prepared.profile, prepared.secrets, prepared.ask, settings, connection);
+    return prepared && { ...prepared, settings, connection };
   }
 
   private async prepareSandbox(): Promise<{ profile: Profile; secrets: Secrets; ask: AskContext } | undefined> {
@@ -170,7 +186,7 @@ export class RunController implements vscode.Disposable {
     return { profile, secrets, ask: { profileName: profile.name, username: secrets.username, remember } };
   }
 
-  private async execute(profile: Profile, secrets: Secrets, askContext: AskContext, settings: Settings, connection: Connection): Promise<Run | undefined> {
+  private async execute({ profile, secrets, ask: askContext, settings, connection }: Prepared): Promise<Run | undefined> {
     const engine = loadEngine();
     const insecure = profile.insecureTls === true;
     this.log.info(`Running "${profile.name}" (${profile.clientAuthMethod}, ${profile.responseMode}).`);
