@@ -10,15 +10,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
-import { startForwardProxy, type ForwardProxy } from '../support/forward-proxy';
+import { NO_NETWORK_ENV, startForwardProxy, type ForwardProxy } from '../support/forward-proxy';
 import { createPrivateCa, type PrivateCa } from '../support/private-ca';
 import { endSession, makeTempDir, waitFor, type Session } from './harness';
 import { card, DEMO_USER, openAuthFlowView, startWithExtension, waitForQuickInput, waitForRunEnd, waitForTreeRow } from './extension';
 
 const INTERNAL_HOST = 'sandbox.corp.test';
 const PROFILE_NAME = 'Corp sandbox (through the proxy)';
-/** The proxy and CA variables blanked for code-server: the machine running the tests may set them. */
-const NO_NETWORK_ENV = Object.fromEntries(['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'NODE_EXTRA_CA_CERTS'].map((name) => [name, '']));
 
 describe('Auth Flow Explorer on a corporate network (code-server + Chromium, proxy, private CA)', function () {
   // Two runs and a settings change in one workbench.

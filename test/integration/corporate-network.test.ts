@@ -10,16 +10,14 @@ import type { Run } from '../../src/core/model';
 import type { Profile } from '../../src/core/profile';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { runCli } from '../support/cli';
-import { startForwardProxy, type ForwardProxy } from '../support/forward-proxy';
+import { NO_NETWORK_ENV, startForwardProxy, type ForwardProxy } from '../support/forward-proxy';
 import { createPrivateCa, type PrivateCa } from '../support/private-ca';
 
 /** A name no resolver knows: only the proxy maps it to the sandbox on loopback (its `hosts`). */
 const INTERNAL_HOST = 'sandbox.corp.test';
 
 /** Every variable the CLI reads about the network, blanked: the machine running the tests may set them. */
-const NO_NETWORK_ENV = Object.fromEntries(
-  ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'NODE_EXTRA_CA_CERTS', 'AUTH_FLOW_CLIENT_KEY_FILE'].map((name) => [name, '']),
-);
+const CLI_NETWORK_ENV = { ...NO_NETWORK_ENV, AUTH_FLOW_CLIENT_KEY_FILE: '' };
 
 describe('corporate network (built CLI, proxy, private CA, client certificates)', function () {
   this.timeout(60_000);
@@ -55,7 +53,7 @@ describe('corporate network (built CLI, proxy, private CA, client certificates)'
     const { profile, secrets } = sandbox.profiles().find((p) => p.profile.clientAuthMethod === method)!;
     const path = join(pki.dir, `${profile.id}-${Object.keys(extra).join('-') || 'plain'}.json`);
     writeFileSync(path, JSON.stringify({ ...profile, ...extra }));
-    const env = { ...NO_NETWORK_ENV, AUTH_FLOW_CLIENT_SECRET: secrets.clientSecret ?? '', AUTH_FLOW_USERNAME: secrets.username!, AUTH_FLOW_PASSWORD: secrets.password! };
+    const env = { ...CLI_NETWORK_ENV, AUTH_FLOW_CLIENT_SECRET: secrets.clientSecret ?? '', AUTH_FLOW_USERNAME: secrets.username!, AUTH_FLOW_PASSWORD: secrets.password! };
     return { path, env };
   };
   const run = async (args: string[], env: Record<string, string>) => {

@@ -10,6 +10,11 @@ import { once } from 'node:events';
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 
+/** The proxy and CA variables, blanked for a process under test: the machine running the tests may set them. */
+export const NO_NETWORK_ENV: Readonly<Record<string, string>> = Object.fromEntries(
+  ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'NODE_EXTRA_CA_CERTS'].map((name) => [name, '']),
+);
+
 export interface Passed {
   method: string;
   /** `host:port` for CONNECT, the absolute URL otherwise. */
