@@ -456,7 +456,7 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): HTMLElemen
     },
     head,
     renderOutcome(step),
-    exchange ? renderRequestLine(exchange.request) : null,
+    exchange ? renderRequestLine(exchange.request, step.facts?.[PROXY_FACT]) : null,
     exchange ? renderTiming(exchange) : null,
     step.warnings?.length ? renderWarnings(step.warnings) : null,
     step.error ? (outcome === 'cancelled' ? renderCancelled(step.error) : renderError(step.error)) : null,
@@ -508,8 +508,9 @@ function stepTabs(run: Run, index: number, step: Step, ui: Ui): TabSpec[] {
     const cookies = (exchange.cookies?.sent?.length ?? 0) + (exchange.cookies?.set?.length ?? 0);
     if (cookies > 0) specs.push({ id: 'cookies', label: 'Cookies', badge: String(cookies), content: renderCookies(run, index, exchange.cookies) });
   }
-  // What the step kept (state, PKCE, flowId, flow status, code…) and where each value went next.
-  const values = Object.entries(step.facts ?? {});
+  // What the step kept (state, PKCE, flowId, flow status, code…) and where each value went next. The
+  // proxy is how the request travelled, not a value of the flow: the request line shows it.
+  const values = Object.entries(step.facts ?? {}).filter(([name]) => name !== PROXY_FACT);
   if (values.length > 0) specs.push({ id: 'values', label: 'Values', badge: String(values.length), content: renderValues(run, step, values) });
   const checks = step.checks ?? [];
   if (checks.length > 0) {
@@ -549,7 +550,11 @@ function stepTabs(run: Run, index: number, step: Step, ui: Ui): TabSpec[] {
   return specs;
 }
 
-function renderRequestLine(request: RecordedRequest): HTMLElement {
+/** The fact the engine sets on a step whose request went through a proxy: `http://proxy:3128 (from the setting http.proxy)`. */
+const PROXY_FACT = 'proxy';
+
+/** Method and URL, readable with the card folded, and the proxy the request went through, if any. */
+function renderRequestLine(request: RecordedRequest, proxy: string | undefined): HTMLElement {
   const parts = splitUrl(request.url);
   const url = parts
     ? h(
@@ -560,7 +565,10 @@ function renderRequestLine(request: RecordedRequest): HTMLElement {
         parts.query.length ? h('span', { class: 'url-query' }, `?${parts.query.map(([k]) => k).join('&')}…`) : null,
       )
     : h('span', { class: 'url' }, request.url);
-  return h('p', { class: 'request-line', attrs: { title: request.url } }, h('span', { class: `method method-${request.method.toLowerCase()}` }, request.method), url);
+  const via = proxy
+    ? h('span', { class: 'via-proxy', attrs: { 'data-proxy': proxy, title: 'The forward proxy this request went through, and the setting or variable that named it' } }, 'via proxy ', h('span', { class: 'proxy-name' }, proxy))
+    : null;
+  return h('p', { class: 'request-line', attrs: { title: request.url } }, h('span', { class: `method method-${request.method.toLowerCase()}` }, request.method), url, via);
 }
 
 /** Only what the transport measured: a request that never connected shows no connect time, not "0 ms (reused)". */

@@ -398,7 +398,7 @@ function withExchange(error: FlowError, exchange: Exchange): FlowError {
 
 /** What fixes a certificate this machine does not trust, in each place a run can be started from. */
 const TRUST_HINT =
-  'Trust the CA that signed it: --ca-file PEM or NODE_EXTRA_CA_CERTS for the CLI; the setting authFlow.tls.caFile, NODE_EXTRA_CA_CERTS or http.systemCertificates in VS Code. Behind a TLS-inspecting gateway, that is the gateway\'s root CA.';
+  'Trust the CA that signed it: --ca-file PEM or NODE_EXTRA_CA_CERTS for the CLI; the setting authFlow.tls.caFile (under Remote in the Settings editor when VS Code runs remotely, as in code-server), NODE_EXTRA_CA_CERTS or http.systemCertificates in VS Code. Behind a TLS-inspecting gateway, that is the gateway\'s root CA.';
 const CLIENT_CERT_HINT =
   'Give the environment a client certificate the server accepts: clientCertFile in the profile with its key in the secret store, or --client-cert and --client-key for the CLI.';
 

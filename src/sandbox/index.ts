@@ -29,6 +29,12 @@ export interface SandboxOptions {
   port?: number;
   /** Default '127.0.0.1'. */
   host?: string;
+  /**
+   * The host name clients reach it by when that is not the address it listens on: an internal name
+   * that only a proxy or gateway maps to this port. Every URL it writes (issuer, endpoints, redirects,
+   * profiles) uses it, with the listening port. Default: the listening address.
+   */
+  publicHost?: string;
   /** Milliseconds clock, injectable so tests can expire flows, codes and lockouts. Default Date.now. */
   now?: () => number;
   /** A flow expires this long after its last interaction. Default 15 minutes (docs/pingone.md §2). */
@@ -127,7 +133,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
   });
   const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const host = options.publicHost ?? (address.family === 'IPv6' ? `[${address.address}]` : address.address);
   const url = `${options.tls ? 'https' : 'http'}://${host}:${address.port}`;
 
   const endpoints = sandboxEndpoints(url, SANDBOX_ENV_ID);

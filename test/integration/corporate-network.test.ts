@@ -10,34 +10,37 @@ import type { Run } from '../../src/core/model';
 import type { Profile } from '../../src/core/profile';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { runCli } from '../support/cli';
-import { startForwardProxy, type ForwardProxy } from '../support/forward-proxy';
+import { NO_NETWORK_ENV, startForwardProxy, type ForwardProxy } from '../support/forward-proxy';
 import { createPrivateCa, type PrivateCa } from '../support/private-ca';
 
+/** A name no resolver knows: only the proxy maps it to the sandbox on loopback (its `hosts`). */
+const INTERNAL_HOST = 'sandbox.corp.test';
+
 /** Every variable the CLI reads about the network, blanked: the machine running the tests may set them. */
-const NO_NETWORK_ENV = Object.fromEntries(
-  ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'NODE_EXTRA_CA_CERTS', 'AUTH_FLOW_CLIENT_KEY_FILE'].map((name) => [name, '']),
-);
+const CLI_NETWORK_ENV = { ...NO_NETWORK_ENV, AUTH_FLOW_CLIENT_KEY_FILE: '' };
 
 describe('corporate network (built CLI, proxy, private CA, client certificates)', function () {
   this.timeout(60_000);
   let pki: PrivateCa;
   let tlsSandbox: Sandbox;
   let plainSandbox: Sandbox;
+  let internalSandbox: Sandbox;
   let proxy: ForwardProxy;
   let authProxy: ForwardProxy;
 
   before(async () => {
-    pki = await createPrivateCa();
+    pki = await createPrivateCa({ serverNames: [INTERNAL_HOST] });
     const tls = { key: pki.server.key.text, cert: pki.server.cert.text, clientAuth: { ca: pki.ca.text, subjectDn: pki.client.subjectDn, selfSignedCert: pki.selfSigned.cert.text } };
-    [tlsSandbox, plainSandbox, proxy, authProxy] = await Promise.all([
+    [tlsSandbox, plainSandbox, internalSandbox, proxy, authProxy] = await Promise.all([
       startSandbox({ tls }),
       startSandbox(),
-      startForwardProxy(),
+      startSandbox({ tls: { key: tls.key, cert: tls.cert }, publicHost: INTERNAL_HOST }),
+      startForwardProxy({ hosts: { [INTERNAL_HOST]: '127.0.0.1' } }),
       startForwardProxy({ credentials: 'alice:s3cret-proxy' }),
     ]);
   });
   after(async () => {
-    await Promise.all([tlsSandbox, plainSandbox, proxy, authProxy].map((server) => server?.close()));
+    await Promise.all([tlsSandbox, plainSandbox, internalSandbox, proxy, authProxy].map((server) => server?.close()));
     pki?.remove();
   });
   beforeEach(() => {
@@ -50,7 +53,7 @@ describe('corporate network (built CLI, proxy, private CA, client certificates)'
     const { profile, secrets } = sandbox.profiles().find((p) => p.profile.clientAuthMethod === method)!;
     const path = join(pki.dir, `${profile.id}-${Object.keys(extra).join('-') || 'plain'}.json`);
     writeFileSync(path, JSON.stringify({ ...profile, ...extra }));
-    const env = { ...NO_NETWORK_ENV, AUTH_FLOW_CLIENT_SECRET: secrets.clientSecret ?? '', AUTH_FLOW_USERNAME: secrets.username!, AUTH_FLOW_PASSWORD: secrets.password! };
+    const env = { ...CLI_NETWORK_ENV, AUTH_FLOW_CLIENT_SECRET: secrets.clientSecret ?? '', AUTH_FLOW_USERNAME: secrets.username!, AUTH_FLOW_PASSWORD: secrets.password! };
     return { path, env };
   };
   const run = async (args: string[], env: Record<string, string>) => {
@@ -111,6 +114,22 @@ describe('corporate network (built CLI, proxy, private CA, client certificates)'
         assert.equal(typeof exchange.timing.connect, 'number', step.title);
       }
       assert.ok(result!.steps[0]!.exchange!.timing.connect! > 0, 'the first step opened the tunnel');
+    });
+
+    it('reaches a host name only the proxy resolves: every step through its tunnel, none possible directly', async () => {
+      const { path, env } = profileOf(internalSandbox, 'client_secret_basic');
+      const direct = await run(['--profile', path, '--ca-file', pki.ca.path], env);
+      assert.equal(direct.code, 1, direct.stderr);
+      assert.deepEqual(direct.run!.steps.map((s) => [s.kind, s.status]), [['discovery', 'failed']], 'without the proxy the name does not resolve');
+      const { code, run: result, stderr } = await run(['--profile', path, '--ca-file', pki.ca.path], { ...env, HTTPS_PROXY: proxy.url });
+      assert.equal(code, 0, stderr);
+      assert.ok(result!.steps.some((s) => s.kind === 'userinfo'));
+      for (const step of result!.steps) {
+        assert.equal(new URL(step.exchange!.request.url).hostname, INTERNAL_HOST, step.title);
+        assert.equal(step.facts.proxy, `${proxy.url} (from HTTPS_PROXY)`, step.title);
+      }
+      assert.ok(proxy.passed.length >= 1);
+      for (const passed of proxy.passed) assert.deepEqual([passed.method, passed.target, passed.status], ['CONNECT', host(internalSandbox), 200]);
     });
 
     it('bypasses the proxy for a host in NO_PROXY', async () => {

@@ -2,11 +2,18 @@
  * A real forward proxy on loopback, as a corporate one behaves: CONNECT tunnels (RFC 9110 §9.3.6)
  * for https, absolute-form requests (RFC 9112 §3.2.2) forwarded for http, and optionally Basic proxy
  * authentication answering 407 with Proxy-Authenticate (RFC 9110 §11.7.1). It records what passed
- * through, so a test can say which requests went by the proxy.
+ * through, so a test can say which requests went by the proxy. Like a corporate proxy resolving
+ * internal names, it can map host names nobody else resolves to loopback addresses (`hosts`), so a
+ * request to such a name succeeds only through the proxy.
  */
 import { once } from 'node:events';
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
+
+/** The proxy and CA variables, blanked for a process under test: the machine running the tests may set them. */
+export const NO_NETWORK_ENV: Readonly<Record<string, string>> = Object.fromEntries(
+  ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy', 'NODE_EXTRA_CA_CERTS'].map((name) => [name, '']),
+);
 
 export interface Passed {
   method: string;
@@ -25,9 +32,16 @@ export interface ForwardProxy {
   close(): Promise<void>;
 }
 
-/** With `credentials` ("user:password"), requests without them get 407. */
-export async function startForwardProxy(options: { credentials?: string } = {}): Promise<ForwardProxy> {
+export interface ForwardProxyOptions {
+  /** "user:password": requests without them get 407. */
+  credentials?: string;
+  /** Host names only this proxy resolves, and the address each stands for: `{ 'sandbox.corp.test': '127.0.0.1' }`. */
+  hosts?: Readonly<Record<string, string>>;
+}
+
+export async function startForwardProxy(options: ForwardProxyOptions = {}): Promise<ForwardProxy> {
   const passed: Passed[] = [];
+  const addressOf = (host: string) => options.hosts?.[host.toLowerCase()] ?? host;
   const expected = options.credentials && `Basic ${Buffer.from(options.credentials).toString('base64')}`;
   const sockets = new Set<Socket>();
   const admit = (req: IncomingMessage): boolean => !expected || req.headers['proxy-authorization'] === expected;
@@ -45,7 +59,7 @@ export async function startForwardProxy(options: { credentials?: string } = {}):
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
     delete headers['proxy-connection'];
-    const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: `${target.pathname}${target.search}`, headers }, (answer) => {
+    const upstream = httpRequest({ host: addressOf(target.hostname), port: target.port, method: req.method, path: `${target.pathname}${target.search}`, headers }, (answer) => {
       record(req, answer.statusCode ?? 0);
       res.writeHead(answer.statusCode ?? 502, answer.rawHeaders);
       answer.pipe(res);
@@ -67,7 +81,7 @@ export async function startForwardProxy(options: { credentials?: string } = {}):
       return;
     }
     const [host, port] = splitHostPort(req.url ?? '');
-    const upstream = connect(port, host, () => {
+    const upstream = connect(port, addressOf(host), () => {
       record(req, 200);
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);

@@ -1,7 +1,7 @@
 /**
  * A private certificate authority made by openssl for one test run, as a company's gateway or
- * internal PKI has: a root CA, a server certificate for 127.0.0.1 it signs, and a client certificate
- * for mutual TLS. The files live in one temporary directory, removed by `remove()`.
+ * internal PKI has: a root CA, a server certificate for 127.0.0.1 (and any `serverNames`) it signs,
+ * and a client certificate for mutual TLS. The files live in one temporary directory, removed by `remove()`.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,8 @@ export interface PrivateCa {
 const openssl = (args: string[]) => promisify(execFile)('openssl', args);
 const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
 
-export async function createPrivateCa(): Promise<PrivateCa> {
+/** `serverNames`: DNS names the server certificate also covers, e.g. an internal name only a proxy resolves. */
+export async function createPrivateCa(options: { serverNames?: readonly string[] } = {}): Promise<PrivateCa> {
   const dir = mkdtempSync(join(tmpdir(), 'afe-ca-'));
   const file = (name: string) => join(dir, name);
   const pem = (name: string): Pem => ({ path: file(name), text: readFileSync(file(name), 'utf8') });
@@ -42,7 +43,8 @@ export async function createPrivateCa(): Promise<PrivateCa> {
       '-days', '1', '-out', file(`${name}.pem`), '-extfile', file(`${name}.ext`),
     ]);
   };
-  await issue('server', '/CN=127.0.0.1', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth');
+  const altNames = ['IP:127.0.0.1', ...(options.serverNames ?? []).map((name) => `DNS:${name}`)].join(',');
+  await issue('server', '/CN=127.0.0.1', `subjectAltName=${altNames}\nextendedKeyUsage=serverAuth`);
   await issue('client', '/O=Test Corp/CN=auth-flow-client', 'extendedKeyUsage=clientAuth');
   await openssl(['req', '-x509', ...EC, '-days', '1', '-subj', '/CN=self-signed-client', '-keyout', file('self.key'), '-out', file('self.pem')]);
 

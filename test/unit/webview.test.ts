@@ -494,6 +494,19 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.equal(await provenance('cookies-set', 'ST'), `sent back by ${resume.title}`);
   });
 
+  it('says on the request line which proxy a step went through, and lists it among no values', async () => {
+    await open();
+    const proxy = 'http://proxy.corp.test:3128 (from the setting http.proxy)';
+    const [first, ...rest] = succeededRun.steps;
+    await loadRun({ ...succeededRun, steps: [{ ...first, facts: { ...first.facts, proxy } }, ...rest] });
+    const via = card('s1').locator('.request-line .via-proxy');
+    assert.equal((await via.innerText()).trim(), `via proxy ${proxy}`);
+    assert.equal(await via.getAttribute('data-proxy'), proxy);
+    assert.equal(await card('s2').locator('.request-line .via-proxy').count(), 0, 'a step sent directly names no proxy');
+    await showTab('s1', 'values');
+    assert.deepEqual(Object.fromEntries(await rows(card('s1'), 'kv-values')), first.facts);
+  });
+
   it('decodes the ID token: claims explained, times as ISO and relative, signature verified with the kid', async () => {
     await open();
     await loadRun(succeededRun);
