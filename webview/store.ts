@@ -27,7 +27,7 @@ export function restoreState(saved: unknown): WebviewState {
     ? tokens.filter((entry) => parseHostMessage({ method: 'timeline/token/show', params: entry }) !== undefined) as WebviewState['tokens']
     : [];
   const state: WebviewState = { runs: okRuns.slice(0, MAX_RUNS), tokens: okTokens.slice(0, MAX_TOKENS) };
-  if (typeof currentRunId === 'string' && okRuns.some((run) => run.id === currentRunId)) state.currentRunId = currentRunId;
+  if (typeof currentRunId === 'string' && state.runs.some((run) => run.id === currentRunId)) state.currentRunId = currentRunId;
   const view = restoreView((saved as Record<string, unknown>).view, new Set(state.runs.map((r) => r.id)));
   if (view) state.view = view;
   return state;
