@@ -10,7 +10,7 @@ import { COMMAND_IDS, type CommandArgs } from './extension/commandTable';
 import { registerJwtHover } from './extension/timeline/decode';
 import { registerEnvironmentsTree } from './extension/environments/environmentsTree';
 import type * as MainModule from './extension/main';
-import { TIMELINE_VIEW_TYPE } from './extension/timeline/timelineIds';
+import { TIMELINE_VIEW_TYPE } from './extension/contextKeys';
 
 export type { AuthFlowTestApi } from './extension/main';
 

@@ -4,6 +4,7 @@
  * {@link parseHostMessage} / {@link parseWebviewMessage} against zod schemas and drop (and log)
  * anything else. Host messages are checked all the way down (every run, step, exchange, token and
  * check has its required fields, of the right type), so the renderer never meets half a run.
+ * A request that expects an answer carries an `id`, and its answer carries the same `id`.
  *
  * The host only ever sends redacted runs (see core/redact.ts): secrets never reach the webview. Copying
  * a cURL command with secrets is done by the host, which still holds the unredacted run.
@@ -23,6 +24,7 @@ import type {
   RecordedRequest,
   RecordedResponse,
   Run,
+  RunEvent,
   SecretMark,
   Step,
   StepError,
@@ -32,12 +34,11 @@ import type {
 } from './core/model';
 
 export interface HostMessages {
-  /** A run began; the webview adds it at the top and makes it current. */
-  'timeline/run/started': { run: Run };
-  /** A step was added or changed (started, finished, failed). */
-  'timeline/step/updated': { runId: string; step: Step };
-  /** The run ended; carries the final run (status, duration, error). */
-  'timeline/run/finished': { run: Run };
+  /**
+   * An engine event of a run, redacted, which the webview applies to its runs with the host's own
+   * reducer (core/runStore.ts); a run that starts becomes the current one.
+   */
+  'timeline/run/event': { event: RunEvent };
   /**
    * Show a token decoded on its own (Decode Selected Token). `source` says where it came from;
    * `verifyKey` names the token the host holds (in memory) for "Verify against…".
@@ -45,14 +46,14 @@ export interface HostMessages {
   'timeline/token/show': { token: DecodedToken; source: string; verifyKey?: string };
   /** The answer to `timeline/token/verify`: the token with its verification checks, or why there are none. */
   'timeline/token/verified': { id: string; verifyKey: string; ok: boolean; message: string; token?: DecodedToken };
-  /** Result of a copy request, so the webview can confirm on the button. */
-  'timeline/curl/copied': { stepId: string; includeSecrets: boolean; ok: boolean; message: string };
-  /** Result of copying a run's sequence diagram, for the confirmation beside its button. */
-  'timeline/diagram/copied': { runId: string; ok: boolean; message: string };
-  /** Result of copying a run's token (the host asks first: it is a secret). */
-  'timeline/token/copied': { runId: string; stepId: string; tokenIndex: number; ok: boolean; message: string };
-  /** Result of copying a value the webview wrote; `key` is the one it sent. */
-  'timeline/value/copied': { key: string; ok: boolean; message: string };
+  /** The answer to `timeline/curl/copy`, on its `id`, so the webview can confirm beside the button. */
+  'timeline/curl/copied': CopyAnswer;
+  /** The answer to `timeline/diagram/copy`, on its `id`. */
+  'timeline/diagram/copied': CopyAnswer;
+  /** The answer to `timeline/token/copy`, on its `id` (the host asks first: the token is a secret). */
+  'timeline/token/copied': CopyAnswer;
+  /** The answer to `timeline/value/copy`, on its `id`. */
+  'timeline/value/copied': CopyAnswer;
   /**
    * The follow-ups the host can run on a finished run it still holds, each with why it cannot when it
    * cannot (no such token held, no such endpoint, a follow-up running, the run no longer held).
@@ -85,6 +86,13 @@ export interface Measurement {
   report: RepeatReport;
 }
 
+/** What a copy request did: copied, or why not (cancelled, no longer held, the clipboard refused). */
+export interface CopyAnswer {
+  id: string;
+  ok: boolean;
+  message: string;
+}
+
 /** One run of the history as the list shows it; the run itself stays with the host. */
 export interface HistoryEntry {
   runId: string;
@@ -106,8 +114,8 @@ export interface FollowUpAction {
 export interface WebviewMessages {
   /** The webview script has loaded and listens; the host waits for this before posting. */
   'webview/ready': Record<string, never>;
-  /** Copy the step's request as cURL; with secrets the host asks the user to confirm first. */
-  'timeline/curl/copy': { runId: string; stepId: string; includeSecrets: boolean };
+  /** Copy the step's request as cURL; with secrets the host asks the user to confirm first. Answered by `timeline/curl/copied` on `id`. */
+  'timeline/curl/copy': { id: string; runId: string; stepId: string; includeSecrets: boolean };
   /** Run the same profile again. */
   'timeline/run/again': { profileId: string };
   /** Export the run (Auth Flow: Export Run…): the host asks for the format, the file and whether to include secrets. */
@@ -117,19 +125,21 @@ export interface WebviewMessages {
   /**
    * Put the run's sequence diagram on the clipboard. The webview writes the Mermaid text from the
    * redacted run it holds; the host only copies it, so it can hold no secret the webview never had.
+   * Answered by `timeline/diagram/copied` on `id`.
    */
-  'timeline/diagram/copy': { runId: string; text: string };
+  'timeline/diagram/copy': { id: string; text: string };
   /**
    * Copy a token of a run as issued. The webview only has it redacted (`$ID_TOKEN`): the host, which
    * still holds the unredacted run, copies it after the person confirms, as for cURL with secrets.
+   * Answered by `timeline/token/copied` on `id`.
    */
-  'timeline/token/copy': { runId: string; stepId: string; tokenIndex: number };
+  'timeline/token/copy': { id: string; runId: string; stepId: string; tokenIndex: number };
   /**
    * Put a value the webview wrote from its redacted data on the clipboard: a token's decoded header
    * or payload, a claim. JWT headers and payloads are base64url, not encrypted (RFC 7519 §3), so they
-   * are no secret; `key` names the button the answer goes to.
+   * are no secret. Answered by `timeline/value/copied` on `id`.
    */
-  'timeline/value/copy': { key: string; text: string };
+  'timeline/value/copy': { id: string; text: string };
   /** Start one of the commands the empty panel offers; only {@link PANEL_COMMANDS} pass. */
   'timeline/command/run': { command: PanelCommand };
   /** Run a follow-up (refresh, introspect, revoke, userinfo, sign off) on a finished run the host holds; its steps stream in as the run's. */
@@ -158,6 +168,9 @@ export interface WebviewMessages {
 export type Message<M> = { [K in keyof M]: { method: K; params: M[K] } }[keyof M];
 export type HostMessage = Message<HostMessages>;
 export type WebviewMessage = Message<WebviewMessages>;
+
+/** The requests answered by a {@link CopyAnswer}. */
+export type CopyRequest = Extract<WebviewMessage, { method: 'timeline/curl/copy' | 'timeline/diagram/copy' | 'timeline/token/copy' | 'timeline/value/copy' }>;
 
 type Schemas<M> = { [K in keyof M]: z.ZodMiniType<M[K]> };
 
@@ -298,16 +311,24 @@ function hostMessageSchemas(): Schemas<HostMessages> {
       errors: z.array(z.object({ code: z.string(), step: z.string(), count: z.number(), message: z.string() })),
     }),
   );
+  const runEvent = of<RunEvent>()(
+    z.discriminatedUnion('type', [
+      z.object({ type: z.literal('run/started'), run }),
+      z.object({ type: z.literal('step/started'), runId: z.string(), step }),
+      z.object({ type: z.literal('step/finished'), runId: z.string(), step }),
+      z.object({ type: z.literal('step/failed'), runId: z.string(), step }),
+      z.object({ type: z.literal('run/finished'), run }),
+    ]),
+  );
+  const copyAnswer = of<CopyAnswer>()(z.object({ id: z.string(), ok: z.boolean(), message: z.string() }));
   return table<HostMessages>()({
-    'timeline/run/started': z.object({ run }),
-    'timeline/step/updated': z.object({ runId: z.string(), step }),
-    'timeline/run/finished': z.object({ run }),
+    'timeline/run/event': z.object({ event: runEvent }),
     'timeline/token/show': z.object({ token, source: z.string(), verifyKey: z.optional(z.string()) }),
     'timeline/token/verified': z.object({ id: z.string(), verifyKey: z.string(), ok: z.boolean(), message: z.string(), token: z.optional(token) }),
-    'timeline/curl/copied': z.object({ stepId: z.string(), includeSecrets: z.boolean(), ok: z.boolean(), message: z.string() }),
-    'timeline/diagram/copied': z.object({ runId: z.string(), ok: z.boolean(), message: z.string() }),
-    'timeline/token/copied': z.object({ runId: z.string(), stepId: z.string(), tokenIndex: z.number(), ok: z.boolean(), message: z.string() }),
-    'timeline/value/copied': z.object({ key: z.string(), ok: z.boolean(), message: z.string() }),
+    'timeline/curl/copied': copyAnswer,
+    'timeline/diagram/copied': copyAnswer,
+    'timeline/token/copied': copyAnswer,
+    'timeline/value/copied': copyAnswer,
     'timeline/run/followUps': z.object({ runId: z.string(), actions: z.array(z.object({ action: z.enum(FOLLOW_UPS), reason: z.optional(z.string()) })) }),
     'timeline/history/listed': z.object({ id: z.optional(z.string()), entries: z.array(historyEntry), message: z.optional(z.string()), ok: z.optional(z.boolean()) }),
     'timeline/history/compared': z.object({ id: z.string(), ok: z.boolean(), message: z.string(), diffs: z.array(tokenDiff) }),
@@ -340,14 +361,14 @@ const requestId = z.string().check(z.minLength(1), z.maxLength(100));
 
 const webviewSchemas = table<WebviewMessages>()({
   'webview/ready': z.object({}),
-  'timeline/curl/copy': z.object({ runId: z.string(), stepId: z.string(), includeSecrets: z.boolean() }),
+  'timeline/curl/copy': z.object({ id: requestId, runId: z.string(), stepId: z.string(), includeSecrets: z.boolean() }),
   'timeline/run/again': z.object({ profileId: z.string() }),
   'timeline/run/export': z.object({ runId: z.string() }),
   'timeline/link/open': z.object({ url: DOC_LINK }),
   // Only Mermaid sequence diagram text, and of a size a run's diagram has: the clipboard takes nothing else from the webview.
-  'timeline/diagram/copy': z.object({ runId: z.string(), text: z.string().check(z.startsWith('sequenceDiagram\n'), z.maxLength(MAX_DIAGRAM_TEXT)) }),
-  'timeline/token/copy': z.object({ runId: z.string(), stepId: z.string(), tokenIndex: z.int().check(z.gte(0)) }),
-  'timeline/value/copy': z.object({ key: z.string().check(z.maxLength(200)), text: z.string().check(z.maxLength(MAX_VALUE_TEXT)) }),
+  'timeline/diagram/copy': z.object({ id: requestId, text: z.string().check(z.startsWith('sequenceDiagram\n'), z.maxLength(MAX_DIAGRAM_TEXT)) }),
+  'timeline/token/copy': z.object({ id: requestId, runId: z.string(), stepId: z.string(), tokenIndex: z.int().check(z.gte(0)) }),
+  'timeline/value/copy': z.object({ id: requestId, text: z.string().check(z.maxLength(MAX_VALUE_TEXT)) }),
   'timeline/command/run': z.object({ command: z.enum(PANEL_COMMANDS) }),
   'timeline/run/followUp': z.object({ runId: z.string(), action: z.enum(FOLLOW_UPS) }),
   'timeline/history/list': z.object({ id: requestId }),

@@ -27,7 +27,7 @@ export function renderRequest(request: RecordedRequest, step: Step): HTMLElement
     }
     out.appendChild(disclosure('Raw body', h('pre', { class: 'code-block raw-body' }, request.body)));
   }
-  out.appendChild(section(`Headers (${request.headers?.length ?? 0})`, headersTable(request.headers, { kind: step.kind, side: 'request' })));
+  out.appendChild(section(`Headers (${request.headers.length})`, headersTable(request.headers, { kind: step.kind, side: 'request' })));
   if (request.rawHead) out.appendChild(disclosure('Raw request head', h('pre', { class: 'code-block' }, request.rawHead)));
   return out;
 }
@@ -55,7 +55,7 @@ export function renderResponse(exchange: Exchange, step: Step): HTMLElement {
     out.appendChild(section('Authorize response (pi.flow)', kvTable(params, 'Parameter', 'location')));
   }
   out.appendChild(renderBody(response));
-  out.appendChild(section(`Headers (${response.headers?.length ?? 0})`, headersTable(response.headers, { kind: step.kind, side: 'response', status: response.status })));
+  out.appendChild(section(`Headers (${response.headers.length})`, headersTable(response.headers, { kind: step.kind, side: 'response', status: response.status })));
   return out;
 }
 
@@ -88,16 +88,15 @@ function renderBody(response: RecordedResponse): HTMLElement {
   return section('Body', h('pre', { class: 'code-block raw-body' }, response.body));
 }
 
-function headersTable(headers: [string, string][] | undefined, context: HeaderContext): HTMLElement {
-  return kvTable((headers ?? []).map(([k, v]) => [k, v, explainHeader(k, context)]), 'Header', 'headers');
+function headersTable(headers: [string, string][], context: HeaderContext): HTMLElement {
+  return kvTable(headers.map(([k, v]) => [k, v, explainHeader(k, context)]), 'Header', 'headers');
 }
 
 // ── Cookies / values / checks ────────────────────────────────────────────────────────────────────
 
 export function renderCookies(run: Run, index: number, cookies: Exchange['cookies']): HTMLElement {
   const out = h('div', { class: 'section-stack' });
-  const sent = cookies.sent ?? [];
-  const set = cookies.set ?? [];
+  const { sent, set } = cookies;
   const origin = (c: CookieRecord): string => {
     const by = cookieSetBy(run, index, c.name);
     return by ? `set by ${by.title}` : 'not set during this run (from the cookie jar)';

@@ -80,9 +80,9 @@ export function splitUrl(url: string): UrlParts | undefined {
   }
 }
 
-export function headerValue(headers: [string, string][] | undefined, name: string): string | undefined {
+export function headerValue(headers: [string, string][], name: string): string | undefined {
   const lower = name.toLowerCase();
-  return (headers ?? []).find(([n]) => typeof n === 'string' && n.toLowerCase() === lower)?.[1];
+  return headers.find(([n]) => n.toLowerCase() === lower)?.[1];
 }
 
 /** Parses text as JSON when it looks like JSON; undefined otherwise. */

@@ -3,7 +3,7 @@
  * is ready. Every message from the host is checked with parseHostMessage; anything else is dropped.
  */
 import { provideVSCodeDesignSystem, vsCodeButton, vsCodeProgressRing } from '@vscode/webview-ui-toolkit';
-import { parseHostMessage, type HostMessage, type WebviewMessage, type WebviewState } from '../src/protocol';
+import { parseHostMessage, type CopyAnswer, type HostMessage, type WebviewMessage, type WebviewState } from '../src/protocol';
 import { toggleCompare } from './compare';
 import { takeHistoryAnswer, toggleHistory } from './history';
 import { takeResendAnswer } from './resend';
@@ -27,20 +27,12 @@ const vscode = acquireVsCodeApi();
 const root = document.getElementById('app') ?? document.body;
 let state = restoreState(vscode.getState());
 
-/** Not persisted: where copy confirmations go. */
-const copyStatus = new Map<string, HTMLElement>();
-const copyKey = (runId: string, stepId: string): string => `${runId}\n${stepId}`;
-const diagramCopyStatus = new Map<string, HTMLElement>();
-/** The copied message names only the step; the run is the one the copy was asked for. */
-const pendingCopies = new Map<string, string>();
-/** Token and value copies waiting for the host's answer, by the key the answer carries back. */
-const pendingStatus = new Map<string, HTMLElement>();
-let valueCopies = 0;
-const tokenKey = ({ runId, stepId, tokenIndex }: { runId: string; stepId: string; tokenIndex: number }): string => `${runId}\n${stepId}\n${tokenIndex}`;
+/** Copy requests waiting for the host's answer, by the id the answer carries back: where to confirm. Not persisted. */
+const pendingCopies = new Map<string, HTMLElement>();
+let copies = 0;
 
 const ui: Ui = {
   post(message) {
-    if (message.method === 'timeline/curl/copy') pendingCopies.set(message.params.stepId, message.params.runId);
     vscode.postMessage(message);
   },
   selectRun(runId) {
@@ -56,22 +48,15 @@ const ui: Ui = {
   setTab: (key, tab) => persistView({ tabs: { ...state.view?.tabs, [key]: tab } }),
   expandedFor: (key) => state.view?.expanded[key],
   setExpanded: (key, open) => persistView({ expanded: { ...state.view?.expanded, [key]: open } }),
-  registerCopyStatus(runId, stepId, element) {
-    copyStatus.set(copyKey(runId, stepId), element);
-  },
-  registerDiagramCopyStatus(runId, element) {
-    diagramCopyStatus.set(runId, element);
+  copy(build, status, waiting) {
+    const id = `copy-${++copies}`;
+    pendingCopies.set(id, status);
+    status.textContent = waiting;
+    status.className = 'copy-status';
+    vscode.postMessage(build(id));
   },
   copyValue(text, status) {
-    const key = `value-${++valueCopies}`;
-    pendingStatus.set(key, status);
-    showPending(status, 'Copying…');
-    vscode.postMessage({ method: 'timeline/value/copy', params: { key, text } });
-  },
-  copyToken(token, status) {
-    pendingStatus.set(tokenKey(token), status);
-    showPending(status, 'Waiting for confirmation…');
-    vscode.postMessage({ method: 'timeline/token/copy', params: token });
+    ui.copy((id) => ({ method: 'timeline/value/copy', params: { id, text } }), status, 'Copying…');
   },
   toggleCompare() {
     toggleCompare();
@@ -83,11 +68,6 @@ const ui: Ui = {
   },
   refresh: () => render(),
 };
-
-function showPending(status: HTMLElement, text: string): void {
-  status.textContent = text;
-  status.className = 'copy-status';
-}
 
 /** Tab and disclosure choices are already on screen; they only need saving, not a re-render. */
 function persistView(change: Partial<NonNullable<WebviewState['view']>>): void {
@@ -110,23 +90,13 @@ function render(): void {
 }
 
 function onHostMessage(message: HostMessage): void {
-  if (message.method === 'timeline/curl/copied') {
-    const { stepId, ok, message: text } = message.params;
-    const runId = pendingCopies.get(stepId) ?? state.currentRunId ?? state.runs[0]?.id ?? '';
-    const element = copyStatus.get(copyKey(runId, stepId));
-    if (element) showCopied(element, { ok, message: text });
-    return;
-  }
-  if (message.method === 'timeline/token/copied' || message.method === 'timeline/value/copied') {
-    const key = message.method === 'timeline/token/copied' ? tokenKey(message.params) : message.params.key;
-    const element = pendingStatus.get(key);
-    pendingStatus.delete(key);
-    if (element) showCopied(element, message.params);
-    return;
-  }
-  if (message.method === 'timeline/diagram/copied') {
-    const element = diagramCopyStatus.get(message.params.runId);
-    if (element) showCopied(element, message.params);
+  if (
+    message.method === 'timeline/curl/copied' ||
+    message.method === 'timeline/diagram/copied' ||
+    message.method === 'timeline/token/copied' ||
+    message.method === 'timeline/value/copied'
+  ) {
+    showCopied(message.params);
     return;
   }
   if (message.method === 'timeline/token/verified') {
@@ -149,7 +119,11 @@ function onHostMessage(message: HostMessage): void {
   update(applyHostMessage(state, message));
 }
 
-function showCopied(element: HTMLElement, { ok, message }: { ok: boolean; message: string }): void {
+/** The answer beside the button that asked; an answer to no pending copy (the panel reloaded meanwhile) is dropped. */
+function showCopied({ id, ok, message }: CopyAnswer): void {
+  const element = pendingCopies.get(id);
+  pendingCopies.delete(id);
+  if (!element) return;
   element.textContent = message;
   element.className = ok ? 'copy-status copy-ok' : 'copy-status copy-failed';
 }

@@ -57,7 +57,7 @@ export function stepOutcome(step: Step): string[] {
   const inner = authorizeResponseOutcome(step);
   if (inner) parts.push(inner);
 
-  const facts = step.facts ?? {};
+  const { facts } = step;
   const status = facts.flow_status ?? facts.status;
   if (facts.status_before && status && facts.status_before !== status) parts.push(`flow ${facts.status_before} → ${status}`);
   else if (status) parts.push(`flow ${status}`);
@@ -65,7 +65,7 @@ export function stepOutcome(step: Step): string[] {
   // What the token response carried, opaque refresh tokens included; decoded tokens when there is no body.
   const json = response?.json ?? tryJson(response?.body);
   const body = (step.kind === 'token' || step.kind === 'refresh') && typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : {};
-  const kinds = new Set<TokenKind>([...(step.tokens ?? []).map((t) => t.kind), ...(Object.keys(ISSUED) as TokenKind[]).filter((kind) => typeof body[kind] === 'string')]);
+  const kinds = new Set<TokenKind>([...step.tokens.map((t) => t.kind), ...(Object.keys(ISSUED) as TokenKind[]).filter((kind) => typeof body[kind] === 'string')]);
   const issued = (Object.keys(ISSUED) as TokenKind[]).filter((kind) => kinds.has(kind)).map((kind) => ISSUED[kind]);
   if (issued.length) parts.push(`issued ${issued.join(', ')}`);
   if (step.kind === 'jwks' && facts.keys) {
@@ -82,7 +82,7 @@ export function stepOutcome(step: Step): string[] {
   if (step.kind === 'introspect' && facts.active) parts.push(`${about} ${facts.active === 'true' ? 'active' : 'not active'}`);
   if (step.kind === 'revoke' && step.status === 'succeeded' && facts.token) parts.push(`${about} revoked`);
 
-  const failed = (step.checks ?? []).find((c) => c.status === 'failed');
+  const failed = step.checks.find((c) => c.status === 'failed');
   if (failed) parts.push(`✕ ${failed.name} failed`);
   return parts;
 }

@@ -4,7 +4,7 @@
  */
 import { Codes } from '../src/core/codes';
 import type { Exchange, FollowUp, RecordedRequest, Run, Step, StepError } from '../src/core/model';
-import type { FollowUpAction, PanelCommand, WebviewMessage, WebviewMessages, WebviewState } from '../src/protocol';
+import type { CopyRequest, FollowUpAction, PanelCommand, WebviewMessage, WebviewState } from '../src/protocol';
 import { jsonView, section, spinner } from './blocks';
 import { compareOpen, renderCompare } from './compare';
 import { historyOpen, renderHistory } from './history';
@@ -31,14 +31,10 @@ export interface Ui extends MeasureUi {
   /** Whether a card's details are open; undefined until the user toggles it. */
   expandedFor(key: string): boolean | undefined;
   setExpanded(key: string, open: boolean): void;
-  /** Where the confirmation for a copy request is shown; main.ts writes into it. */
-  registerCopyStatus(runId: string, stepId: string, element: HTMLElement): void;
-  /** Where the confirmation for copying the run's sequence diagram is shown. */
-  registerDiagramCopyStatus(runId: string, element: HTMLElement): void;
+  /** Posts the copy request `build` makes with a fresh id, showing `waiting` in `status` until the answer on that id replaces it. */
+  copy(build: (id: string) => CopyRequest, status: HTMLElement, waiting: string): void;
   /** Copies text the webview wrote from its redacted data, through the host; the answer goes into `status`. */
   copyValue(text: string, status: HTMLElement): void;
-  /** Asks the host to copy a run's token as issued (it holds the unredacted run); the answer goes into `status`. */
-  copyToken(token: WebviewMessages['timeline/token/copy'], status: HTMLElement): void;
   /** Opens or closes "Compare tokens…" (webview/compare.ts) and renders again. */
   toggleCompare(): void;
   /** Opens or closes the run history (webview/history.ts) and renders again. */
@@ -541,7 +537,10 @@ function stepTabs(run: Run, index: number, step: Step, ui: Ui): TabSpec[] {
           renderToken(t, {
             collapsible: true,
             open: tokenIndex === 0 || t.verified === false,
-            copy: { value: ui.copyValue, token: (status) => ui.copyToken({ runId: run.id, stepId: step.id, tokenIndex }, status) },
+            copy: {
+              value: ui.copyValue,
+              token: (status) => ui.copy((id) => ({ method: 'timeline/token/copy', params: { id, runId: run.id, stepId: step.id, tokenIndex } }), status, 'Waiting for confirmation…'),
+            },
           }),
         ),
       ),
@@ -622,12 +621,8 @@ function renderCancelled(error: StepError): HTMLElement {
 
 function renderCopyActions(run: Run, step: Step, ui: Ui): HTMLElement {
   const status = h('span', { class: 'copy-status', attrs: { role: 'status', 'aria-live': 'polite' } });
-  ui.registerCopyStatus(run.id, step.id, status);
-  const copy = (includeSecrets: boolean): void => {
-    status.textContent = includeSecrets ? 'Waiting for confirmation…' : 'Copying…';
-    status.className = 'copy-status';
-    ui.post({ method: 'timeline/curl/copy', params: { runId: run.id, stepId: step.id, includeSecrets } });
-  };
+  const copy = (includeSecrets: boolean): void =>
+    ui.copy((id) => ({ method: 'timeline/curl/copy', params: { id, runId: run.id, stepId: step.id, includeSecrets } }), status, includeSecrets ? 'Waiting for confirmation…' : 'Copying…');
   const plain = h('vscode-button', {
     attrs: { appearance: 'secondary', 'aria-label': `Copy ${step.title} as cURL, secrets as variables`, 'data-copy': 'plain' },
     on: { click: () => copy(false) },

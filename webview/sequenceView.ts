@@ -53,7 +53,6 @@ function buildSection(run: Run, ui: Ui, openStep: (stepId: string) => void): HTM
   }, h('span', { class: 'chevron', attrs: { 'aria-hidden': 'true' } }), 'Sequence diagram');
 
   const status = h('span', { class: 'copy-status', attrs: { role: 'status', 'aria-live': 'polite' } });
-  ui.registerDiagramCopyStatus(run.id, status);
   const copy = h('vscode-button', {
     attrs: {
       appearance: 'secondary',
@@ -62,11 +61,7 @@ function buildSection(run: Run, ui: Ui, openStep: (stepId: string) => void): HTM
       disabled: run.status === 'running' ? '' : undefined,
     },
     on: {
-      click: () => {
-        status.textContent = 'Copying…';
-        status.className = 'copy-status';
-        ui.post({ method: 'timeline/diagram/copy', params: { runId: run.id, text: toMermaid(sequenceOf(run)) } });
-      },
+      click: () => ui.copy((id) => ({ method: 'timeline/diagram/copy', params: { id, text: toMermaid(sequenceOf(run)) } }), status, 'Copying…'),
     },
   }, 'Copy as Mermaid');
   copy.classList.add('sequence-copy');

@@ -3,10 +3,10 @@
  * window reload restores it. Pure functions; main.ts owns the single mutable reference.
  */
 import type { Run } from '../src/core/model';
+import { applyRunEvent, MAX_RUNS } from '../src/core/runStore';
 import { parseHostMessage, type HostMessage, type Measurement, type WebviewState } from '../src/protocol';
 
-/** Enough history to compare attempts without letting the persisted state grow without bound. */
-export const MAX_RUNS = 20;
+/** Enough decoded tokens to compare without letting the persisted state grow without bound. */
 export const MAX_TOKENS = 20;
 /** Measurements kept, the latest of each profile: a handful of environments is what one compares. */
 export const MAX_MEASUREMENTS = 10;
@@ -23,13 +23,13 @@ export function restoreState(saved: unknown): WebviewState {
   if (typeof saved !== 'object' || saved === null) return emptyState();
   const { runs, tokens, currentRunId, measurements } = saved as Record<string, unknown>;
   const okRuns = Array.isArray(runs)
-    ? runs.filter((run) => parseHostMessage({ method: 'timeline/run/started', params: { run } }) !== undefined) as Run[]
+    ? runs.filter((run) => parseHostMessage({ method: 'timeline/run/event', params: { event: { type: 'run/started', run } } }) !== undefined) as Run[]
     : [];
   const okTokens = Array.isArray(tokens)
     ? tokens.filter((entry) => parseHostMessage({ method: 'timeline/token/show', params: entry }) !== undefined) as WebviewState['tokens']
     : [];
   const state: WebviewState = { runs: okRuns.slice(0, MAX_RUNS), tokens: okTokens.slice(0, MAX_TOKENS) };
-  if (typeof currentRunId === 'string' && okRuns.some((run) => run.id === currentRunId)) state.currentRunId = currentRunId;
+  if (typeof currentRunId === 'string' && state.runs.some((run) => run.id === currentRunId)) state.currentRunId = currentRunId;
   const okMeasurements = Array.isArray(measurements)
     ? measurements.filter((entry) => parseHostMessage({ method: 'timeline/measure/reported', params: entry }) !== undefined) as Measurement[]
     : [];
@@ -56,28 +56,13 @@ function restoreView(saved: unknown, runIds: Set<string>): WebviewState['view'] 
 /** The state after a host message; the same object when the message changes nothing. */
 export function applyHostMessage(state: WebviewState, message: HostMessage): WebviewState {
   switch (message.method) {
-    case 'timeline/run/started': {
-      const { run } = message.params;
-      const runs = [run, ...state.runs.filter((r) => r.id !== run.id)].slice(0, MAX_RUNS);
-      return { ...state, runs, currentRunId: run.id };
-    }
-    case 'timeline/step/updated': {
-      const { runId, step } = message.params;
-      const run = state.runs.find((r) => r.id === runId);
-      if (!run) {
-        console.warn(`[timeline] step ${step.id} for unknown run ${runId} dropped`);
-        return state;
-      }
-      const index = run.steps.findIndex((s) => s.id === step.id);
-      const steps = index === -1 ? [...run.steps, step] : run.steps.map((s, i) => (i === index ? step : s));
-      return replaceRun(state, { ...run, steps });
-    }
-    case 'timeline/run/finished': {
-      const { run } = message.params;
-      const known = state.runs.find((r) => r.id === run.id);
-      // The final run normally carries every step; if a host sends it bare, keep what streamed in.
-      const merged = known && run.steps.length === 0 ? { ...run, steps: known.steps } : run;
-      return known ? replaceRun(state, merged) : { ...state, runs: [merged, ...state.runs].slice(0, MAX_RUNS), currentRunId: merged.id };
+    case 'timeline/run/event': {
+      const { event } = message.params;
+      const runs = applyRunEvent(state.runs, event);
+      if (runs === state.runs) return state;
+      // A run that starts, or finishes without having been seen start, is the one to look at.
+      const arrived = event.type === 'run/started' || (event.type === 'run/finished' && !state.runs.some((r) => r.id === event.run.id));
+      return arrived ? { ...state, runs, currentRunId: event.run.id } : { ...state, runs };
     }
     case 'timeline/token/show': {
       return { ...state, tokens: [message.params, ...state.tokens].slice(0, MAX_TOKENS) };
@@ -112,10 +97,6 @@ export function applyHostMessage(state: WebviewState, message: HostMessage): Web
 /** The state without the measurement of this profile (its panel was closed). */
 export function dismissMeasurement(state: WebviewState, profileId: string): WebviewState {
   return { ...state, measurements: (state.measurements ?? []).filter((m) => m.profileId !== profileId) };
-}
-
-function replaceRun(state: WebviewState, run: Run): WebviewState {
-  return { ...state, runs: state.runs.map((r) => (r.id === run.id ? run : r)) };
 }
 
 export function currentRun(state: WebviewState): Run | undefined {

@@ -13,7 +13,7 @@ export function tokenLabel(kind: DecodedToken['kind']): string {
 
 /** "Verified with key <kid> from JWKS", or the failed check named; what a reviewer reads first. */
 export function signatureSummary(token: DecodedToken): { state: 'verified' | 'failed' | 'unchecked'; text: string } {
-  const checks = token.checks ?? [];
+  const { checks } = token;
   const signature = checks.find((c) => c.code === CheckCodes.SIGNATURE);
   const kid = typeof token.header.kid === 'string' ? token.header.kid : undefined;
   const alg = typeof token.header.alg === 'string' ? token.header.alg : undefined;
@@ -43,7 +43,7 @@ export function renderToken(token: DecodedToken, options: { collapsible: boolean
   const copyValue = (text: string) => options.copy.value(text, status);
   const summary = signatureSummary(token);
   const times = new Map<string, number>();
-  for (const t of token.times ?? []) if (typeof t.value === 'number') times.set(t.claim, t.value);
+  for (const t of token.times) times.set(t.claim, t.value);
   for (const claim of TIME_CLAIMS) {
     const v = token.payload[claim];
     if (!times.has(claim) && typeof v === 'number') times.set(claim, v);
@@ -83,7 +83,7 @@ export function renderToken(token: DecodedToken, options: { collapsible: boolean
     section('Payload', richTable(payloadRows, 'Claim', 'claims')),
     section('Header', kvTable(Object.entries(token.header).map(([k, v]) => [k, display(v), JOSE_HEADER[k]]), 'Parameter', 'jose-header')),
   ];
-  if (token.checks?.length) details.push(section('Checks', renderChecks(token.checks)));
+  if (token.checks.length) details.push(section('Checks', renderChecks(token.checks)));
   details.push(disclosure('Signature part', h('pre', { class: 'code-block' }, token.signature)));
 
   const attrs = { 'data-token-kind': token.kind };
@@ -142,7 +142,7 @@ function formatLifetime(seconds: number): string {
 
 /** Filled (and kept current) by refreshTimes; the engine's decode-time wording goes in the tooltip. */
 function relTime(claim: string, epoch: number, token: DecodedToken): HTMLElement {
-  const atDecode = token.times?.find((t) => t.claim === claim)?.relative;
+  const atDecode = token.times.find((t) => t.claim === claim)?.relative;
   return h('span', { class: `reltime rel-${claim}`, attrs: { 'data-epoch': String(epoch), 'data-claim': claim, title: atDecode ? `When decoded: ${atDecode}` : undefined } });
 }
 

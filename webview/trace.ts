@@ -7,11 +7,11 @@ import type { Run, Step } from '../src/core/model';
 import { headerValue, isFormBody, splitUrl } from './format';
 
 export function cookieSetBy(run: Run, index: number, name: string): Step | undefined {
-  return run.steps.slice(0, index).reverse().find((s) => s.exchange?.cookies?.set?.some((c) => c.name === name));
+  return run.steps.slice(0, index).reverse().find((s) => s.exchange?.cookies.set.some((c) => c.name === name));
 }
 
 export function cookieSentBy(run: Run, index: number, name: string): Step[] {
-  return run.steps.slice(index + 1).filter((s) => s.exchange?.cookies?.sent?.some((c) => c.name === name));
+  return run.steps.slice(index + 1).filter((s) => s.exchange?.cookies.sent.some((c) => c.name === name));
 }
 
 /** Values too short or too common to trace meaningfully. */
@@ -25,8 +25,8 @@ export function whereSeen(run: Run, self: Step, value: string): string[] {
     if (step === self) continue;
     const hits = new Set<string>();
     const exchange = step.exchange;
-    if (exchange?.request) {
-      const request = exchange.request;
+    if (exchange) {
+      const { request } = exchange;
       const url = splitUrl(request.url);
       for (const [k, v] of url?.query ?? []) if (v === value) hits.add(`${k} in the query`);
       if (url?.path.includes(value)) hits.add('URL path');
@@ -41,10 +41,10 @@ export function whereSeen(run: Run, self: Step, value: string): string[] {
       const target = location ? splitUrl(location) : undefined;
       const params = [...(target?.query ?? []), ...(target && target.hash.length > 1 ? new URLSearchParams(target.hash.slice(1)) : [])];
       for (const [k, v] of params) if (v === value) hits.add(`${k} in the Location`);
-      if (hits.size === 0 && response.body?.includes(value)) hits.add('response body');
+      if (hits.size === 0 && response.body.includes(value)) hits.add('response body');
     }
-    for (const token of step.tokens ?? []) {
-      for (const [claim, v] of Object.entries(token.payload ?? {})) if (v === value) hits.add(`${token.kind} claim ${claim}`);
+    for (const token of step.tokens) {
+      for (const [claim, v] of Object.entries(token.payload)) if (v === value) hits.add(`${token.kind} claim ${claim}`);
     }
     for (const hit of hits) found.push(`${step.title}: ${hit}`);
   }

@@ -5,11 +5,19 @@
  * emptied. Everything a person sees (the webview, the terminal, notifications, logs, files) comes from
  * this form; the unredacted run is kept only for "copy with secrets" and `--include-secrets`.
  */
-import type { Exchange, Run, SecretMark } from './model';
+import type { Exchange, Run, RunEvent, SecretMark } from './model';
 import type { Secrets } from './profile';
 
 export function redactRun(run: Run): Run {
   return redactValue(run, runMarks(run));
+}
+
+/**
+ * The shareable form of an event of `run` (the run as it stands once the event is applied): redacted
+ * with every secret the whole run marked, since a secret marked on one step may show in another's.
+ */
+export function redactEvent(event: RunEvent, run: Run): RunEvent {
+  return redactValue(event, runMarks(run));
 }
 
 /** Every secret a run has marked so far: on each request and response, and each decoded token. */

@@ -1,11 +1,28 @@
 /**
  * The `authFlow.*` settings, and VS Code's own `http.*` network settings, read through getters so the
- * parsing and the mapping to the engine's options can be tested without VS Code. Out-of-range numbers
- * fall back to the defaults declared in package.json.
+ * parsing and the mapping to the engine's options can be tested without VS Code. {@link SETTING_KEYS}
+ * is the one table of the `authFlow.*` keys with the defaults and ranges package.json declares for them
+ * (test/unit/contributes.test.ts holds the two to each other); out-of-range numbers fall back to the defaults.
  */
 import { pemCertificates, proxyFromEnvironment, withScheme, type NetworkOptions, type ProxyOptions } from '../core/network';
 
 export const SETTINGS_SECTION = 'authFlow';
+
+/** Every `authFlow.*` setting, by its key below the section, with its default (and range) as package.json declares it. */
+export const SETTING_KEYS = {
+  requestTimeoutSeconds: { default: 30, minimum: 1, maximum: 600 },
+  clockSkewSeconds: { default: 120, minimum: 0, maximum: 3600 },
+  allowInsecureTls: { default: false },
+  'tls.caFile': { default: '' },
+  'curl.includeSecretsByDefault': { default: false },
+} as const;
+
+export type SettingKey = keyof typeof SETTING_KEYS;
+
+/** The full id of a setting, as the Settings editor and messages name it: `authFlow.tls.caFile`. */
+export function settingId(key: SettingKey): string {
+  return `${SETTINGS_SECTION}.${key}`;
+}
 
 export interface Settings {
   requestTimeoutMs: number;
@@ -29,18 +46,24 @@ export interface HttpSettings {
   systemCertificates: boolean;
 }
 
-function number(value: unknown, fallback: number, min: number, max: number): number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max ? value : fallback;
-}
-
-/** `get` reads one key below `authFlow.`, as `WorkspaceConfiguration.get` does. */
-export function readSettings(get: (key: string) => unknown): Settings {
+/** `get` reads one key below `authFlow.`, as `WorkspaceConfiguration.get` does; each value not of its type (or range) is its default. */
+export function readSettings(get: (key: SettingKey) => unknown): Settings {
+  const number = (key: 'requestTimeoutSeconds' | 'clockSkewSeconds'): number => {
+    const value = get(key);
+    const { default: fallback, minimum, maximum } = SETTING_KEYS[key];
+    return typeof value === 'number' && Number.isFinite(value) && value >= minimum && value <= maximum ? value : fallback;
+  };
+  const flag = (key: 'allowInsecureTls' | 'curl.includeSecretsByDefault'): boolean => {
+    const value = get(key);
+    return typeof value === 'boolean' ? value : SETTING_KEYS[key].default;
+  };
+  const caFile = get('tls.caFile');
   return {
-    requestTimeoutMs: number(get('requestTimeoutSeconds'), 30, 1, 600) * 1000,
-    clockSkewSec: number(get('clockSkewSeconds'), 120, 0, 3600),
-    allowInsecureTls: get('allowInsecureTls') === true,
-    curlIncludeSecretsByDefault: get('curl.includeSecretsByDefault') === true,
-    caFile: typeof get('tls.caFile') === 'string' ? (get('tls.caFile') as string).trim() : '',
+    requestTimeoutMs: number('requestTimeoutSeconds') * 1000,
+    clockSkewSec: number('clockSkewSeconds'),
+    allowInsecureTls: flag('allowInsecureTls'),
+    curlIncludeSecretsByDefault: flag('curl.includeSecretsByDefault'),
+    caFile: typeof caFile === 'string' ? caFile.trim() : SETTING_KEYS['tls.caFile'].default,
   };
 }
 
@@ -77,7 +100,7 @@ export interface NetworkSources {
  */
 export function networkOptions(settings: Pick<Settings, 'caFile'>, http: HttpSettings, sources: NetworkSources): Pick<NetworkOptions, 'proxy' | 'ca'> {
   const ca = [
-    ...caCertificates(settings.caFile, 'the setting authFlow.tls.caFile', sources),
+    ...caCertificates(settings.caFile, `the setting ${settingId('tls.caFile')}`, sources),
     ...caCertificates(sources.env.NODE_EXTRA_CA_CERTS?.trim() ?? '', 'NODE_EXTRA_CA_CERTS', sources),
     ...(http.systemCertificates ? (sources.systemCertificates() ?? []) : []),
   ];

@@ -47,7 +47,7 @@ describe('extension tree model', () => {
       'profile source-workspace needs-key has-key has-login',
     );
     assert.equal(contextValueOf({ source: 'user', profile: sampleProfile({ clientAuthMethod: 'none', requestObject: { alg: 'HS256' } }), secrets: noSecrets }), 'profile source-user needs-secret');
-    assert.equal(contextValueOf(sandboxIdle), 'profile source-sandbox');
+    assert.equal(contextValueOf(sandboxIdle), 'profile', 'no source: nothing edits or deletes the sandbox');
   });
 });
 

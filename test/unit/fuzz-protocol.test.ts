@@ -75,10 +75,12 @@ function valueAt(root: unknown, path: Path): unknown {
 describe('fuzz: webview messages', function () {
   this.timeout(120_000);
   let host: HostMessage[];
+  /** The finished run's message: it holds every step, so the fuzz of fields skips it to stay quick. */
+  let finished: HostMessage;
   let fields: Array<{ message: HostMessage | WebviewMessage; path: Path }>;
   const requests: WebviewMessage[] = [
     { method: 'webview/ready', params: {} },
-    { method: 'timeline/curl/copy', params: { runId: 'r1', stepId: 's3', includeSecrets: true } },
+    { method: 'timeline/curl/copy', params: { id: 'copy-1', runId: 'r1', stepId: 's3', includeSecrets: true } },
     { method: 'timeline/run/again', params: { profileId: 'sandbox-basic' } },
     { method: 'timeline/run/export', params: { runId: 'r1' } },
   ];
@@ -91,29 +93,30 @@ describe('fuzz: webview messages', function () {
       assert.equal(run.status, 'succeeded', JSON.stringify(run.error));
       const shown = redactRun(run);
       const token = shown.steps.flatMap((step) => step.tokens)[0];
+      finished = { method: 'timeline/run/event', params: { event: { type: 'run/finished', run: shown } } };
       host = [
-        { method: 'timeline/run/started', params: { run: { ...shown, status: 'running', steps: [] } } },
-        ...shown.steps.map((step): HostMessage => ({ method: 'timeline/step/updated', params: { runId: shown.id, step } })),
-        { method: 'timeline/run/finished', params: { run: shown } },
+        { method: 'timeline/run/event', params: { event: { type: 'run/started', run: { ...shown, status: 'running', steps: [] } } } },
+        ...shown.steps.map((step): HostMessage => ({ method: 'timeline/run/event', params: { event: { type: 'step/finished', runId: shown.id, step } } })),
+        finished,
         { method: 'timeline/token/show', params: { token, source: 'selection' } },
-        { method: 'timeline/curl/copied', params: { stepId: 's3', includeSecrets: false, ok: true, message: 'Copied' } },
+        { method: 'timeline/curl/copied', params: { id: 'copy-1', ok: true, message: 'Copied' } },
       ];
       // The finished run holds every step; the per-step updates keep the fuzz quick on small messages.
-      fields = [...host.filter((m) => m.method !== 'timeline/run/finished'), ...requests].flatMap((message) => fieldPaths(message).map((path) => ({ message, path })));
+      fields = [...host.filter((m) => m !== finished), ...requests].flatMap((message) => fieldPaths(message).map((path) => ({ message, path })));
     } finally {
       await sandbox.close();
     }
   });
 
   it('accepts every message of a real run, and the webview requests', () => {
-    assert.ok(host.some((m) => m.method === 'timeline/step/updated' && m.params.step.exchange?.cookies.sent.length), 'a step sent cookies');
+    assert.ok(host.some((m) => m.method === 'timeline/run/event' && m.params.event.type === 'step/finished' && m.params.event.step.exchange?.cookies.sent.length), 'a step sent cookies');
     for (const message of host) assert.deepEqual(parseHostMessage(message), message, message.method);
     for (const message of requests) assert.deepEqual(parseWebviewMessage(message), message, message.method);
   });
 
   it('never throws on any JSON, text or reshaped message', () => {
-    const samples = [...host.filter((m) => m.method !== 'timeline/run/finished'), ...requests];
-    fuzz(fc.oneof(jsonInputs(samples), textInputs(['timeline/run/started', JSON.stringify(requests[1])])), (value) => {
+    const samples = [...host.filter((m) => m !== finished), ...requests];
+    fuzz(fc.oneof(jsonInputs(samples), textInputs(['timeline/run/event', JSON.stringify(requests[1])])), (value) => {
       const parsedHost = parseHostMessage(value);
       const parsedRequest = parseWebviewMessage(value);
       if (parsedHost) assert.equal(typeof parsedHost.params, 'object');

@@ -1,7 +1,7 @@
 /**
  * Host ↔ webview message checks: a host message must carry a whole run (steps, exchanges, tokens,
  * checks with their required fields), so the renderer can rely on them; webview requests are checked
- * field by field.
+ * field by field, and every request that expects an answer carries an id its answer carries back.
  */
 import assert from 'node:assert/strict';
 import type { DecodedToken, Run, Step } from '../../src/core/model';
@@ -64,17 +64,31 @@ function without(value: unknown, path: (string | number)[], replacement?: unknow
 }
 
 describe('protocol', () => {
-  const started = { method: 'timeline/run/started', params: { run: sampleRun() } };
+  const started = { method: 'timeline/run/event', params: { event: { type: 'run/started', run: sampleRun() } } };
 
-  it('accepts a whole run, a step update, a token and a copy result', () => {
+  it('accepts every kind of run event, a token and a copy result', () => {
     assert.deepEqual(parseHostMessage(started), started);
-    assert.ok(parseHostMessage({ method: 'timeline/step/updated', params: { runId: 'r1', step: sampleStep() } }));
+    for (const type of ['step/started', 'step/finished', 'step/failed']) {
+      const message = { method: 'timeline/run/event', params: { event: { type, runId: 'r1', step: sampleStep() } } };
+      assert.deepEqual(parseHostMessage(message), message, type);
+    }
+    const finished = { method: 'timeline/run/event', params: { event: { type: 'run/finished', run: sampleRun() } } };
+    assert.deepEqual(parseHostMessage(finished), finished);
     assert.ok(parseHostMessage({ method: 'timeline/token/show', params: { token: sampleToken(), source: 'selection' } }));
-    assert.ok(parseHostMessage({ method: 'timeline/curl/copied', params: { stepId: 's5', includeSecrets: false, ok: true, message: 'Copied' } }));
+    assert.ok(parseHostMessage({ method: 'timeline/curl/copied', params: { id: 'copy-1', ok: true, message: 'Copied' } }));
+  });
+
+  it('refuses a run event of no known type, or with the fields of another type', () => {
+    const event = (value: unknown) => parseHostMessage({ method: 'timeline/run/event', params: { event: value } });
+    assert.equal(event({ type: 'step/renamed', runId: 'r1', step: sampleStep() }), undefined);
+    assert.equal(event({ type: 'run/started', runId: 'r1', step: sampleStep() }), undefined, 'a step where a run belongs');
+    assert.equal(event({ type: 'step/finished', run: sampleRun() }), undefined, 'a run where a step belongs');
+    assert.equal(event({ run: sampleRun() }), undefined, 'no type');
+    assert.equal(parseHostMessage({ method: 'timeline/run/event', params: { run: sampleRun() } }), undefined, 'no event');
   });
 
   it('refuses a run missing what the renderer reads, however deep', () => {
-    const run = ['params', 'run'];
+    const run = ['params', 'event', 'run'];
     const step = [...run, 'steps', 0];
     const cases: Array<[(string | number)[], unknown?]> = [
       [[...step, 'checks']],
@@ -99,11 +113,54 @@ describe('protocol', () => {
 
   it('checks webview requests field by field', () => {
     assert.ok(parseWebviewMessage({ method: 'webview/ready', params: {} }));
-    assert.ok(parseWebviewMessage({ method: 'timeline/curl/copy', params: { runId: 'r1', stepId: 's5', includeSecrets: true } }));
-    assert.equal(parseWebviewMessage({ method: 'timeline/curl/copy', params: { runId: 'r1', stepId: 's5', includeSecrets: 'true' } }), undefined);
+    assert.ok(parseWebviewMessage({ method: 'timeline/curl/copy', params: { id: 'c1', runId: 'r1', stepId: 's5', includeSecrets: true } }));
+    assert.equal(parseWebviewMessage({ method: 'timeline/curl/copy', params: { id: 'c1', runId: 'r1', stepId: 's5', includeSecrets: 'true' } }), undefined);
     assert.equal(parseWebviewMessage({ method: 'timeline/run/again', params: {} }), undefined);
     assert.equal(parseWebviewMessage({ method: 'toString', params: {} }), undefined);
-    assert.equal(parseWebviewMessage({ method: 'timeline/run/started', params: { run: sampleRun() } }), undefined, 'a host message is not a request');
+    assert.equal(parseWebviewMessage(started), undefined, 'a host message is not a request');
+  });
+
+  /** Each request that expects an answer, as the webview sends it under `id`, with an answer the host sends to it. */
+  const exchanges = (id: string): Array<{ request: { method: string; params: Record<string, unknown> }; answer: { method: string; params: Record<string, unknown> } }> => {
+    const answer = (method: string, params: Record<string, unknown> = {}) => ({ method, params: { id, ok: true, message: 'Done.', ...params } });
+    return [
+      { request: { method: 'timeline/curl/copy', params: { id, runId: 'r1', stepId: 's5', includeSecrets: false } }, answer: answer('timeline/curl/copied') },
+      { request: { method: 'timeline/diagram/copy', params: { id, text: 'sequenceDiagram\n  A->>B: GET /' } }, answer: answer('timeline/diagram/copied') },
+      { request: { method: 'timeline/token/copy', params: { id, runId: 'r1', stepId: 's5', tokenIndex: 0 } }, answer: answer('timeline/token/copied') },
+      { request: { method: 'timeline/value/copy', params: { id, text: '{"sub":"u1"}' } }, answer: answer('timeline/value/copied') },
+      { request: { method: 'timeline/history/list', params: { id } }, answer: answer('timeline/history/listed', { entries: [] }) },
+      { request: { method: 'timeline/history/rename', params: { id, runId: 'r1', label: 'x' } }, answer: answer('timeline/history/listed', { entries: [] }) },
+      { request: { method: 'timeline/history/delete', params: { id, runId: 'r1' } }, answer: answer('timeline/history/listed', { entries: [] }) },
+      { request: { method: 'timeline/history/compare', params: { id, runId: 'r1', otherRunId: 'r2' } }, answer: answer('timeline/history/compared', { diffs: [] }) },
+      {
+        request: { method: 'timeline/step/resend', params: { id, runId: 'r1', stepId: 's5', request: { method: 'GET', url: 'https://auth.example/as/userinfo', headers: [] } } },
+        answer: answer('timeline/step/resent', { held: true }),
+      },
+      { request: { method: 'timeline/token/verify', params: { id, verifyKey: 'token-1' } }, answer: answer('timeline/token/verified', { verifyKey: 'token-1' }) },
+    ];
+  };
+
+  it('carries the id of every request that expects an answer there and back', () => {
+    const [first, second] = [exchanges('req-1'), exchanges('req-2')];
+    for (const [i, { request, answer }] of first.entries()) {
+      const where = `${request.method} → ${answer.method}`;
+      assert.equal((parseWebviewMessage(request)?.params as { id?: string } | undefined)?.id, 'req-1', where);
+      assert.equal((parseHostMessage(answer)?.params as { id?: string } | undefined)?.id, 'req-1', where);
+      assert.equal((parseWebviewMessage(second[i].request)?.params as { id?: string } | undefined)?.id, 'req-2', `${where}: the id is the request's own`);
+    }
+  });
+
+  it('refuses such a request without an id, with an empty or overlong one, and a copy answer naming no request', () => {
+    for (const { request, answer } of exchanges('req-1')) {
+      const { id: _, ...rest } = request.params;
+      assert.equal(parseWebviewMessage({ ...request, params: rest }), undefined, `${request.method} without id`);
+      assert.equal(parseWebviewMessage({ ...request, params: { ...rest, id: '' } }), undefined, `${request.method} with an empty id`);
+      assert.equal(parseWebviewMessage({ ...request, params: { ...rest, id: 'x'.repeat(101) } }), undefined, `${request.method} with an overlong id`);
+      assert.equal(parseWebviewMessage({ ...request, params: { ...rest, id: 7 } }), undefined, `${request.method} with a number for id`);
+      if (answer.method === 'timeline/history/listed') continue; // Also pushed unasked, without an id.
+      const { id: __, ...unnamed } = answer.params;
+      assert.equal(parseHostMessage({ ...answer, params: unnamed }), undefined, `${answer.method} without id`);
+    }
   });
 
   it('lets the webview ask to open only HTTPS pages on the sites its explanations cite', () => {

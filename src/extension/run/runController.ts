@@ -6,7 +6,8 @@ import { systemCertificates } from '../../core/network';
 import type { Run, RunEvent, Step, TokenDiff } from '../../core/model';
 import { usesMutualTls, type Profile, type Secrets } from '../../core/profile';
 import type { FollowUp, RunOptions, RunSession } from '../../core/run';
-import { redactRun } from '../../core/redact';
+import { redactEvent, redactRun } from '../../core/redact';
+import { applyRunEvent, eventRunId } from '../../core/runStore';
 import type { FollowUpAction, WebviewMessages } from '../../protocol';
 import { createAsk, type AskContext } from './ask';
 import type { ProfileTarget } from '../commandTable';
@@ -16,12 +17,9 @@ import { createRunHost } from './runHost';
 import { failureNotice, outcomeLine, unexpectedErrorMessage } from './runNotices';
 import { compareRuns, type RunHistory } from './runHistory';
 import { promptClientKey, promptClientSecret, promptPrivateKey } from '../environments/secretPrompts';
-import { networkOptions, readHttpSettings, SETTINGS_SECTION, readSettings, type Settings } from '../settings';
+import { networkOptions, readHttpSettings, SETTINGS_SECTION, readSettings, settingId, type Settings } from '../settings';
 import type { TimelinePanels, TimelineRequest } from '../timeline/timelinePanel';
 import { secretNeeds, type TreeEntry } from '../environments/treeModel';
-
-/** Unredacted runs kept for "Copy with secrets"; older ones can only be copied after a new run. */
-const KEPT_RUNS = 20;
 
 /** Finished runs whose session (and tokens) are kept for follow-ups; older ones offer none. Never persisted. */
 const KEPT_SESSIONS = 10;
@@ -71,8 +69,10 @@ function connectionFor(profile: Profile, settings: Settings): Connection {
  * request with its secrets.
  */
 export class RunController implements vscode.Disposable {
-  /** Unredacted runs by id, with whether their profile skips TLS verification (for `curl --insecure`). */
-  private readonly runs = new Map<string, { run: Run; insecure: boolean }>();
+  /** Unredacted runs, newest first (core/runStore.ts), for "Copy with secrets" and export; older ones can only be copied after a new run. */
+  private runs: Run[] = [];
+  /** Whether each held run's profile skips TLS verification (for `curl --insecure`), by run id. */
+  private readonly insecure = new Map<string, boolean>();
   /** The sessions of finished runs, by run id, for the timeline's follow-up buttons; `busy` while one runs. */
   private readonly sessions = new Map<string, { session: RunSession; insecure: boolean; busy: boolean }>();
   private readonly subscriptions: vscode.Disposable[];
@@ -120,7 +120,7 @@ export class RunController implements vscode.Disposable {
         `"${entry.profile.name}" turns TLS certificate verification off, which the setting "Auth Flow: Allow Insecure TLS" does not allow. Enable the setting to run it anyway.`,
         'Open Settings',
       );
-      if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', `${SETTINGS_SECTION}.allowInsecureTls`);
+      if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', settingId('allowInsecureTls'));
       return undefined;
     }
     // The sandbox listens on this machine: its requests never go through a proxy.
@@ -216,13 +216,12 @@ export class RunController implements vscode.Disposable {
         },
       );
     } catch (error) {
-      const message = unexpectedErrorMessage(error, { secrets, run: runId === undefined ? undefined : this.runs.get(runId)?.run });
+      const message = unexpectedErrorMessage(error, { secrets, run: runId === undefined ? undefined : this.kept(runId)?.run });
       this.log.error(`Run of "${profile.name}" stopped on an unexpected error: ${message}`);
       void vscode.window.showErrorMessage(`Auth Flow Explorer hit an unexpected error while running "${profile.name}": ${message}`);
       return undefined;
     }
     const run = session.run;
-    this.keep(run, insecure);
     this.keepSession(session, insecure);
     await this.remember(run);
     if (run.status === 'failed') this.log.warn(outcomeLine(profile.name, run));
@@ -231,28 +230,17 @@ export class RunController implements vscode.Disposable {
     return run;
   }
 
-  /** Mirrors an engine event into the kept run and posts its redacted form to the timeline. */
+  /** Applies an engine event to the held runs and posts its redacted form to the timeline, which applies it to its own. */
   private onEvent(event: RunEvent, insecure: boolean, onStep: (step: Step) => void): void {
-    switch (event.type) {
-      case 'run/started':
-      case 'run/finished':
-        this.keep(event.run, insecure);
-        this.panels.post({ method: event.type === 'run/started' ? 'timeline/run/started' : 'timeline/run/finished', params: { run: redactRun(event.run) } });
-        return;
-      case 'step/started':
-      case 'step/finished':
-      case 'step/failed': {
-        const run = this.runs.get(event.runId)?.run;
-        if (!run) return;
-        const index = run.steps.findIndex((step) => step.id === event.step.id);
-        const updated = { ...run, steps: index === -1 ? [...run.steps, event.step] : run.steps.with(index, event.step) };
-        this.keep(updated, insecure);
-        // Redact the whole run: a secret marked on one step's request may appear in another's.
-        const step = redactRun(updated).steps.find((s) => s.id === event.step.id) ?? event.step;
-        onStep(step);
-        this.panels.post({ method: 'timeline/step/updated', params: { runId: event.runId, step } });
-      }
-    }
+    this.runs = applyRunEvent(this.runs, event);
+    const runId = eventRunId(event);
+    this.insecure.set(runId, insecure);
+    for (const id of this.insecure.keys()) if (!this.runs.some((run) => run.id === id)) this.insecure.delete(id);
+    const run = this.kept(runId)?.run;
+    if (!run) return; // A step of a run no longer held: the webview no longer holds it either.
+    const shown = redactEvent(event, run);
+    if (shown.type !== 'run/started' && shown.type !== 'run/finished') onStep(shown.step);
+    this.panels.post({ method: 'timeline/run/event', params: { event: shown } });
   }
 
   /** Keeps a finished run's session for follow-ups, dropping the oldest past {@link KEPT_SESSIONS}, and tells the timeline. */
@@ -399,16 +387,8 @@ export class RunController implements vscode.Disposable {
 
   /** The unredacted run with this id (else the latest), for exporting; undefined once no longer kept. */
   kept(runId?: string): { run: Run; insecure: boolean } | undefined {
-    return runId === undefined ? [...this.runs.values()].at(-1) : this.runs.get(runId);
-  }
-
-  private keep(run: Run, insecure: boolean): void {
-    this.runs.delete(run.id);
-    this.runs.set(run.id, { run, insecure });
-    for (const id of this.runs.keys()) {
-      if (this.runs.size <= KEPT_RUNS) break;
-      this.runs.delete(id);
-    }
+    const run = runId === undefined ? this.runs[0] : this.runs.find((r) => r.id === runId);
+    return run && { run, insecure: this.insecure.get(run.id) === true };
   }
 
   private announce(profile: Profile, run: Run): void {
@@ -424,13 +404,12 @@ export class RunController implements vscode.Disposable {
   }
 
   /** Copies a step's request as cURL; with secrets only after a modal confirmation. */
-  private async copyCurl({ runId, stepId, includeSecrets }: WebviewMessages['timeline/curl/copy']): Promise<void> {
-    const reply = (ok: boolean, withSecrets: boolean, message: string) =>
-      this.panels.post({ method: 'timeline/curl/copied', params: { stepId, includeSecrets: withSecrets, ok, message } });
-    const kept = this.runs.get(runId);
+  private async copyCurl({ id, runId, stepId, includeSecrets }: WebviewMessages['timeline/curl/copy']): Promise<void> {
+    const reply = (ok: boolean, message: string) => this.panels.post({ method: 'timeline/curl/copied', params: { id, ok, message } });
+    const kept = this.kept(runId);
     const request = kept?.run.steps.find((step) => step.id === stepId)?.exchange?.request;
     if (!kept || !request) {
-      reply(false, includeSecrets, 'This run is no longer held by the extension (it was restored after a reload or is too old). Run the flow again to copy its requests.');
+      reply(false, 'This run is no longer held by the extension (it was restored after a reload or is too old). Run the flow again to copy its requests.');
       return;
     }
     const { curlCommand } = loadEngine();
@@ -439,7 +418,7 @@ export class RunController implements vscode.Disposable {
       redacted = curlCommand(request, { insecure: kept.insecure });
     } catch (error) {
       // A request no shell command can carry (a NUL byte): say so on the button, copy nothing.
-      reply(false, includeSecrets, errorMessage(error));
+      reply(false, errorMessage(error));
       return;
     }
     let withSecrets = (includeSecrets || currentSettings().curlIncludeSecretsByDefault) && redacted.variables.length > 0;
@@ -452,7 +431,7 @@ export class RunController implements vscode.Disposable {
         'Copy with Secrets',
       );
       if (!choice) {
-        reply(false, true, 'Copy cancelled.');
+        reply(false, 'Copy cancelled.');
         return;
       }
       withSecrets = choice === 'Copy with Secrets';
@@ -461,7 +440,6 @@ export class RunController implements vscode.Disposable {
     await vscode.env.clipboard.writeText(text);
     reply(
       true,
-      withSecrets,
       withSecrets
         ? `Copied with ${shellVariables(redacted.variables)} in clear text.`
         : redacted.variables.length
@@ -471,9 +449,9 @@ export class RunController implements vscode.Disposable {
   }
 
   /** Copies a run's token as issued, only after a modal confirmation: the webview never had it. */
-  private async copyToken({ runId, stepId, tokenIndex }: WebviewMessages['timeline/token/copy']): Promise<void> {
-    const reply = (ok: boolean, message: string) => this.panels.post({ method: 'timeline/token/copied', params: { runId, stepId, tokenIndex, ok, message } });
-    const token = this.runs.get(runId)?.run.steps.find((step) => step.id === stepId)?.tokens[tokenIndex];
+  private async copyToken({ id, runId, stepId, tokenIndex }: WebviewMessages['timeline/token/copy']): Promise<void> {
+    const reply = (ok: boolean, message: string) => this.panels.post({ method: 'timeline/token/copied', params: { id, ok, message } });
+    const token = this.kept(runId)?.run.steps.find((step) => step.id === stepId)?.tokens[tokenIndex];
     if (!token) {
       reply(false, 'This run is no longer held by the extension (it was restored after a reload or is too old). Run the flow again to copy its tokens.');
       return;
@@ -494,7 +472,8 @@ export class RunController implements vscode.Disposable {
 
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.dispose();
-    this.runs.clear();
+    this.runs = [];
+    this.insecure.clear();
     this.sessions.clear();
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../protocol';
-import { TIMELINE_VIEW_TYPE } from './timelineIds';
+import { TIMELINE_VIEW_TYPE } from '../contextKeys';
 
 
 
@@ -109,11 +109,11 @@ export class TimelinePanels implements vscode.Disposable, vscode.WebviewPanelSer
       return;
     }
     if (message.method === 'timeline/diagram/copy') {
-      void this.copyText(message.params.text, 'Copied as Mermaid.').then((reply) => this.post({ method: 'timeline/diagram/copied', params: { runId: message.params.runId, ...reply } }));
+      void this.copyText(message.params.text, 'Copied as Mermaid.').then((reply) => this.post({ method: 'timeline/diagram/copied', params: { id: message.params.id, ...reply } }));
       return;
     }
     if (message.method === 'timeline/value/copy') {
-      void this.copyText(message.params.text, 'Copied.').then((reply) => this.post({ method: 'timeline/value/copied', params: { key: message.params.key, ...reply } }));
+      void this.copyText(message.params.text, 'Copied.').then((reply) => this.post({ method: 'timeline/value/copied', params: { id: message.params.id, ...reply } }));
       return;
     }
     if (message.method === 'timeline/command/run') {
