@@ -101,6 +101,17 @@ export async function waitForQuickInput(session: Session, text: string | RegExp)
   );
 }
 
+/** Label of the quick pick's active row: the choice a page preselects from what is known already. */
+export async function activePickLabel(session: Session): Promise<string> {
+  const row = session.page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused .label-name').first();
+  return (await row.innerText()).trim();
+}
+
+/** Types into the open input box without accepting it, as a paste does: its note or validation message shows. */
+export async function typeInput(session: Session, text: string): Promise<void> {
+  await session.page.locator('.quick-input-widget .quick-input-box input').fill(text);
+}
+
 /** Value of the open input box (a prefilled username, the default scopes). */
 export function inputValue(session: Session): Promise<string> {
   return session.page.locator('.quick-input-widget .quick-input-box input').inputValue();
@@ -147,6 +158,24 @@ export async function cardSummaries(frame: Frame): Promise<string[]> {
   return frame.locator('.timeline .card').evaluateAll((cards) =>
     cards.map((c) => `${c.querySelector('.card-title')?.textContent?.trim() ?? ''} | ${c.querySelector('.code-badge')?.textContent?.trim() ?? ''}`),
   );
+}
+
+/** The text of one tab ('request', 'response'…) of a step card, unfolding the card and selecting the tab as a person would. */
+export async function cardTab(step: Locator, tab: string): Promise<string> {
+  const toggle = step.locator('.card-toggle').first();
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await step.locator(`.card-body [data-tab="${tab}"]`).first().click();
+  return step.locator(`.card-body [data-panel="${tab}"]`).first().innerText();
+}
+
+/** Opens the timeline's Run History (its button) and returns each listed run's row text once the list is in. */
+export async function openHistory(session: Session, frame: Frame): Promise<string[]> {
+  await frame.locator('.open-history').first().click();
+  const rows = frame.locator('.history .history-entry .history-row');
+  return waitFor('the run history to list runs', async () => {
+    const texts = await rows.allInnerTexts();
+    return texts.length > 0 ? texts : undefined;
+  }, { timeoutMs: session.timeoutMs, describe: async () => JSON.stringify(await frame.locator('.history').allInnerTexts()) });
 }
 
 /** A claim's value in the claims table of the ID token on the Token card. */
