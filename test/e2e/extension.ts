@@ -200,6 +200,16 @@ export async function runSandboxFromPalette(session: Session, password: string):
   await session.answerInput(password);
 }
 
+/** Closes what would cover the timeline in a screenshot (the palette, notification toasts) and scrolls it to the run's header. */
+export async function showTimelineOnly(session: Session, frame: Frame): Promise<void> {
+  await session.page.keyboard.press('Escape');
+  for (const close of await session.page.locator('.notification-toast .codicon-notifications-clear, .notification-toast .codicon-close').all()) {
+    await close.click().catch(() => undefined);
+  }
+  await waitFor('notification toasts to close', async () => (await session.page.locator('.notification-toast').count()) === 0);
+  await frame.locator('.run-header').scrollIntoViewIfNeeded();
+}
+
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

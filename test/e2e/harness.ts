@@ -600,6 +600,10 @@ export class Session {
       timeoutMs: this.timeoutMs,
       describe: () => this.quickPickLabels().then((labels) => `rows: ${JSON.stringify(labels)}`),
     });
+    // The mouse rests where the last pick was clicked; on a slow machine the row now under it shows
+    // its hover (a description's tooltip), which can cover the row to click. Moving away closes it.
+    await this.page.mouse.move(0, 0);
+    await this.page.locator('.context-view .monaco-hover').first().waitFor({ state: 'hidden' });
     await row.first().click();
     await row.first().waitFor({ state: 'hidden' });
   }
