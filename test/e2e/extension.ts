@@ -207,7 +207,8 @@ export async function showTimelineOnly(session: Session, frame: Frame): Promise<
     await close.click().catch(() => undefined);
   }
   await waitFor('notification toasts to close', async () => (await session.page.locator('.notification-toast').count()) === 0);
-  await frame.locator('.run-header').scrollIntoViewIfNeeded();
+  // The timeline redraws as the host's last messages come in: scroll again if the header was replaced meanwhile.
+  await waitFor("the run's header in view", () => frame.locator('.run-header').scrollIntoViewIfNeeded({ timeout: 5_000 }).then(() => true));
 }
 
 function escape(text: string): string {
