@@ -1,7 +1,7 @@
 // The timeline of a finished sandbox run in the packaged extension (code-server + Chromium): its Run
 // History after a window reload, read from what the extension stored (and what it did not store:
-// the demo user's password, the client secret), and "Edit and resend" of a step with a changed
-// header, answered by the sandbox as a new step of the run.
+// the demo user's password, the client secret), and "Edit and resend" of a step, changed twice
+// (a forged header, then the token as a form parameter), each answered by the sandbox as a new step.
 import * as assert from 'node:assert/strict';
 import { generateClientKeyPair } from '../../src/sandbox/keys';
 import { seedApps } from '../../src/sandbox/seed';
@@ -81,7 +81,7 @@ describe('The timeline in VS Code: history and resend (code-server + Chromium)',
     }
   });
 
-  it('resends the Userinfo request with a changed Authorization header: a new Resend step with the sandbox\'s 401', async function () {
+  it('resends Userinfo edited: a forged Authorization header gets the sandbox\'s 401, the token as a POST parameter its 200', async function () {
     session = await startWithExtension('edit-and-resend');
     await runSandboxFromPalette(session, DEMO_USER.password);
     const frame = await session.webview('Userinfo');
@@ -114,5 +114,20 @@ describe('The timeline in VS Code: history and resend (code-server + Chromium)',
     assert.match(response, /invalid_token/, 'the sandbox refused the forged token');
     // The original step is untouched: the run's Userinfo still answered 200.
     assert.equal(await userinfo.locator('.card-head .code-badge').innerText(), '200 OK');
+
+    // The token as a form parameter of a POST instead (RFC 6750 §2.2): the host puts the run's token
+    // where $ACCESS_TOKEN stands, the sandbox answers the user, and the new step shows the variable.
+    await editor.locator('select.resend-method').selectOption('POST');
+    await headers.fill('content-type: application/x-www-form-urlencoded');
+    await editor.locator('textarea.resend-body').fill('access_token=$ACCESS_TOKEN');
+    await editor.locator('[data-resend="send"]').click();
+    await waitFor('the second resend to be answered', async () => ((await status.innerText()) === 'Answered 200 OK.' ? true : undefined), {
+      describe: () => status.innerText(),
+    });
+    const posted = (await cardSummaries(frame)).at(-1)!;
+    assert.match(posted, /^Resend: POST http:\/\/127\.0\.0\.1:\d+\/\S+\/as\/userinfo \| 200 OK$/);
+    const second = frame.locator('.timeline .card').last();
+    assert.match(await cardTab(second, 'request'), /access_token\s+\$ACCESS_TOKEN/, 'the new step shows the token as its variable');
+    assert.match(await cardTab(second, 'response'), new RegExp(`"?preferred_username"?:?\\s+"?${DEMO_USER.username}"?`));
   });
 });
