@@ -8,10 +8,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { SignJWT } from 'jose';
-import { ARTIFACTS_DIR, endSession, REPO_ROOT, waitFor, type Session } from './harness';
+import { endSession, waitFor, type Session } from './harness';
 import {
   DEMO_USER,
   EXTENSION_ID,
+  activePickLabel,
   activityBarEntry,
   card,
   cardSummaries,
@@ -20,8 +21,10 @@ import {
   inputValue,
   openAuthFlowView,
   runSandboxFromPalette,
+  showTimelineOnly,
   startWithExtension,
   treeRows,
+  typeInput,
   waitForQuickInput,
   waitForRunEnd,
   waitForTreeRow,
@@ -52,29 +55,36 @@ describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
     assert.deepEqual(await treeRows(session), [], 'no tree rows while there is no environment');
   });
 
-  it('adds an environment through the quick inputs; its client secret stays out of settings and globalState', async function () {
+  it('adds an environment from a pasted PingOne authorize URL; its client secret stays out of settings and globalState', async function () {
     session = await startWithExtension('add-environment');
     await openAuthFlowView(session);
     const name = 'Staging e2e';
     const envId = '8f4e0d3c-1b2a-4c5d-9e8f-0a1b2c3d4e5f';
     const clientId = '0b5e1a2c-3d4e-4f50-8a6b-7c8d9e0f1a2b';
+    const redirectUri = 'https://localhost:3000/callback';
     const secret = `e2e-secret-${randomBytes(12).toString('hex')}`;
 
     await session.runCommand('Auth Flow: Add Environment');
     await waitForQuickInput(session, /Add Environment.*1\/15/s);
-    // A console URL pasted first fills in the region, the environment ID and the client ID.
-    await session.answerInput(`https://console.pingone.eu/?env=${envId}#/applications/${clientId}`);
+    // The issuer names the region and the environment; the note under the box says so before Enter.
+    await typeInput(session, `https://auth.pingone.eu/${envId}/as`);
+    await waitForQuickInput(session, `Read as an issuer URL: region EU, environment ${envId}. Press Enter to fill these in.`);
+    // An authorize URL names the client, the redirect URI and the scopes too.
+    const authorize = new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: redirectUri, scope: 'openid profile email' });
+    await session.answerInput(`https://auth.pingone.eu/${envId}/as/authorize?${authorize}`);
     await waitForQuickInput(session, '2/15');
     await session.answerInput(name);
     await waitForQuickInput(session, '3/15');
+    assert.equal(await activePickLabel(session), 'PingOne');
     await session.pickItem('PingOne');
     await waitForQuickInput(session, '4/15');
-    await session.pickItem('EU');
+    assert.equal(await activePickLabel(session), 'EU', 'the region comes from the pasted URL');
+    await session.page.keyboard.press('Enter');
     await waitForQuickInput(session, 'Environment ID');
     assert.equal(await inputValue(session), envId, 'the environment ID comes from the pasted URL');
     await session.answerInput(envId);
     await waitForQuickInput(session, 'Client ID');
-    assert.equal(await inputValue(session), clientId, 'the client ID comes from the application page pasted');
+    assert.equal(await inputValue(session), clientId, 'the client ID comes from the authorize URL');
     await session.answerInput(clientId);
     await waitForQuickInput(session, '7/15');
     await session.pickItem('authorization_code');
@@ -83,10 +93,11 @@ describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
     await waitForQuickInput(session, '9/15');
     await session.pickItem('redirect');
     await waitForQuickInput(session, 'Redirect URI');
-    await session.answerInput('https://localhost:3000/callback');
+    assert.equal(await inputValue(session), redirectUri, 'the redirect URI comes from the authorize URL');
+    await session.answerInput(redirectUri);
     await waitForQuickInput(session, 'Scopes');
-    assert.equal(await inputValue(session), 'openid profile', 'scopes are prefilled');
-    await session.answerInput('openid profile');
+    assert.equal(await inputValue(session), 'openid profile email', 'the scopes come from the authorize URL');
+    await session.answerInput('openid profile email');
     await waitForQuickInput(session, '12/15');
     await session.pickItem('client_secret_basic');
     await waitForQuickInput(session, '13/15');
@@ -106,8 +117,10 @@ describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
     assert.match(row, /EU/);
 
     const state = await session.waitForGlobalState(EXTENSION_ID, (s) => JSON.stringify(s).includes(envId));
+    assert.deepEqual(storedProfiles(state).map((p) => pickFields(p, ['name', 'region', 'envId', 'clientId', 'redirectUri', 'scopes', 'clientAuthMethod', 'pkce'])), [
+      { name, region: 'EU', envId, clientId, redirectUri, scopes: ['openid', 'profile', 'email'], clientAuthMethod: 'client_secret_basic', pkce: true },
+    ]);
     const stored = JSON.stringify(state);
-    assert.ok(stored.includes(name) && stored.includes(clientId), 'the profile is in the extension globalState');
     assert.ok(!stored.includes(secret), 'the client secret is not in globalState');
     const settings = fs.readFileSync(path.join(session.server.userDataDir, 'User', 'settings.json'), 'utf8');
     assert.ok(!settings.includes(secret), 'the client secret is not in settings.json');
@@ -115,6 +128,55 @@ describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
     // Nor anywhere on disk under the user data folder (globalState, logs, the server's state.vscdb).
     const leaks = filesContaining(session.server.userDataDir, secret);
     assert.deepEqual(leaks, [], 'no file of the user data folder holds the secret');
+  });
+
+  it('adds an environment for any OpenID provider from its pasted discovery URL: the issuer is filled in', async function () {
+    session = await startWithExtension('add-environment-issuer');
+    await openAuthFlowView(session);
+    const name = 'Keycloak dev e2e';
+    const issuer = 'https://login.example.com/realms/dev';
+
+    await session.runCommand('Auth Flow: Add Environment');
+    await waitForQuickInput(session, /Add Environment.*1\/15/s);
+    await typeInput(session, `${issuer}/.well-known/openid-configuration`);
+    await waitForQuickInput(session, `Read as an OpenID provider: issuer ${issuer}`);
+    await session.page.keyboard.press('Enter');
+    // An issuer has no region, environment, sign-on, response mode or authorize method pages.
+    await waitForQuickInput(session, '2/11');
+    await session.answerInput(name);
+    await waitForQuickInput(session, '3/11');
+    assert.equal(await activePickLabel(session), 'Any OpenID provider', 'the provider follows from the pasted URL');
+    await session.page.keyboard.press('Enter');
+    await waitForQuickInput(session, 'Issuer URL');
+    assert.equal(await inputValue(session), issuer, 'the issuer is the discovery URL without its well-known path');
+    await session.answerInput(issuer);
+    await waitForQuickInput(session, 'Client ID');
+    assert.equal(await inputValue(session), '', 'a discovery URL names no client');
+    await session.answerInput('e2e-public-client');
+    await waitForQuickInput(session, '6/11');
+    await session.pickItem('authorization_code');
+    await waitForQuickInput(session, 'Redirect URI');
+    await session.answerInput('http://127.0.0.1:53682/callback');
+    await waitForQuickInput(session, 'Scopes');
+    await session.answerInput('openid profile');
+    await waitForQuickInput(session, '9/11');
+    await session.pickItem('none');
+    await waitForQuickInput(session, '10/11');
+    await session.pickItem('Use PKCE (S256)');
+    await waitForQuickInput(session, '11/11');
+    const summary = await session.quickPickLabels();
+    assert.ok(summary.includes('Issuer') && !summary.includes('Environment ID'), `the summary lists the issuer, no environment: ${JSON.stringify(summary)}`);
+    await session.pickItem('Save');
+
+    await waitForTreeRow(session, name);
+    const state = await session.waitForGlobalState(EXTENSION_ID, (s) => JSON.stringify(s).includes(issuer));
+    const [profile] = storedProfiles(state);
+    assert.deepEqual(pickFields(profile!, ['name', 'issuer', 'clientId', 'clientAuthMethod', 'region', 'envId']), {
+      name,
+      issuer,
+      clientId: 'e2e-public-client',
+      clientAuthMethod: 'none',
+    });
   });
 
   it('runs the Local sandbox from the Command Palette: every step, the decoded ID token, a verified signature', async function () {
@@ -148,14 +210,12 @@ describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
     // The tree now lists the running sandbox.
     await waitForTreeRow(session, 'Local PingOne sandbox', (row) => /port \d+/.test(row), 'with its port');
 
+    // The theme follows a switch made while the panel is open (`npm run screenshots` makes the README's pictures).
     await showTimelineOnly(session, frame);
-    const dark = await session.screenshot('timeline-dark');
+    await session.screenshot('timeline-dark');
     await setColorTheme(session, LIGHT, frame);
     await session.screenshot('timeline-light');
     await setColorTheme(session, DARK, frame);
-    // The README's screenshot: the dark timeline of this run, copied where the README points.
-    fs.copyFileSync(dark, path.join(ARTIFACTS_DIR, 'screenshot-timeline.png'));
-    if (process.env.AFE_E2E_UPDATE_SCREENSHOT === '1') fs.copyFileSync(dark, path.join(REPO_ROOT, 'media', 'screenshot-timeline.png'));
   });
 
   it('copies the Userinfo request as cURL with secrets; real curl against the sandbox returns the demo user', async function () {
@@ -262,16 +322,6 @@ describe('Auth Flow Explorer in VS Code (code-server + Chromium)', function () {
   });
 });
 
-/** Closes what would cover the timeline in a screenshot: toasts, the bottom panel; shows the tree. */
-async function showTimelineOnly(session: Session, frame: import('playwright-core').Frame): Promise<void> {
-  await session.page.keyboard.press('Escape');
-  for (const close of await session.page.locator('.notification-toast .codicon-notifications-clear, .notification-toast .codicon-close').all()) {
-    await close.click().catch(() => undefined);
-  }
-  await waitFor('notification toasts to close', async () => (await session!.page.locator('.notification-toast').count()) === 0);
-  await frame.locator('.run-header').scrollIntoViewIfNeeded();
-}
-
 /** Switches the colour theme from the Command Palette and waits for the workbench and the webview to repaint. */
 async function setColorTheme(session: Session, theme: string, frame: import('playwright-core').Frame): Promise<void> {
   await session.runCommand('Preferences: Color Theme');
@@ -282,6 +332,16 @@ async function setColorTheme(session: Session, theme: string, frame: import('pla
   await waitFor(`the timeline webview to take the ${theme} theme`, () =>
     frame.evaluate((cls) => document.body.classList.contains(cls), dark ? 'vscode-dark' : 'vscode-light'),
   );
+}
+
+/** The profiles the extension saved in its globalState (`authFlow.profiles`). */
+function storedProfiles(state: Record<string, unknown>): Record<string, unknown>[] {
+  return (state['authFlow.profiles'] as { profiles: Record<string, unknown>[] }).profiles;
+}
+
+/** The fields of `object` named in `keys` that it has. */
+function pickFields(object: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((key) => key in object).map((key) => [key, object[key]]));
 }
 
 function filesContaining(dir: string, text: string): string[] {

@@ -101,6 +101,17 @@ export async function waitForQuickInput(session: Session, text: string | RegExp)
   );
 }
 
+/** Label of the quick pick's active row: the choice a page preselects from what is known already. */
+export async function activePickLabel(session: Session): Promise<string> {
+  const row = session.page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused .label-name').first();
+  return (await row.innerText()).trim();
+}
+
+/** Types into the open input box without accepting it, as a paste does: its note or validation message shows. */
+export async function typeInput(session: Session, text: string): Promise<void> {
+  await session.page.locator('.quick-input-widget .quick-input-box input').fill(text);
+}
+
 /** Value of the open input box (a prefilled username, the default scopes). */
 export function inputValue(session: Session): Promise<string> {
   return session.page.locator('.quick-input-widget .quick-input-box input').inputValue();
@@ -149,6 +160,24 @@ export async function cardSummaries(frame: Frame): Promise<string[]> {
   );
 }
 
+/** The text of one tab ('request', 'response'…) of a step card, unfolding the card and selecting the tab as a person would. */
+export async function cardTab(step: Locator, tab: string): Promise<string> {
+  const toggle = step.locator('.card-toggle').first();
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await step.locator(`.card-body [data-tab="${tab}"]`).first().click();
+  return step.locator(`.card-body [data-panel="${tab}"]`).first().innerText();
+}
+
+/** Opens the timeline's Run History (its button) and returns each listed run's row text once the list is in. */
+export async function openHistory(session: Session, frame: Frame): Promise<string[]> {
+  await frame.locator('.open-history').first().click();
+  const rows = frame.locator('.history .history-entry .history-row');
+  return waitFor('the run history to list runs', async () => {
+    const texts = await rows.allInnerTexts();
+    return texts.length > 0 ? texts : undefined;
+  }, { timeoutMs: session.timeoutMs, describe: async () => JSON.stringify(await frame.locator('.history').allInnerTexts()) });
+}
+
 /** A claim's value in the claims table of the ID token on the Token card. */
 export function idTokenClaim(frame: Frame, claim: string): Promise<string> {
   return card(frame, 'Token').locator(`[data-token-kind="id_token"] table.kv-claims tr[data-name="${claim}"] td`).innerText();
@@ -169,6 +198,17 @@ export async function runSandboxFromPalette(session: Session, password: string):
   await session.answerInput(username);
   await waitForQuickInput(session, `Password for ${DEMO_USER.username} — the demo password is "${DEMO_USER.password}"`);
   await session.answerInput(password);
+}
+
+/** Closes what would cover the timeline in a screenshot (the palette, notification toasts) and scrolls it to the run's header. */
+export async function showTimelineOnly(session: Session, frame: Frame): Promise<void> {
+  await session.page.keyboard.press('Escape');
+  for (const close of await session.page.locator('.notification-toast .codicon-notifications-clear, .notification-toast .codicon-close').all()) {
+    await close.click().catch(() => undefined);
+  }
+  await waitFor('notification toasts to close', async () => (await session.page.locator('.notification-toast').count()) === 0);
+  // The timeline redraws as the host's last messages come in: scroll again if the header was replaced meanwhile.
+  await waitFor("the run's header in view", () => frame.locator('.run-header').scrollIntoViewIfNeeded({ timeout: 5_000 }).then(() => true));
 }
 
 function escape(text: string): string {

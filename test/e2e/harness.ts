@@ -507,9 +507,25 @@ export class Session {
   /** Loads the workbench and waits until it is rendered and the extension host is connected. */
   async openWorkbench(): Promise<void> {
     await this.page.goto(this.server.workbenchUrl, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await this.openedWorkbench();
+  }
+
+  /** Waits until the workbench is rendered and restored. */
+  private async openedWorkbench(): Promise<void> {
     await this.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     // The status bar renders once the workbench has restored; before that, keybindings like F1 can be lost.
     await this.page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+  }
+
+  /**
+   * Reloads the window the way a person does ("Developer: Reload Window"): the workbench and its
+   * webviews start afresh, and the extension host with them. Waits for the new workbench.
+   */
+  async reloadWindow(): Promise<void> {
+    const reloaded = this.page.waitForEvent('load', { timeout: 60_000 });
+    await this.runCommand('Developer: Reload Window');
+    await reloaded;
+    await this.openedWorkbench();
   }
 
   /** Stops Chromium and code-server. Safe to call twice; never throws. */
@@ -584,6 +600,10 @@ export class Session {
       timeoutMs: this.timeoutMs,
       describe: () => this.quickPickLabels().then((labels) => `rows: ${JSON.stringify(labels)}`),
     });
+    // The mouse rests where the last pick was clicked; on a slow machine the row now under it shows
+    // its hover (a description's tooltip), which can cover the row to click. Moving away closes it.
+    await this.page.mouse.move(0, 0);
+    await this.page.locator('.context-view .monaco-hover').first().waitFor({ state: 'hidden' });
     await row.first().click();
     await row.first().waitFor({ state: 'hidden' });
   }
