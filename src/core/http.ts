@@ -302,9 +302,9 @@ export class Transport {
 }
 
 /**
- * One request's abort signal, in the other form undici takes one (an EventEmitter with `aborted` and
- * `reason`, undici's docs/api/Dispatcher.md): an AbortController and its AbortSignal, made and
- * listened to for every request, cost several times as much.
+ * One request's abort signal, in the other form undici's request() takes one: an EventEmitter with
+ * `aborted` and `reason`. An AbortController and its AbortSignal, made and listened to for every
+ * request, cost several times as much.
  */
 class RequestAbort extends EventEmitter {
   aborted = false;
