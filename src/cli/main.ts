@@ -379,7 +379,7 @@ async function demoCommand(args: string[]): Promise<number> {
   if (!grant) throw new UsageError(`--grant ${JSON.stringify(values.grant)}: not a grant.`, `The grants are ${GRANTS.join(', ')}.`);
   const then = await followUpsOf(values.then);
   const { startSandbox } = await import('../sandbox/index');
-  // The engine loads on this thread while the sandbox's RSA keys are generated on others.
+  // The engine loads while the sandbox starts (its keys read from the cache, or generated on other threads).
   const [sandbox] = await Promise.all([startSandbox({ device: { interval: 1 } }), import('../core/run')]);
   try {
     // The first seeded app (client_secret_basic) has every grant.

@@ -6,6 +6,7 @@
  * https, the absolute-form request (RFC 9112 §3.2.2) an http proxy receives for http.
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
+import { EventEmitter } from 'node:events';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
@@ -68,6 +69,24 @@ interface SendHeadersMessage {
   socket: Socket;
 }
 
+/** Each transport's sockets, and what to tell it of a request head written on one. */
+const headListeners = new WeakMap<Socket, (head: string) => void>();
+let listening = false;
+
+/**
+ * One subscriber for the process, made with the first transport and kept: subscribing and
+ * unsubscribing per run would switch the channel between its idle and active forms each time, and
+ * the code of undici's that checks it would be deoptimised and compiled again on every run.
+ */
+function listenForHeads(): void {
+  if (listening) return;
+  listening = true;
+  diagnosticsChannel.subscribe(SEND_HEADERS, (message) => {
+    const { headers, socket } = message as SendHeadersMessage;
+    headListeners.get(socket)?.(headers);
+  });
+}
+
 /**
  * A transport owns one connection pool (so TLS settings and kept-alive connections belong to one run)
  * and sends one request at a time: that is what lets it attribute the connect time and the exact
@@ -86,7 +105,6 @@ export class Transport {
   readonly #limits: PhaseLimits;
   readonly #maxBodyBytes: number;
   readonly #userAgent: string;
-  readonly #sockets = new WeakSet<Socket>();
   /** Time spent opening a connection for the request in flight; undefined when it opened none. */
   #connectMs: number | undefined;
   #rawHead: string | undefined;
@@ -94,9 +112,8 @@ export class Transport {
   /** One naming of cookie variables per run, so a variable never stands for two cookie values. */
   readonly #cookieSecret = cookieSecrets();
 
-  readonly #onSendHeaders = (message: unknown) => {
-    const { headers, socket } = message as SendHeadersMessage;
-    if (this.#sockets.has(socket)) this.#rawHead = headers;
+  readonly #onHead = (head: string) => {
+    this.#rawHead = head;
   };
 
   constructor(options: TransportOptions) {
@@ -115,7 +132,7 @@ export class Transport {
     this.#verify = options.rejectUnauthorized ?? true;
     this.#ca = trustedCas(this.#network.ca);
     this.#direct = new Agent({ ...this.#agentOptions(), connect: buildConnector(this.#tls(this.#verify)) });
-    diagnosticsChannel.subscribe(SEND_HEADERS, this.#onSendHeaders);
+    listenForHeads();
   }
 
   /** The proxy a request to `url` goes through, credentials left out; undefined when it goes directly. */
@@ -151,7 +168,7 @@ export class Transport {
       return connect(connectOptions, (error, socket) => {
         if (socket) {
           this.#connectMs = (this.#connectMs ?? 0) + performance.now() - started;
-          this.#sockets.add(socket as Socket);
+          headListeners.set(socket as Socket, this.#onHead);
         }
         callback(error as null, socket as never);
       });
@@ -188,7 +205,6 @@ export class Transport {
 
   async close(): Promise<void> {
     if (this.#direct.closed || this.#direct.destroyed) return;
-    diagnosticsChannel.unsubscribe(SEND_HEADERS, this.#onSendHeaders);
     await Promise.all([this.#direct.close(), ...[...this.#proxied.values()].map((agent) => agent.close())]);
   }
 
@@ -223,7 +239,7 @@ export class Transport {
     // when the request ends (AbortSignal.timeout's lives on until it fires, holding what the request
     // held), and the run's signal is listened to for this request only (AbortSignal.any would tie
     // every request to a signal that outlives them all).
-    const deadline = new AbortController();
+    const deadline = new RequestAbort();
     const timer = setTimeout(() => deadline.abort(new DOMException('The request timed out.', 'TimeoutError')), this.#timeoutMs);
     const cancel = () => deadline.abort(signal?.reason);
     signal?.addEventListener('abort', cancel, { once: true });
@@ -237,7 +253,7 @@ export class Transport {
         method: httpRequest.method,
         headers: headers.flat(),
         body: httpRequest.body,
-        signal: deadline.signal,
+        signal: deadline,
       });
       exchange.timing.ttfb = elapsed();
       progress.bodyBytes = 0;
@@ -251,7 +267,7 @@ export class Transport {
       return exchange;
     } catch (error) {
       exchange.timing.total ||= elapsed();
-      const timedOut = deadline.signal.aborted && error === deadline.signal.reason && !signal?.aborted;
+      const timedOut = deadline.aborted && error === deadline.reason && !signal?.aborted;
       throw withExchange(timedOut ? this.#deadlineError(url, progress.bodyBytes) : networkError(error, url, this.#limits, signal, progress.bodyBytes, route), exchange);
     } finally {
       clearTimeout(timer);
@@ -282,6 +298,23 @@ export class Transport {
     const length = recorded.body === undefined ? '' : `content-length: ${Buffer.byteLength(recorded.body)}\r\n`;
     recorded.rawHead = this.#rawHead + length;
     recorded.headers = parseHead(recorded.rawHead);
+  }
+}
+
+/**
+ * One request's abort signal, in the other form undici's request() takes one: an EventEmitter with
+ * `aborted` and `reason`. An AbortController and its AbortSignal, made and listened to for every
+ * request, cost several times as much.
+ */
+class RequestAbort extends EventEmitter {
+  aborted = false;
+  reason: unknown;
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.emit('abort');
   }
 }
 

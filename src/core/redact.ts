@@ -59,7 +59,11 @@ export function redactValue<T>(value: T, marks: SecretMark[]): T {
  * at each position, so a replacement is never searched again.
  */
 export function secretReplacer(marks: SecretMark[]): (text: string) => string {
-  const ordered = distinctMarks(marks.flatMap((mark) => encodings(mark.value).map((value) => ({ ...mark, value }))));
+  // A run marks each token and cookie on every step that carries it: each value's shapes are worked
+  // out once, for the first mark naming it, which is the one they would map to anyway.
+  const seen = new Set<string>();
+  const firsts = marks.filter((mark) => !seen.has(mark.value) && seen.add(mark.value));
+  const ordered = distinctMarks(firsts.flatMap((mark) => encodings(mark.value).map((value) => ({ ...mark, value }))));
   if (!ordered.length) return (text) => text;
   const variables = new Map(ordered.map((m) => [m.value, m.variable]));
   // `u`: a value that is half of a surrogate pair must not match inside a whole character.

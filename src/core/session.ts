@@ -109,6 +109,8 @@ export class RunSession {
   /** Steps that are already the retry with a server's nonce: a second demand is read as the failure it is. */
   readonly #nonceRetries = new WeakSet<Step>();
   #stepCount = 0;
+  /** The plain-http warning of the issuer it was worked out for: every step carries it, the issuer rarely changes. */
+  #plainHttp: { issuer: string; warnings: string[] } | undefined;
   #transport: Transport | undefined;
   #started = 0;
 
@@ -358,7 +360,7 @@ export class RunSession {
       facts: {},
       checks: [],
       tokens: [],
-      warnings: [...(this.profile.insecureTls ? ['TLS certificate verification is off for this environment.'] : []), ...plainHttpWarnings(this.endpoints)],
+      warnings: [...(this.profile.insecureTls ? ['TLS certificate verification is off for this environment.'] : []), ...this.#plainHttpWarnings()],
     };
     if (nonceRetry) this.#nonceRetries.add(step);
     this.run.steps.push(step);
@@ -385,6 +387,12 @@ export class RunSession {
       this.emit({ type: 'step/failed', runId: this.run.id, step });
       throw error;
     }
+  }
+
+  #plainHttpWarnings(): string[] {
+    const { issuer } = this.endpoints;
+    if (this.#plainHttp?.issuer !== issuer) this.#plainHttp = { issuer, warnings: plainHttpWarnings(this.endpoints) };
+    return this.#plainHttp.warnings;
   }
 
   /**

@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Profile, Secrets } from '../core/profile';
 import type { SandboxContext, SandboxState } from './context';
 import { approveByUserCode, denyByUserCode } from './device-verification';
-import { generateClientKeyPair, generateSigningKey } from './keys';
+import { defaultKeyCacheDir, loadSandboxKeys } from './key-cache';
 import { sandboxProfiles } from './profiles';
 import { DEMO_USER, seedApps, seedUsers, type MutualTlsApps, type SandboxApp, type SandboxUser } from './seed';
 import { declaresTooLarge } from './http';
@@ -48,6 +48,12 @@ export interface SandboxOptions {
    * (default 600) and the polling `interval` (default 5), docs/pingone.md §5.
    */
   device?: { expiresIn?: number; interval?: number };
+  /**
+   * The directory the sandbox's RSA key pairs are kept in between starts (see key-cache.ts). Default
+   * {@link defaultKeyCacheDir}: $XDG_CACHE_HOME/auth-flow-explorer, else ~/.cache/auth-flow-explorer.
+   * `false`: new keys for this sandbox alone, nothing read or written.
+   */
+  keyCache?: string | false;
 }
 
 export interface SandboxTls {
@@ -110,7 +116,6 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number): 
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const now = options.now ?? Date.now;
-  const [signingKey, clientKeys] = await Promise.all([generateSigningKey(), generateClientKeyPair()]);
 
   const clientAuth = options.tls?.clientAuth;
   // A certificate is asked for but not required: the other apps' clients connect without one, and a
@@ -124,13 +129,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     socket.on('close', () => sockets.delete(socket));
   });
   const [listenHost, listenPort] = [options.host ?? '127.0.0.1', options.port ?? 0];
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, listenHost, listenPort));
-    server.once('error', onError);
-    server.listen(listenPort, listenHost, () => {
-      server.off('error', onError);
-      resolve();
-    });
+  // The keys are read (or, with no cache, generated on other threads) while the server starts listening.
+  const [{ signingKey, clientKeys }] = await Promise.all([
+    loadSandboxKeys(options.keyCache ?? defaultKeyCacheDir()),
+    new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, listenHost, listenPort));
+      server.once('error', onError);
+      server.listen(listenPort, listenHost, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    }),
+  ]).catch((error: unknown) => {
+    server.close();
+    throw error;
   });
   const address = server.address() as AddressInfo;
   const host = options.publicHost ?? (address.family === 'IPv6' ? `[${address.address}]` : address.address);

@@ -1,6 +1,9 @@
 /**
- * Key material, generated once at start (never per request: the engine's benchmark runs thousands of
- * flows against one sandbox). The signing key's `kid` is its RFC 7638 JWK thumbprint.
+ * Key material: the sandbox's token signing key and the private_key_jwt app's key pair, made once per
+ * start from two private RSA JWKs (key-cache.ts keeps those between starts; never per request: the
+ * engine's benchmark runs thousands of flows against one sandbox). The signing key's `kid` is its
+ * RFC 7638 JWK thumbprint. RSA because PingOne signs its tokens RS256 and publishes RSA JWKs
+ * (docs/pingone.md §4, §5).
  */
 import type { SandboxApp } from './seed';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
@@ -13,24 +16,59 @@ export interface SigningKey {
   publicJwk: JWK;
 }
 
-export async function generateSigningKey(): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  const jwk = await exportJWK(publicKey);
-  const kid = await calculateJwkThumbprint(jwk);
-  return { kid, privateKey, publicKey, publicJwk: { ...jwk, kid, use: 'sig', alg: 'RS256' } };
-}
-
 export interface ClientKeyPair {
   /** PKCS#8 PEM, what a profile's `secrets.privateKey` carries. */
   privateKeyPem: string;
   publicJwk: JWK;
 }
 
-/** The key pair of the private_key_jwt app: the client signs with the PEM, the sandbox keeps the public JWK. */
-export async function generateClientKeyPair(): Promise<ClientKeyPair> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  const jwk = await exportJWK(publicKey);
-  return { privateKeyPem: await exportPKCS8(privateKey), publicJwk: { ...jwk, kid: await calculateJwkThumbprint(jwk) } };
+/** The private halves of the sandbox's two key pairs, as JWKs: what key-cache.ts stores. */
+export interface SandboxKeyJwks {
+  signing: JWK;
+  client: JWK;
+}
+
+export interface SandboxKeys {
+  signingKey: SigningKey;
+  /** The key pair of the private_key_jwt app: the client signs with the PEM, the sandbox keeps the public JWK. */
+  clientKeys: ClientKeyPair;
+}
+
+/** Two new RSA-2048 key pairs, generated concurrently (each takes WebCrypto's thread pool a while). */
+export async function generateKeyJwks(): Promise<SandboxKeyJwks> {
+  const [signing, client] = await Promise.all([generateRsaJwk(), generateRsaJwk()]);
+  return { signing, client };
+}
+
+async function generateRsaJwk(): Promise<JWK> {
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  return exportJWK(privateKey);
+}
+
+/** The keys the sandbox uses, from the private JWKs; throws when either is not a usable RSA private key. */
+export async function sandboxKeys(jwks: SandboxKeyJwks): Promise<SandboxKeys> {
+  const [signingKey, clientKeys] = await Promise.all([signingKeyOf(jwks.signing), clientKeyPairOf(jwks.client)]);
+  return { signingKey, clientKeys };
+}
+
+/** The public half of a private RSA JWK: its modulus and exponent. */
+const publicRsaJwk = (jwk: JWK): JWK => ({ kty: 'RSA', n: jwk.n, e: jwk.e });
+
+async function signingKeyOf(privateJwk: JWK): Promise<SigningKey> {
+  const jwk = publicRsaJwk(privateJwk);
+  const [privateKey, publicKey, kid] = await Promise.all([
+    importJWK(privateJwk, 'RS256') as Promise<CryptoKey>,
+    importJWK(jwk, 'RS256') as Promise<CryptoKey>,
+    calculateJwkThumbprint(jwk),
+  ]);
+  return { kid, privateKey, publicKey, publicJwk: { ...jwk, kid, use: 'sig', alg: 'RS256' } };
+}
+
+async function clientKeyPairOf(privateJwk: JWK): Promise<ClientKeyPair> {
+  const jwk = publicRsaJwk(privateJwk);
+  const privateKey = (await importJWK(privateJwk, 'RS256', { extractable: true })) as CryptoKey;
+  const [privateKeyPem, kid] = await Promise.all([exportPKCS8(privateKey), calculateJwkThumbprint(jwk)]);
+  return { privateKeyPem, publicJwk: { ...jwk, kid } };
 }
 
 /**

@@ -10,8 +10,8 @@
  * | `changeme` | `Change-Me-1!`  | MUST_CHANGE_PASSWORD → `password.reset` {currentPassword, newPassword} → COMPLETED; the new password then replaces the old one for the life of this sandbox |
  *
  * The one-time code is `123456` for every OTP and for `password.forgot` recovery codes.
- * Client ids are fixed UUIDs and secrets are fixed strings, so profiles survive a restart; only the
- * private_key_jwt app's key pair is new each start.
+ * Client ids are fixed UUIDs and secrets are fixed strings, so profiles survive a restart; the
+ * private_key_jwt app's key pair does too while the key cache keeps it (key-cache.ts).
  *
  * Applications (client id `b2f0c7d1-000N-4a1e-9c55-5a0d0b5e000N`):
  *

@@ -4,25 +4,42 @@
  * state. The sandbox runs in a child process, as a real server would be elsewhere: otherwise its
  * work and the client's share one thread and the comparison measures the sandbox as much as the client.
  * Prints medians and the engine/raw ratio.
+ *
+ * The raw flow does what any correct OpenID Connect client must, and no more: the same eight requests
+ * (discovery, authorize, flow status, sign-on, resume, token, JWKS, userinfo) on a fresh connection
+ * pool, the cookies carried by hand, `state` checked on the redirect (RFC 6749 §10.12), and the ID
+ * token verified with jose — signature against the JWKS, iss, aud, exp and nonce (OIDC Core §3.1.3.7),
+ * the key set kept between flows as the engine keeps it. What the engine does on top is the product:
+ * every exchange recorded with its raw head and timings, secrets marked for redaction, each token
+ * decoded and every JWT (the access token too) checked claim by claim, the steps' facts and checks.
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { request } from 'undici';
-import { Agent } from 'undici';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { Agent, request } from 'undici';
 import { runFlow } from '../../src/core/run';
 import { pingOneEndpoints } from '../../src/core/pingone/endpoints';
 import type { Profile, Secrets } from '../../src/core/profile';
 import { createPkce, randomValue } from '../../src/core/oauth/pkce';
 import type { BenchResult } from './result';
 
-/** The flow with nothing but undici: no recording, no checks, cookies and parameters by hand. */
+/** The JWKS's key set, made again only when the JWKS changes (as src/core/oauth/jwt.ts keeps it). */
+let keySet: { text: string; keys: ReturnType<typeof createLocalJWKSet> } | undefined;
+function keysOf(jwks: JSONWebKeySet): ReturnType<typeof createLocalJWKSet> {
+  const text = JSON.stringify(jwks);
+  if (keySet?.text !== text) keySet = { text, keys: createLocalJWKSet(jwks) };
+  return keySet.keys;
+}
+
+/** The flow with nothing but undici and jose: no recording, only the checks a client must make, cookies and parameters by hand. */
 async function rawFlow(profile: Profile, secrets: Secrets, agent: Agent): Promise<void> {
   const e = pingOneEndpoints(profile);
   const state = randomValue();
+  const nonce = randomValue();
   const pkce = createPkce();
   const query = new URLSearchParams({
     response_type: 'code', client_id: profile.clientId, redirect_uri: profile.redirectUri, scope: profile.scopes.join(' '),
-    state, nonce: randomValue(), code_challenge: pkce.challenge, code_challenge_method: 'S256',
+    state, nonce, code_challenge: pkce.challenge, code_challenge_method: 'S256',
   });
   const cookies = new Map<string, string>();
   const keep = (headers: Record<string, string | string[] | undefined>) => {
@@ -52,15 +69,18 @@ async function rawFlow(profile: Profile, secrets: Secrets, agent: Agent): Promis
   keep(check.headers);
   const resume = await request(`${e.resume}?flowId=${flowId}`, { dispatcher: agent, headers: { cookie: cookie() } });
   await resume.body.dump();
-  const code = new URL(String(resume.headers.location)).searchParams.get('code') ?? '';
+  const redirect = new URL(String(resume.headers.location)).searchParams;
+  if (redirect.get('state') !== state) throw new Error('state does not match');
+  const code = redirect.get('code') ?? '';
   const token = await request(e.token, {
     dispatcher: agent, method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${profile.clientId}:${secrets.clientSecret}`).toString('base64')}` },
     body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: profile.redirectUri, code_verifier: pkce.verifier }).toString(),
   });
-  const tokens = (await token.body.json()) as { access_token: string };
+  const tokens = (await token.body.json()) as { access_token: string; id_token: string };
   const jwks = await request(e.jwks, { dispatcher: agent });
-  await jwks.body.json();
+  const { payload } = await jwtVerify(tokens.id_token, keysOf((await jwks.body.json()) as JSONWebKeySet), { issuer: e.issuer, audience: profile.clientId });
+  if (payload.nonce !== nonce) throw new Error('nonce does not match');
   const userinfo = await request(e.userinfo, { dispatcher: agent, headers: { authorization: `Bearer ${tokens.access_token}` } });
   const claims = (await userinfo.body.json()) as { sub?: string };
   if (!claims.sub) throw new Error('raw flow did not complete');

@@ -207,8 +207,7 @@ function rawExchange(sb: Sandbox, head: string, bodyBytes = 0, chunked = false):
 }
 
 describe('sandbox (PingOne protocol over loopback)', () => {
-  // Key generation makes a start cost a few hundred ms, so tests share one sandbox; a test that moves
-  // the clock or changes a user calls isolate() and gets its own.
+  // Tests share one sandbox; a test that moves the clock or changes a user calls isolate() and gets its own.
   let shared: Sandbox;
   let isolated: Sandbox | undefined;
   let sb: Sandbox;

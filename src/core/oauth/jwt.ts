@@ -234,6 +234,8 @@ export function tokenHash(value: string, alg: unknown): string | undefined {
 
 /** Decodes and, when it looks like a JWT, returns it; opaque tokens (PingOne refresh tokens can be) give undefined. */
 export function tryDecode(raw: string, kind: TokenKind, now?: number): DecodedToken | undefined {
+  // Not three parts is what decodeToken refuses first; said here, an opaque token costs no error and stack.
+  if (raw.split('.').length !== 3) return undefined;
   try {
     return decodeToken(raw, kind, now);
   } catch {
