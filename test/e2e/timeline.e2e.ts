@@ -3,7 +3,7 @@
 // the demo user's password, the client secret), and "Edit and resend" of a step, changed twice
 // (a forged header, then the token as a form parameter), each answered by the sandbox as a new step.
 import * as assert from 'node:assert/strict';
-import { generateClientKeyPair } from '../../src/sandbox/keys';
+import { generateKeyJwks, sandboxKeys } from '../../src/sandbox/keys';
 import { seedApps } from '../../src/sandbox/seed';
 import { endSession, waitFor, type Session } from './harness';
 import {
@@ -20,7 +20,7 @@ import {
 
 /** The app the sandbox demo runs as: client_secret_basic (src/sandbox/profiles.ts), its ID and secret from the seed. */
 async function demoApp(): Promise<{ clientId: string; clientSecret: string }> {
-  const app = seedApps('http://127.0.0.1/callback', await generateClientKeyPair()).find((a) => a.tokenEndpointAuthMethod === 'client_secret_basic');
+  const app = seedApps('http://127.0.0.1/callback', (await sandboxKeys(await generateKeyJwks())).clientKeys).find((a) => a.tokenEndpointAuthMethod === 'client_secret_basic');
   assert.ok(app?.clientSecret, 'the seed has a client_secret_basic app with a secret');
   return { clientId: app.id, clientSecret: app.clientSecret };
 }
