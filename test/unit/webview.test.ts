@@ -181,7 +181,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.equal(upgraded, true, 'vscode-button upgraded and styled');
     const buttonBg = await page.locator('.run-again').evaluate((el) => getComputedStyle(el).backgroundColor);
     assert.equal(buttonBg, 'rgb(0, 120, 212)', 'toolkit button takes --vscode-button-background');
-    const cssApplied = await page.locator('.timeline').evaluate((el) => getComputedStyle(el).display);
+    const cssApplied = await page.locator('.timeline .card').first().evaluate((el) => getComputedStyle(el).display);
     assert.equal(cssApplied, 'grid', 'main.css loaded under style-src');
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
     assert.deepEqual(consoleLines.filter((l) => /^(error|pageerror)/.test(l)), []);
@@ -612,6 +612,52 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.equal(await card('s1').locator('vscode-progress-ring').count(), 0);
     assert.equal((await card('s1').locator('.card-head .code-badge').innerText()).trim(), '302 Found');
     assert.equal(await page.locator('.timeline .card').count(), 1);
+  });
+
+  it('redraws only what a streamed step changes, and builds a folded card\'s details when it is opened', async () => {
+    await open();
+    const [s1, s2, s3, s4, s5] = succeededRun.steps;
+    const step = (st: Step) => send({ method: 'timeline/step/updated', params: { runId: succeededRun.id, step: st } });
+    await send({ method: 'timeline/run/started', params: { run: { ...succeededRun, status: 'running', duration: undefined, steps: [] } } });
+    for (const st of [s1, s2, s3]) await step(st);
+    // Mark the nodes on screen: a node drawn again would come without the mark.
+    const mark = () => page.evaluate(() => {
+      for (const el of document.querySelectorAll('.timeline .card, .waterfall > li')) (el as unknown as { marked: boolean }).marked = true;
+    });
+    const marked = (selector: string) => page.locator(selector).evaluateAll((els) => els.map((el) => (el as unknown as { marked?: boolean }).marked === true));
+    // The Values tab of step 1 traces its values through the steps so far: the resume has not come yet.
+    await showTab('s1', 'values');
+    const seenState = () => card('s1').locator('.tabpanel:not([hidden]) tr[data-name="state"] .seen-item').allInnerTexts();
+    assert.deepEqual(await seenState(), []);
+    const valuesTab = card('s1').locator('[role="tab"][data-tab="values"]');
+    await valuesTab.focus();
+    await mark();
+
+    await step({ ...s4, status: 'running', duration: undefined, exchange: { ...s4.exchange!, response: undefined } });
+    await step(s4);
+    assert.deepEqual(await marked('.timeline .card'), [true, true, true, false], 'steps 1–3 kept their nodes');
+    assert.deepEqual(await marked('.waterfall > li'), [true, true, true, false], 'and their waterfall rows');
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.tab), 'values', 'focus stayed on the tab');
+    assert.equal(await card('s1').locator('[role="tab"][aria-selected="true"]').getAttribute('data-tab'), 'values');
+    assert.deepEqual(await seenState(), [`${s4.title}: state in the Location`], 'step 1 traced the new step');
+
+    // Folded: the card's title and outcome are there, its tabs are not until it is opened.
+    const folded = card('s4');
+    assert.equal(await folded.locator('.card-toggle').getAttribute('aria-expanded'), 'false');
+    assert.equal(await folded.locator('.card-body').evaluate((body) => body.childElementCount), 0);
+    await folded.locator('.card-toggle').click();
+    assert.ok((await folded.locator('[role="tab"]').count()) >= 2);
+    // Only the tab shown is built; another is built when chosen.
+    const panel = (tab: string) => folded.locator(`[role="tabpanel"][data-panel="${tab}"]`);
+    assert.ok((await panel('response').evaluate((p) => p.childElementCount)) > 0);
+    assert.equal(await panel('request').evaluate((p) => p.childElementCount), 0);
+    await showTab('s4', 'request');
+    assert.deepEqual([...(await rows(folded, 'kv-query')).keys()], [...new URL(s4.exchange!.request.url).searchParams.keys()]);
+
+    await mark();
+    await step(s5);
+    assert.deepEqual(await marked('.timeline .card'), [true, true, true, true, false], 'the opened card kept too');
+    assert.equal(await folded.locator('[role="tab"][aria-selected="true"]').getAttribute('data-tab'), 'request');
   });
 
   it('renders a real engine run against the local sandbox, streamed and redacted as the host does', async () => {
