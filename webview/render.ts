@@ -50,15 +50,15 @@ export interface Ui {
  * The run's header, waterfall and card list are kept while the same run is shown, and their children
  * updated in place (syncChildren), so an update moves and restyles only what it changed.
  */
-const containers = new Map<string, HTMLElement>();
+const containers = new Map<string, { version: string; element: HTMLElement }>();
 
-function kept(name: string, run: Run, make: () => HTMLElement): HTMLElement {
+/** The element `name` of `run` from the last render, or a new one from `make` when there was none or `version` changed. */
+function kept(name: string, run: Run, make: () => HTMLElement, version = ''): HTMLElement {
   const key = `${name}\n${run.id}`;
-  let element = containers.get(key);
-  if (!element) {
-    element = make();
-    containers.set(key, element);
-  }
+  const known = containers.get(key);
+  if (known?.version === version) return known.element;
+  const element = make();
+  containers.set(key, { version, element });
   return element;
 }
 
@@ -128,23 +128,7 @@ function historyButton(ui: Ui): HTMLElement {
 // ── Header ──────────────────────────────────────────────────────────────────────────────────────
 
 function renderHeader(run: Run, state: WebviewState, ui: Ui): HTMLElement {
-  const runAgain = h('vscode-button', {
-    attrs: { 'aria-label': `Run ${run.profile.name} again`, disabled: run.status === 'running' ? '' : undefined },
-    on: { click: () => ui.post({ method: 'timeline/run/again', params: { profileId: run.profile.id } }) },
-  }, 'Run again');
-  runAgain.classList.add('run-again');
-  const exportRun = h('vscode-button', {
-    attrs: { appearance: 'secondary', 'aria-label': `Export the run of ${run.profile.name}`, title: 'Export as a shell script, .http file, HAR or Postman collection', disabled: run.status === 'running' ? '' : undefined },
-    on: { click: () => ui.post({ method: 'timeline/run/export', params: { runId: run.id } }) },
-  }, 'Export…');
-  exportRun.classList.add('run-export');
-  const compare = h('vscode-button', {
-    attrs: { appearance: 'secondary', 'aria-pressed': String(compareOpen()), title: 'Compare the claims of two JWTs: tokens of the runs shown, or one pasted' },
-    on: { click: () => ui.toggleCompare() },
-  }, 'Compare tokens…');
-  compare.classList.add('run-compare');
   const followUps = state.followUps?.[run.id];
-
   const meta = h(
     'dl',
     { class: 'run-meta' },
@@ -157,19 +141,10 @@ function renderHeader(run: Run, state: WebviewState, ui: Ui): HTMLElement {
 
   const header = kept('header', run, () => h('header', { attrs: { 'aria-label': 'Current run' } }));
   header.className = `run-header run-${run.status}`;
+  // The title row's buttons are toolkit components, costly to build: drawn again only when what they show changes.
+  const titleVersion = [run.status, compareOpen(), historyOpen(), ...state.runs.map((r) => `${r.id} ${r.startedAt} ${r.profile.name} ${r.status}`)].join('\n');
   const parts: Child[] = [
-    h(
-      'div',
-      { class: 'run-title-row' },
-      h('h1', { class: 'run-title' }, run.profile.name),
-      runStatusBadge(run),
-      h('span', { class: 'spacer' }),
-      state.runs.length > 1 ? renderRunSelector(run, state, ui) : null,
-      historyButton(ui),
-      compare,
-      exportRun,
-      runAgain,
-    ),
+    kept('title', run, () => renderTitleRow(run, state, ui), titleVersion),
     followUps && run.status !== 'running' ? renderFollowUps(run, followUps, ui) : null,
     h(
       'div',
@@ -189,6 +164,36 @@ function renderHeader(run: Run, state: WebviewState, ui: Ui): HTMLElement {
   ];
   syncChildren(header, parts.filter((c): c is Node => c instanceof Node));
   return header;
+}
+
+function renderTitleRow(run: Run, state: WebviewState, ui: Ui): HTMLElement {
+  const runAgain = h('vscode-button', {
+    attrs: { 'aria-label': `Run ${run.profile.name} again`, disabled: run.status === 'running' ? '' : undefined },
+    on: { click: () => ui.post({ method: 'timeline/run/again', params: { profileId: run.profile.id } }) },
+  }, 'Run again');
+  runAgain.classList.add('run-again');
+  const exportRun = h('vscode-button', {
+    attrs: { appearance: 'secondary', 'aria-label': `Export the run of ${run.profile.name}`, title: 'Export as a shell script, .http file, HAR or Postman collection', disabled: run.status === 'running' ? '' : undefined },
+    on: { click: () => ui.post({ method: 'timeline/run/export', params: { runId: run.id } }) },
+  }, 'Export…');
+  exportRun.classList.add('run-export');
+  const compare = h('vscode-button', {
+    attrs: { appearance: 'secondary', 'aria-pressed': String(compareOpen()), title: 'Compare the claims of two JWTs: tokens of the runs shown, or one pasted' },
+    on: { click: () => ui.toggleCompare() },
+  }, 'Compare tokens…');
+  compare.classList.add('run-compare');
+  return h(
+    'div',
+    { class: 'run-title-row' },
+    h('h1', { class: 'run-title' }, run.profile.name),
+    runStatusBadge(run),
+    h('span', { class: 'spacer' }),
+    state.runs.length > 1 ? renderRunSelector(run, state, ui) : null,
+    historyButton(ui),
+    compare,
+    exportRun,
+    runAgain,
+  );
 }
 
 const FOLLOW_UP_LABELS: Record<FollowUp, { label: string; does: string }> = {
