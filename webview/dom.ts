@@ -53,3 +53,17 @@ export function uid(prefix: string): string {
   nextId += 1;
   return `${prefix}-${nextId}`;
 }
+
+/**
+ * Makes `nodes` the children of `parent`, moving only those not already in place: nodes kept from the
+ * last render keep their layout, focus and selection, and the browser restyles only what changed.
+ */
+export function syncChildren(parent: Node, nodes: readonly Node[]): void {
+  // Stale nodes go first, so the kept ones are already in order and none is moved (moving re-lays it out).
+  const wanted = new Set(nodes);
+  for (const child of [...parent.childNodes]) if (!wanted.has(child)) child.remove();
+  nodes.forEach((node, i) => {
+    const current = parent.childNodes[i] ?? null;
+    if (current !== node) parent.insertBefore(node, current);
+  });
+}

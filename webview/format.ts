@@ -103,10 +103,14 @@ export function isFormBody(contentType: string | undefined, body: string | undef
   return /^[\w.%~-]+=[^&]*(&[\w.%~-]+=[^&]*)*$/.test(body.trim());
 }
 
+/** toLocaleTimeString's own fields, in a formatter made once: the header shows a time on every render. */
+let clock: Intl.DateTimeFormat | undefined;
+
 /** `14:04:58` in the viewer's locale; the ISO string goes in a tooltip. */
 export function clockTime(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleTimeString(undefined, { hour12: false });
+  clock ??= new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: 'numeric', second: 'numeric', hour12: false });
+  return Number.isNaN(date.getTime()) ? iso : clock.format(date);
 }
 
 export function display(value: unknown): string {

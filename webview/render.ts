@@ -12,14 +12,14 @@ import { renderMeasurements, type MeasureUi } from './measure';
 import { renderResendEditor, resendButton, resendVersion } from './resend';
 import { renderVerify } from './verify';
 import { renderDiffTable } from './diff';
-import { h, uid, type Child } from './dom';
+import { h, syncChildren, uid, type Child } from './dom';
 import { renderChecks, renderCookies, renderRequest, renderResponse, renderValues } from './exchange';
 import { clockTime, formatMs, splitUrl, statusClass } from './format';
 import { stepOutcome } from './outcome';
 import { placeSpans } from './scale';
 import { renderSequence } from './sequenceView';
 import { currentRun } from './store';
-import { tabs, type TabSpec } from './tabs';
+import { tabs, type Tabs, type TabSpec } from './tabs';
 import { refreshTimes, renderToken, tokenLabel } from './token';
 
 export interface Ui extends MeasureUi {
@@ -43,8 +43,21 @@ export interface Ui extends MeasureUi {
   refresh(): void;
 }
 
-/** Cards are rebuilt only when their step object changes, so tabs, focus and selection survive streaming. */
-const cardCache = new WeakMap<object, { key: string; element: HTMLElement }>();
+/**
+ * The run's header, waterfall and card list are kept while the same run is shown, and their children
+ * updated in place (syncChildren), so an update moves and restyles only what it changed.
+ */
+const containers = new Map<string, { version: string; element: HTMLElement }>();
+
+/** The element `name` of `run` from the last render, or a new one from `make` when there was none or `version` changed. */
+function kept(name: string, run: Run, make: () => HTMLElement, version = ''): HTMLElement {
+  const key = `${name}\n${run.id}`;
+  const known = containers.get(key);
+  if (known?.version === version) return known.element;
+  const element = make();
+  containers.set(key, { version, element });
+  return element;
+}
 
 export function renderApp(root: HTMLElement, state: WebviewState, ui: Ui): void {
   const run = currentRun(state);
@@ -59,7 +72,8 @@ export function renderApp(root: HTMLElement, state: WebviewState, ui: Ui): void 
   if (run && run.steps.length > 0) children.push(guard('sequence diagram', () => renderSequence(run, ui, focusCard)));
   if (run) children.push(guard('timeline', () => renderTimeline(run, ui)));
   if (!run && state.tokens.length === 0) children.push(renderEmpty(ui));
-  root.replaceChildren(...children.filter((c): c is Node => c instanceof Node));
+  for (const key of containers.keys()) if (!state.runs.some((r) => key.endsWith(`\n${r.id}`))) containers.delete(key);
+  syncChildren(root, children.filter((c): c is Node => c instanceof Node));
   refreshTimes(root);
 }
 
@@ -112,23 +126,7 @@ function historyButton(ui: Ui): HTMLElement {
 // ── Header ──────────────────────────────────────────────────────────────────────────────────────
 
 function renderHeader(run: Run, state: WebviewState, ui: Ui): HTMLElement {
-  const runAgain = h('vscode-button', {
-    attrs: { 'aria-label': `Run ${run.profile.name} again`, disabled: run.status === 'running' ? '' : undefined },
-    on: { click: () => ui.post({ method: 'timeline/run/again', params: { profileId: run.profile.id } }) },
-  }, 'Run again');
-  runAgain.classList.add('run-again');
-  const exportRun = h('vscode-button', {
-    attrs: { appearance: 'secondary', 'aria-label': `Export the run of ${run.profile.name}`, title: 'Export as a shell script, .http file, HAR or Postman collection', disabled: run.status === 'running' ? '' : undefined },
-    on: { click: () => ui.post({ method: 'timeline/run/export', params: { runId: run.id } }) },
-  }, 'Export…');
-  exportRun.classList.add('run-export');
-  const compare = h('vscode-button', {
-    attrs: { appearance: 'secondary', 'aria-pressed': String(compareOpen()), title: 'Compare the claims of two JWTs: tokens of the runs shown, or one pasted' },
-    on: { click: () => ui.toggleCompare() },
-  }, 'Compare tokens…');
-  compare.classList.add('run-compare');
   const followUps = state.followUps?.[run.id];
-
   const meta = h(
     'dl',
     { class: 'run-meta' },
@@ -139,21 +137,12 @@ function renderHeader(run: Run, state: WebviewState, ui: Ui): HTMLElement {
     metaItem('Steps', String(run.steps.length)),
   );
 
-  return h(
-    'header',
-    { class: `run-header run-${run.status}`, attrs: { 'aria-label': 'Current run' } },
-    h(
-      'div',
-      { class: 'run-title-row' },
-      h('h1', { class: 'run-title' }, run.profile.name),
-      runStatusBadge(run),
-      h('span', { class: 'spacer' }),
-      state.runs.length > 1 ? renderRunSelector(run, state, ui) : null,
-      historyButton(ui),
-      compare,
-      exportRun,
-      runAgain,
-    ),
+  const header = kept('header', run, () => h('header', { attrs: { 'aria-label': 'Current run' } }));
+  header.className = `run-header run-${run.status}`;
+  // The title row's buttons are toolkit components, costly to build: drawn again only when what they show changes.
+  const titleVersion = [run.status, compareOpen(), historyOpen(), ...state.runs.map((r) => `${r.id} ${r.startedAt} ${r.profile.name} ${r.status}`)].join('\n');
+  const parts: Child[] = [
+    kept('title', run, () => renderTitleRow(run, state, ui), titleVersion),
     followUps && run.status !== 'running' ? renderFollowUps(run, followUps, ui) : null,
     h(
       'div',
@@ -170,6 +159,38 @@ function renderHeader(run: Run, state: WebviewState, ui: Ui): HTMLElement {
     ),
     run.error ? renderRunError(run, run.error) : null,
     run.steps.length > 0 ? renderWaterfall(run) : null,
+  ];
+  syncChildren(header, parts.filter((c): c is Node => c instanceof Node));
+  return header;
+}
+
+function renderTitleRow(run: Run, state: WebviewState, ui: Ui): HTMLElement {
+  const runAgain = h('vscode-button', {
+    attrs: { 'aria-label': `Run ${run.profile.name} again`, disabled: run.status === 'running' ? '' : undefined },
+    on: { click: () => ui.post({ method: 'timeline/run/again', params: { profileId: run.profile.id } }) },
+  }, 'Run again');
+  runAgain.classList.add('run-again');
+  const exportRun = h('vscode-button', {
+    attrs: { appearance: 'secondary', 'aria-label': `Export the run of ${run.profile.name}`, title: 'Export as a shell script, .http file, HAR or Postman collection', disabled: run.status === 'running' ? '' : undefined },
+    on: { click: () => ui.post({ method: 'timeline/run/export', params: { runId: run.id } }) },
+  }, 'Export…');
+  exportRun.classList.add('run-export');
+  const compare = h('vscode-button', {
+    attrs: { appearance: 'secondary', 'aria-pressed': String(compareOpen()), title: 'Compare the claims of two JWTs: tokens of the runs shown, or one pasted' },
+    on: { click: () => ui.toggleCompare() },
+  }, 'Compare tokens…');
+  compare.classList.add('run-compare');
+  return h(
+    'div',
+    { class: 'run-title-row' },
+    h('h1', { class: 'run-title' }, run.profile.name),
+    runStatusBadge(run),
+    h('span', { class: 'spacer' }),
+    state.runs.length > 1 ? renderRunSelector(run, state, ui) : null,
+    historyButton(ui),
+    compare,
+    exportRun,
+    runAgain,
   );
 }
 
@@ -260,9 +281,10 @@ function focusCard(stepId: string): void {
 }
 
 function setAllExpanded(run: Run, ui: Ui, open: boolean): void {
+  const cards = new Map([...document.querySelectorAll<HTMLElement>('.timeline .card[data-step-id]')].map((c) => [c.dataset.stepId, c]));
   for (const step of run.steps) {
     ui.setExpanded(`${run.id}\n${step.id}`, open);
-    const toggle = cardElement(step.id)?.querySelector<HTMLButtonElement>('.card-toggle');
+    const toggle = cards.get(step.id)?.querySelector<HTMLButtonElement>('.card-toggle');
     if (toggle && (toggle.getAttribute('aria-expanded') === 'true') !== open) toggle.click();
   }
 }
@@ -272,19 +294,21 @@ function setAllExpanded(run: Run, ui: Ui, open: boolean): void {
  * is compressed and marked (see scale.ts), so the requests stay readable beside it.
  */
 function renderWaterfall(run: Run): HTMLElement {
+  const list = kept('waterfall', run, () => h('ol', { class: 'waterfall', attrs: { 'aria-label': 'Steps over time' } }));
   const start = Date.parse(run.startedAt);
   const spans = run.steps.map((step) => ({
     offset: Math.max(0, Date.parse(step.startedAt) - start) || 0,
     duration: step.duration ?? step.exchange?.timing?.total ?? 0,
   }));
   const { bars, gaps } = placeSpans(spans, run.duration ?? 0);
-  const list = h('ol', { class: 'waterfall', attrs: { 'aria-label': 'Steps over time' } });
+  const gapBefore = new Map(gaps.map((gap) => [gap.before, gap]));
+  const items: HTMLElement[] = [];
   run.steps.forEach((step, index) => {
-    const gap = gaps.find((g) => g.before === index);
+    const gap = gapBefore.get(index);
     if (gap) {
       const mark = h('span', { class: 'wf-gap-mark' });
       place(mark, gap);
-      list.appendChild(
+      items.push(
         h(
           'li',
           { class: 'wf-gap', attrs: { 'data-idle-ms': String(Math.round(gap.ms)) } },
@@ -293,31 +317,43 @@ function renderWaterfall(run: Run): HTMLElement {
         ),
       );
     }
-    const outcome = outcomeOf(step);
-    const bar = h('span', { class: `wf-bar wf-${outcome}` });
-    place(bar, bars[index]);
-    const status = step.exchange?.response?.status;
-    list.appendChild(
-      h(
-        'li',
-        null,
-        h(
-          'button',
-          {
-            class: 'wf-row',
-            attrs: { type: 'button', 'aria-label': `${step.title}: ${outcome}${status ? `, HTTP ${status}` : ''}, ${formatMs(spans[index].duration)}. Go to card.` },
-            on: { click: () => focusCard(step.id) },
-          },
-          h('span', { class: `wf-dot dot-${outcome}`, attrs: { 'aria-hidden': 'true' } }),
-          h('span', { class: 'wf-title' }, step.title),
-          h('span', { class: `wf-code code-${statusClass(status)}` }, status ? String(status) : ''),
-          h('span', { class: 'wf-track', attrs: { 'aria-hidden': 'true' } }, bar),
-          h('span', { class: 'wf-ms' }, formatMs(spans[index].duration)),
-        ),
-      ),
-    );
+    const row = waterfallRow(step, index, spans[index].duration);
+    place(row.bar, bars[index]);
+    items.push(row.item);
   });
+  syncChildren(list, items);
   return list;
+}
+
+/** A step's row is drawn once per step object; only its bar moves as the run's time axis grows. */
+const rowCache = new WeakMap<Step, { index: number; item: HTMLElement; bar: HTMLElement }>();
+
+function waterfallRow(step: Step, index: number, duration: number): { item: HTMLElement; bar: HTMLElement } {
+  const cached = rowCache.get(step);
+  if (cached?.index === index) return cached;
+  const outcome = outcomeOf(step);
+  const bar = h('span', { class: `wf-bar wf-${outcome}` });
+  const status = step.exchange?.response?.status;
+  const item = h(
+    'li',
+    null,
+    h(
+      'button',
+      {
+        class: 'wf-row',
+        attrs: { type: 'button', 'aria-label': `${step.title}: ${outcome}${status ? `, HTTP ${status}` : ''}, ${formatMs(duration)}. Go to card.` },
+        on: { click: () => focusCard(step.id) },
+      },
+      h('span', { class: `wf-dot dot-${outcome}`, attrs: { 'aria-hidden': 'true' } }),
+      h('span', { class: 'wf-title' }, step.title),
+      h('span', { class: `wf-code code-${statusClass(status)}` }, status ? String(status) : ''),
+      h('span', { class: 'wf-track', attrs: { 'aria-hidden': 'true' } }, bar),
+      h('span', { class: 'wf-ms' }, formatMs(duration)),
+    ),
+  );
+  const row = { index, item, bar };
+  rowCache.set(step, row);
+  return row;
 }
 
 /** Positions through CSSOM, which the CSP's style-src does not govern (no inline style attributes). */
@@ -360,49 +396,80 @@ function renderTokenCards(state: WebviewState, ui: Ui): HTMLElement {
 
 // ── Step cards ──────────────────────────────────────────────────────────────────────────────────
 
+/** From this many steps, cards off screen skip rendering until scrolled near (main.css, .long-run). */
+const LONG_RUN = 30;
+
 function renderTimeline(run: Run, ui: Ui): HTMLElement {
-  const list = h('ol', { class: 'timeline', attrs: { 'aria-label': `Steps of ${run.profile.name}` } });
-  run.steps.forEach((step, index) => {
-    // Cookie and value tracing look at the other steps, so a new step refreshes every card.
-    // A finished run offers Edit and resend, whose editor is part of the card.
-    const key = `${run.id}\n${index}\n${run.steps.length}\n${run.status}\n${resendVersion(run, step)}`;
-    const cached = cardCache.get(step);
-    let element = cached?.key === key ? cached.element : undefined;
-    if (!element) {
-      element = safeCard(run, step, index, ui);
-      cardCache.set(step, { key, element });
-    }
-    list.appendChild(h('li', null, element));
-  });
+  const list = kept('timeline', run, () => h('ol', { class: 'timeline' }));
+  list.setAttribute('aria-label', `Steps of ${run.profile.name}`);
+  list.classList.toggle('long-run', run.steps.length > LONG_RUN);
+  const items = run.steps.map((step, index) => cardItem(run, step, index, ui));
   if (run.status === 'running' && !run.steps.some((s) => s.status === 'running')) {
-    list.appendChild(h('li', { class: 'pending' }, spinner('Waiting for the next step'), 'Waiting for the next step…'));
+    items.push(kept('pending', run, () => h('li', { class: 'pending' }, spinner('Waiting for the next step'), 'Waiting for the next step…')));
   }
+  syncChildren(list, items);
   return list;
 }
 
+interface Card {
+  element: HTMLElement;
+  /** Draws again, from `run`, what depends on the other steps (cookie and value tracing), if it was drawn. */
+  retrace(run: Run): void;
+}
+
+/**
+ * A card is built once per step object (the store keeps an unchanged step the same object) and kept
+ * while its place, the run's status and its resend editor stay the same; then only its tracing is
+ * brought up to date when other steps change.
+ */
+const cardCache = new WeakMap<Step, Card & { key: string; item: HTMLElement }>();
+
+function cardItem(run: Run, step: Step, index: number, ui: Ui): HTMLElement {
+  // A finished run offers Edit and resend, whose editor is part of the card.
+  const key = `${run.id}\n${index}\n${run.status}\n${resendVersion(run, step)}`;
+  const cached = cardCache.get(step);
+  if (cached?.key === key) {
+    cached.retrace(run);
+    return cached.item;
+  }
+  const card = safeCard(run, step, index, ui);
+  const item = h('li', null, card.element);
+  cardCache.set(step, { ...card, key, item });
+  return item;
+}
+
 /** A malformed step must not blank the whole timeline. */
-function safeCard(run: Run, step: Step, index: number, ui: Ui): HTMLElement {
+function safeCard(run: Run, step: Step, index: number, ui: Ui): Card {
   try {
     return renderStepCard(run, step, index, ui);
   } catch (error) {
     console.error('[timeline] could not render step', step.id, error);
-    return h('article', { class: 'card card-failed', attrs: { 'data-step-id': step.id } }, h('h2', { class: 'card-title' }, step.title), h('p', { class: 'error-message' }, 'This step could not be displayed (malformed data).'));
+    const element = h('article', { class: 'card card-failed', attrs: { 'data-step-id': step.id } }, h('h2', { class: 'card-title' }, step.title), h('p', { class: 'error-message' }, 'This step could not be displayed (malformed data).'));
+    return { element, retrace: () => undefined };
   }
 }
 
-function renderStepCard(run: Run, step: Step, index: number, ui: Ui): HTMLElement {
+function renderStepCard(run: Run, step: Step, index: number, ui: Ui): Card {
   const exchange = step.exchange;
   const response = exchange?.response;
   const status = response?.status;
 
   const outcome = outcomeOf(step);
   const key = `${run.id}\n${step.id}`;
-  const specs = stepTabs(run, index, step, ui);
+  // The run as last rendered: the Cookies and Values tabs trace values through its other steps.
+  let traced = run;
+  const specs = stepTabs(() => traced, index, step, ui);
   const expanded = ui.expandedFor(key) ?? defaultExpanded(step);
-  const body = specs.length
-    ? h('div', { class: 'card-body', attrs: { id: uid('card-body') } }, tabs(`${step.title} details`, specs, ui.tabFor(key) ?? defaultTab(step), (id) => ui.setTab(key, id)))
-    : null;
+  const body = specs.length ? h('div', { class: 'card-body', attrs: { id: uid('card-body') } }) : null;
+  // The details (tabs, headers, bodies, tokens) are built when the card is first opened.
+  let details: Tabs | undefined;
+  const open = (): void => {
+    if (!body || details) return;
+    details = tabs(`${step.title} details`, specs, ui.tabFor(key) ?? defaultTab(step), (id) => ui.setTab(key, id));
+    body.append(details.element);
+  };
   if (body) body.hidden = !expanded;
+  if (expanded) open();
   const toggle = body
     ? h('button', {
         class: 'card-toggle',
@@ -410,10 +477,11 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): HTMLElemen
         on: {
           click: (event) => {
             const button = event.currentTarget as HTMLButtonElement;
-            const open = button.getAttribute('aria-expanded') !== 'true';
-            button.setAttribute('aria-expanded', String(open));
-            body.hidden = !open;
-            ui.setExpanded(key, open);
+            const next = button.getAttribute('aria-expanded') !== 'true';
+            button.setAttribute('aria-expanded', String(next));
+            if (next) open();
+            body.hidden = !next;
+            ui.setExpanded(key, next);
           },
         },
       }, h('span', { class: 'chevron', attrs: { 'aria-hidden': 'true' } }), step.title)
@@ -460,7 +528,14 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): HTMLElemen
     exchange && run.status !== 'running' ? renderResendEditor(run, step, ui) : null,
     body,
   );
-  return card;
+  return {
+    element: card,
+    retrace(run) {
+      if (run.steps === traced.steps) return;
+      traced = run;
+      details?.rebuild(['cookies', 'values']);
+    },
+  };
 }
 
 /** The outcome line: what the step came to, readable with the card folded. */
@@ -479,7 +554,7 @@ function startOffset(run: Run, step: Step): HTMLElement | null {
 
 /** Open what needs reading: a failure, a step still running, tokens. The rest is one click away. */
 function defaultExpanded(step: Step): boolean {
-  return (step.status !== 'succeeded' && outcomeOf(step) !== 'cancelled') || (step.tokens?.length ?? 0) > 0;
+  return (step.status !== 'succeeded' && outcomeOf(step) !== 'cancelled') || step.tokens.length > 0;
 }
 
 function defaultTab(step: Step): string {
@@ -489,29 +564,29 @@ function defaultTab(step: Step): string {
   return step.exchange?.response ? 'response' : 'request';
 }
 
-function stepTabs(run: Run, index: number, step: Step, ui: Ui): TabSpec[] {
+function stepTabs(traced: () => Run, index: number, step: Step, ui: Ui): TabSpec[] {
   const specs: TabSpec[] = [];
   const exchange = step.exchange;
   if (exchange) {
-    specs.push({ id: 'request', label: 'Request', content: renderRequest(exchange.request, step) });
+    specs.push({ id: 'request', label: 'Request', content: () => renderRequest(exchange.request, step) });
     const code = exchange.response?.status;
     specs.push({
       id: 'response',
       label: 'Response',
       alert: code === undefined ? outcomeOf(step) === 'failed' : code >= 400,
-      content: renderResponse(exchange, step),
+      content: () => renderResponse(exchange, step),
     });
-    const cookies = (exchange.cookies?.sent?.length ?? 0) + (exchange.cookies?.set?.length ?? 0);
-    if (cookies > 0) specs.push({ id: 'cookies', label: 'Cookies', badge: String(cookies), content: renderCookies(run, index, exchange.cookies) });
+    const cookies = exchange.cookies.sent.length + exchange.cookies.set.length;
+    if (cookies > 0) specs.push({ id: 'cookies', label: 'Cookies', badge: String(cookies), content: () => renderCookies(traced(), index, exchange.cookies) });
   }
   // What the step kept (state, PKCE, flowId, flow status, code…) and where each value went next. The
   // proxy is how the request travelled, not a value of the flow: the request line shows it.
-  const values = Object.entries(step.facts ?? {}).filter(([name]) => name !== PROXY_FACT);
-  if (values.length > 0) specs.push({ id: 'values', label: 'Values', badge: String(values.length), content: renderValues(run, step, values) });
-  const checks = step.checks ?? [];
+  const values = Object.entries(step.facts).filter(([name]) => name !== PROXY_FACT);
+  if (values.length > 0) specs.push({ id: 'values', label: 'Values', badge: String(values.length), content: () => renderValues(traced(), step, values) });
+  const { checks } = step;
   if (checks.length > 0) {
     const passed = checks.filter((c) => c.status === 'passed').length;
-    specs.push({ id: 'checks', label: 'Checks', badge: `${passed}/${checks.length}`, alert: checks.some((c) => c.status === 'failed'), content: renderChecks(checks) });
+    specs.push({ id: 'checks', label: 'Checks', badge: `${passed}/${checks.length}`, alert: checks.some((c) => c.status === 'failed'), content: () => renderChecks(checks) });
   }
   const diffs = step.diffs ?? [];
   if (diffs.length > 0) {
@@ -520,17 +595,17 @@ function stepTabs(run: Run, index: number, step: Step, ui: Ui): TabSpec[] {
       id: 'changes',
       label: 'Changes',
       badge: String(differing),
-      content: h('div', { class: 'diffs' }, ...diffs.map((d) => section(`${tokenLabel(d.kind)}: what the refresh changed`, renderDiffTable(d.entries, `${tokenLabel(d.kind)} claims, old and new`), `diff-${d.kind}`))),
+      content: () => h('div', { class: 'diffs' }, ...diffs.map((d) => section(`${tokenLabel(d.kind)}: what the refresh changed`, renderDiffTable(d.entries, `${tokenLabel(d.kind)} claims, old and new`), `diff-${d.kind}`))),
     });
   }
-  const tokens = step.tokens ?? [];
+  const { tokens } = step;
   if (tokens.length > 0) {
     specs.push({
       id: 'tokens',
       label: 'Tokens',
       badge: String(tokens.length),
       alert: tokens.some((t) => t.verified === false),
-      content: h(
+      content: () => h(
         'div',
         { class: 'tokens' },
         ...tokens.map((t, tokenIndex) =>
@@ -539,7 +614,7 @@ function stepTabs(run: Run, index: number, step: Step, ui: Ui): TabSpec[] {
             open: tokenIndex === 0 || t.verified === false,
             copy: {
               value: ui.copyValue,
-              token: (status) => ui.copy((id) => ({ method: 'timeline/token/copy', params: { id, runId: run.id, stepId: step.id, tokenIndex } }), status, 'Waiting for confirmation…'),
+              token: (status) => ui.copy((id) => ({ method: 'timeline/token/copy', params: { id, runId: traced().id, stepId: step.id, tokenIndex } }), status, 'Waiting for confirmation…'),
             },
           }),
         ),

@@ -49,7 +49,7 @@ export function renderToken(token: DecodedToken, options: { collapsible: boolean
     if (!times.has(claim) && typeof v === 'number') times.set(claim, v);
   }
 
-  const payloadRows = Object.entries(token.payload).map(([claim, value]) => {
+  const payloadRows = () => Object.entries(token.payload).map(([claim, value]) => {
     const epoch = times.get(claim);
     const valueCell: Child =
       epoch !== undefined
@@ -78,27 +78,47 @@ export function renderToken(token: DecodedToken, options: { collapsible: boolean
           lifetime ? h('span', { class: 'muted' }, ` · ${lifetime}`) : null,
         )
       : null;
-  const details: Node[] = [
+  const details = (): Node[] => [
     renderTokenActions(token, options.copy, status, copyValue),
-    section('Payload', richTable(payloadRows, 'Claim', 'claims')),
+    section('Payload', richTable(payloadRows(), 'Claim', 'claims')),
     section('Header', kvTable(Object.entries(token.header).map(([k, v]) => [k, display(v), JOSE_HEADER[k]]), 'Parameter', 'jose-header')),
+    ...(token.checks.length ? [section('Checks', renderChecks(token.checks))] : []),
+    disclosure('Signature part', h('pre', { class: 'code-block' }, token.signature)),
   ];
-  if (token.checks.length) details.push(section('Checks', renderChecks(token.checks)));
-  details.push(disclosure('Signature part', h('pre', { class: 'code-block' }, token.signature)));
 
   const attrs = { 'data-token-kind': token.kind };
   if (options.collapsible) {
     // Several tokens in one step: each is a disclosure whose summary already says whether it verified.
+    // A folded one builds its claims, header and checks when first opened.
+    const body = h('div', { class: 'token-body' });
+    const fill = (): void => {
+      if (!body.firstChild) body.append(...details());
+    };
     const element = h(
       'details',
-      { class: `token token-${summary.state}`, attrs },
+      {
+        class: `token token-${summary.state}`,
+        attrs,
+        on: {
+          toggle: () => {
+            if (!element.open || body.firstChild) return;
+            fill();
+            refreshTimes(body);
+          },
+        },
+      },
       h('summary', { class: 'token-summary' }, h('h3', { class: 'token-title' }, tokenLabel(token.kind)), signature, timeLine),
-      h('div', { class: 'token-body' }, ...details),
+      body,
     );
     element.open = options.open ?? true;
+    if (element.open) fill();
+    // Times filled now: a token drawn after a render (its card or tab opened) would wait for the next refresh.
+    refreshTimes(element);
     return element;
   }
-  return h('section', { class: `token token-${summary.state}`, attrs }, signature, timeLine, ...details);
+  const element = h('section', { class: `token token-${summary.state}`, attrs }, signature, timeLine, ...details());
+  refreshTimes(element);
+  return element;
 }
 
 /**

@@ -8,11 +8,12 @@ import { benchCli } from './cli';
 import { benchFlow } from './flow';
 import { benchHeap } from './heap';
 import { benchJwt } from './jwt';
+import { benchRender } from './render';
 import { printSummary, type BenchResult } from './result';
 
 async function main(): Promise<void> {
   const results: BenchResult[] = [];
-  for (const bench of [benchActivation, benchJwt, benchCli, benchFlow, benchHeap]) {
+  for (const bench of [benchActivation, benchJwt, benchCli, benchFlow, benchHeap, benchRender]) {
     results.push(...(await bench()));
     console.log('');
   }

@@ -5,9 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -22,6 +20,7 @@ import { MAX_VALUE_TEXT, parseWebviewMessage, type HostMessage, type WebviewMess
 import type { RepeatReport } from '../../src/core/repeat';
 import type { Measured } from '../../src/core/stats';
 import { skipSuite } from '../support/skips';
+import { pageSetup, serveWebview, THEMES, type ThemeName } from '../support/webview-page';
 import { CLIENT_ID, CODE, CODE_VERIFIER, ENV_ID, FLOW_ID, IAT, ISSUER, KID, STATE, failedRun, succeededRun, tamperedToken } from '../fixtures/runs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -32,174 +31,6 @@ const DISCOVERY_ENDPOINT_FIELDS = [
   'authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint', 'introspection_endpoint', 'revocation_endpoint',
   'end_session_endpoint', 'pushed_authorization_request_endpoint', 'device_authorization_endpoint',
 ];
-
-/** The theme variables VS Code injects, for the few colours the assertions and screenshots depend on. */
-const THEMES = {
-  dark: {
-    kind: 'vscode-dark',
-    vars: {
-      '--vscode-font-family': 'system-ui, "Segoe UI", sans-serif',
-      '--vscode-font-size': '13px',
-      '--vscode-editor-font-family': '"DejaVu Sans Mono", monospace',
-      '--vscode-editor-font-size': '12px',
-      '--vscode-foreground': '#cccccc',
-      '--vscode-descriptionForeground': '#9d9d9d',
-      '--vscode-editor-background': '#1f1f1f',
-      '--vscode-sideBar-background': '#181818',
-      '--vscode-panel-border': '#2b2b2b',
-      '--vscode-focusBorder': '#0078d4',
-      '--vscode-errorForeground': '#f85149',
-      '--vscode-inputValidation-errorBorder': '#be1100',
-      '--vscode-inputValidation-errorBackground': '#5a1d1d',
-      '--vscode-inputValidation-warningBorder': '#b89500',
-      '--vscode-inputValidation-warningBackground': '#352a05',
-      '--vscode-editorWarning-foreground': '#cca700',
-      '--vscode-testing-iconPassed': '#73c991',
-      '--vscode-charts-blue': '#3794ff',
-      '--vscode-textLink-foreground': '#4daafc',
-      '--vscode-textCodeBlock-background': '#2b2b2b',
-      '--vscode-badge-background': '#616161',
-      '--vscode-badge-foreground': '#f8f8f8',
-      '--vscode-button-background': '#0078d4',
-      '--vscode-button-foreground': '#ffffff',
-      '--vscode-button-hoverBackground': '#026ec1',
-      '--vscode-button-secondaryBackground': '#313131',
-      '--vscode-button-secondaryForeground': '#cccccc',
-      '--vscode-button-secondaryHoverBackground': '#3c3c3c',
-      '--vscode-dropdown-background': '#313131',
-      '--vscode-dropdown-foreground': '#cccccc',
-      '--vscode-dropdown-border': '#3c3c3c',
-      '--vscode-panelTitle-activeForeground': '#cccccc',
-      '--vscode-panelTitle-activeBorder': '#0078d4',
-      '--vscode-panelTitle-inactiveForeground': '#9d9d9d',
-      '--vscode-list-hoverBackground': '#2a2d2e',
-      '--vscode-debugTokenExpression-name': '#c586c0',
-      '--vscode-debugTokenExpression-string': '#ce9178',
-      '--vscode-debugTokenExpression-number': '#b5cea8',
-      '--vscode-debugTokenExpression-boolean': '#4e94ce',
-    },
-  },
-  light: {
-    kind: 'vscode-light',
-    vars: {
-      '--vscode-font-family': 'system-ui, "Segoe UI", sans-serif',
-      '--vscode-font-size': '13px',
-      '--vscode-editor-font-family': '"DejaVu Sans Mono", monospace',
-      '--vscode-editor-font-size': '12px',
-      '--vscode-foreground': '#3b3b3b',
-      '--vscode-descriptionForeground': '#717171',
-      '--vscode-editor-background': '#ffffff',
-      '--vscode-sideBar-background': '#f8f8f8',
-      '--vscode-panel-border': '#e5e5e5',
-      '--vscode-focusBorder': '#005fb8',
-      '--vscode-errorForeground': '#a1260d',
-      '--vscode-inputValidation-errorBorder': '#be1100',
-      '--vscode-inputValidation-errorBackground': '#f2dede',
-      '--vscode-inputValidation-warningBorder': '#b89500',
-      '--vscode-inputValidation-warningBackground': '#f6f5d2',
-      '--vscode-editorWarning-foreground': '#bf8803',
-      // VS Code's default for every theme kind but high-contrast light: far too light for text on white.
-      '--vscode-testing-iconPassed': '#73c991',
-      '--vscode-charts-blue': '#1a85ff',
-      '--vscode-textLink-foreground': '#005fb8',
-      '--vscode-textCodeBlock-background': '#f0f0f0',
-      '--vscode-badge-background': '#cccccc',
-      '--vscode-badge-foreground': '#3b3b3b',
-      '--vscode-button-background': '#005fb8',
-      '--vscode-button-foreground': '#ffffff',
-      '--vscode-button-hoverBackground': '#0258a8',
-      '--vscode-button-secondaryBackground': '#e5e5e5',
-      '--vscode-button-secondaryForeground': '#3b3b3b',
-      '--vscode-button-secondaryHoverBackground': '#cccccc',
-      '--vscode-dropdown-background': '#ffffff',
-      '--vscode-dropdown-foreground': '#3b3b3b',
-      '--vscode-dropdown-border': '#cecece',
-      '--vscode-panelTitle-activeForeground': '#3b3b3b',
-      '--vscode-panelTitle-activeBorder': '#005fb8',
-      '--vscode-panelTitle-inactiveForeground': '#3b3b3b',
-      '--vscode-list-hoverBackground': '#f2f2f2',
-      '--vscode-debugTokenExpression-name': '#9b46b0',
-      '--vscode-debugTokenExpression-string': '#a31515',
-      '--vscode-debugTokenExpression-number': '#098658',
-      '--vscode-debugTokenExpression-boolean': '#0000ff',
-    },
-  },
-  'high-contrast': {
-    kind: 'vscode-high-contrast',
-    vars: {
-      '--vscode-font-family': 'system-ui, "Segoe UI", sans-serif',
-      '--vscode-font-size': '13px',
-      '--vscode-editor-font-family': '"DejaVu Sans Mono", monospace',
-      '--vscode-editor-font-size': '12px',
-      '--vscode-foreground': '#ffffff',
-      '--vscode-descriptionForeground': '#ffffff',
-      '--vscode-editor-background': '#000000',
-      '--vscode-sideBar-background': '#000000',
-      '--vscode-contrastBorder': '#6fc3df',
-      '--vscode-contrastActiveBorder': '#f38518',
-      '--vscode-focusBorder': '#f38518',
-      '--vscode-errorForeground': '#f48771',
-      '--vscode-inputValidation-errorBorder': '#be1100',
-      '--vscode-inputValidation-errorBackground': '#5a1d1d',
-      '--vscode-inputValidation-warningBorder': '#b89500',
-      '--vscode-inputValidation-warningBackground': '#352a05',
-      '--vscode-editorWarning-foreground': '#ff0000',
-      '--vscode-testing-iconPassed': '#73c991',
-      '--vscode-charts-blue': '#3794ff',
-      '--vscode-textLink-foreground': '#21a6ff',
-      '--vscode-badge-background': '#000000',
-      '--vscode-badge-foreground': '#ffffff',
-      '--vscode-button-background': '#000000',
-      '--vscode-button-foreground': '#ffffff',
-      '--vscode-button-border': '#6fc3df',
-      '--vscode-button-secondaryForeground': '#ffffff',
-      '--vscode-dropdown-background': '#000000',
-      '--vscode-dropdown-foreground': '#ffffff',
-      '--vscode-dropdown-border': '#6fc3df',
-      '--vscode-panelTitle-activeForeground': '#ffffff',
-      '--vscode-panelTitle-activeBorder': '#f38518',
-      '--vscode-panelTitle-inactiveForeground': '#ffffff',
-    },
-  },
-} as const;
-type ThemeName = keyof typeof THEMES;
-
-/**
- * Installed before the page's own script: the VS Code API double (state kept in sessionStorage so it
- * survives a reload, like VS Code keeps it across a window reload), theme variables, CSP listener.
- * A string, not a function: tsx would wrap a function with helpers that do not exist in the page.
- */
-function pageSetup(theme: { kind: string; vars: Record<string, string> }): string {
-  return `(() => {
-  const theme = ${JSON.stringify(theme)};
-  const posted = [];
-  window.__posted = posted;
-  window.__csp = [];
-  window.__setStateCalls = 0;
-  let acquired = false;
-  window.acquireVsCodeApi = () => {
-    if (acquired) throw new Error('acquireVsCodeApi may only be called once');
-    acquired = true;
-    return {
-      postMessage: (message) => posted.push(JSON.parse(JSON.stringify(message))),
-      getState: () => {
-        const saved = sessionStorage.getItem('vscode-state');
-        return saved === null ? undefined : JSON.parse(saved);
-      },
-      setState: (state) => {
-        window.__setStateCalls += 1;
-        sessionStorage.setItem('vscode-state', JSON.stringify(state));
-      },
-    };
-  };
-  document.addEventListener('securitypolicyviolation', (event) => window.__csp.push(event.violatedDirective + ' ' + event.blockedURI + ' ' + event.sourceFile + ':' + event.lineNumber + ':' + event.columnNumber));
-  document.addEventListener('DOMContentLoaded', () => {
-    for (const [name, value] of Object.entries(theme.vars)) document.documentElement.style.setProperty(name, value);
-    document.body.classList.add(theme.kind);
-    document.body.setAttribute('data-vscode-theme-kind', theme.kind);
-  });
-})();`;
-}
 
 describe('renderTimelineHtml', () => {
   const nonce = randomBytes(16).toString('base64');
@@ -259,7 +90,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
   this.timeout(60_000);
 
   let outdir: string;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serveWebview>>;
   let origin: string;
   let browser: Browser;
   let context: BrowserContext;
@@ -282,22 +113,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
       loader: { '.css': 'css' },
       logLevel: 'silent',
     });
-    server = createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      if (path === '/' || path === '/index.html') {
-        const nonce = randomBytes(16).toString('base64');
-        const html = renderTimelineHtml({ cspSource: origin, nonce, scriptUri: `${origin}/main.js`, styleUri: `${origin}/main.css`, title: 'Timeline test' });
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-      } else if (path === '/main.js' || path === '/main.css') {
-        res.writeHead(200, { 'content-type': path.endsWith('.js') ? 'text/javascript' : 'text/css' }).end(readFileSync(join(outdir, path.slice(1))));
-      } else if (path === '/favicon.ico') {
-        res.writeHead(204).end();
-      } else {
-        res.writeHead(404).end();
-      }
-    });
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await serveWebview(outdir);
+    origin = served.origin;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
@@ -306,7 +123,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
 
   after(async () => {
     await browser?.close();
-    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    await served?.close();
     if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
 
@@ -373,7 +190,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.equal(upgraded, true, 'vscode-button upgraded and styled');
     const buttonBg = await page.locator('.run-again').evaluate((el) => getComputedStyle(el).backgroundColor);
     assert.equal(buttonBg, 'rgb(0, 120, 212)', 'toolkit button takes --vscode-button-background');
-    const cssApplied = await page.locator('.timeline').evaluate((el) => getComputedStyle(el).display);
+    const cssApplied = await page.locator('.timeline .card').first().evaluate((el) => getComputedStyle(el).display);
     assert.equal(cssApplied, 'grid', 'main.css loaded under style-src');
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
     assert.deepEqual(consoleLines.filter((l) => /^(error|pageerror)/.test(l)), []);
@@ -822,6 +639,52 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.equal(await card('s1').locator('vscode-progress-ring').count(), 0);
     assert.equal((await card('s1').locator('.card-head .code-badge').innerText()).trim(), '302 Found');
     assert.equal(await page.locator('.timeline .card').count(), 1);
+  });
+
+  it('redraws only what a streamed step changes, and builds a folded card\'s details when it is opened', async () => {
+    await open();
+    const [s1, s2, s3, s4, s5] = succeededRun.steps;
+    const step = (st: Step) => sendStep(succeededRun.id, st);
+    await sendEvent({ type: 'run/started', run: { ...succeededRun, status: 'running', duration: undefined, steps: [] } });
+    for (const st of [s1, s2, s3]) await step(st);
+    // Mark the nodes on screen: a node drawn again would come without the mark.
+    const mark = () => page.evaluate(() => {
+      for (const el of document.querySelectorAll('.timeline .card, .waterfall > li')) (el as unknown as { marked: boolean }).marked = true;
+    });
+    const marked = (selector: string) => page.locator(selector).evaluateAll((els) => els.map((el) => (el as unknown as { marked?: boolean }).marked === true));
+    // The Values tab of step 1 traces its values through the steps so far: the resume has not come yet.
+    await showTab('s1', 'values');
+    const seenState = () => card('s1').locator('.tabpanel:not([hidden]) tr[data-name="state"] .seen-item').allInnerTexts();
+    assert.deepEqual(await seenState(), []);
+    const valuesTab = card('s1').locator('[role="tab"][data-tab="values"]');
+    await valuesTab.focus();
+    await mark();
+
+    await step({ ...s4, status: 'running', duration: undefined, exchange: { ...s4.exchange!, response: undefined } });
+    await step(s4);
+    assert.deepEqual(await marked('.timeline .card'), [true, true, true, false], 'steps 1–3 kept their nodes');
+    assert.deepEqual(await marked('.waterfall > li'), [true, true, true, false], 'and their waterfall rows');
+    assert.equal(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.tab), 'values', 'focus stayed on the tab');
+    assert.equal(await card('s1').locator('[role="tab"][aria-selected="true"]').getAttribute('data-tab'), 'values');
+    assert.deepEqual(await seenState(), [`${s4.title}: state in the Location`], 'step 1 traced the new step');
+
+    // Folded: the card's title and outcome are there, its tabs are not until it is opened.
+    const folded = card('s4');
+    assert.equal(await folded.locator('.card-toggle').getAttribute('aria-expanded'), 'false');
+    assert.equal(await folded.locator('.card-body').evaluate((body) => body.childElementCount), 0);
+    await folded.locator('.card-toggle').click();
+    assert.ok((await folded.locator('[role="tab"]').count()) >= 2);
+    // Only the tab shown is built; another is built when chosen.
+    const panel = (tab: string) => folded.locator(`[role="tabpanel"][data-panel="${tab}"]`);
+    assert.ok((await panel('response').evaluate((p) => p.childElementCount)) > 0);
+    assert.equal(await panel('request').evaluate((p) => p.childElementCount), 0);
+    await showTab('s4', 'request');
+    assert.deepEqual([...(await rows(folded, 'kv-query')).keys()], [...new URL(s4.exchange!.request.url).searchParams.keys()]);
+
+    await mark();
+    await step(s5);
+    assert.deepEqual(await marked('.timeline .card'), [true, true, true, true, false], 'the opened card kept too');
+    assert.equal(await folded.locator('[role="tab"][aria-selected="true"]').getAttribute('data-tab'), 'request');
   });
 
   it('renders a real engine run against the local sandbox, streamed and redacted as the host does', async () => {
