@@ -13,6 +13,7 @@ import { renderResendEditor, resendButton, resendVersion } from './resend';
 import { renderVerify } from './verify';
 import { renderDiffTable } from './diff';
 import { h, syncChildren, uid, type Child } from './dom';
+import { whenNear } from './near';
 import { renderChecks, renderCookies, renderRequest, renderResponse, renderValues } from './exchange';
 import { clockTime, formatMs, splitUrl, statusClass } from './format';
 import { stepOutcome } from './outcome';
@@ -415,6 +416,12 @@ interface Card {
   element: HTMLElement;
   /** Draws again, from `run`, what depends on the other steps (cookie and value tracing), if it was drawn. */
   retrace(run: Run): void;
+  /**
+   * Adds what costs and is read only on screen: the action buttons (toolkit components) and, if the
+   * card is open, its details. At once in a short run; in a long one when the card nears the viewport
+   * or is opened. Does nothing the second time.
+   */
+  build(): void;
 }
 
 /**
@@ -434,6 +441,9 @@ function cardItem(run: Run, step: Step, index: number, ui: Ui): HTMLElement {
   }
   const card = safeCard(run, step, index, ui);
   const item = h('li', null, card.element);
+  // Observed on the item, which keeps its intrinsic size while content-visibility skips the card.
+  if (run.steps.length > LONG_RUN) whenNear(item, card.build);
+  else card.build();
   cardCache.set(step, { ...card, key, item });
   return item;
 }
@@ -445,7 +455,7 @@ function safeCard(run: Run, step: Step, index: number, ui: Ui): Card {
   } catch (error) {
     console.error('[timeline] could not render step', step.id, error);
     const element = h('article', { class: 'card card-failed', attrs: { 'data-step-id': step.id } }, h('h2', { class: 'card-title' }, step.title), h('p', { class: 'error-message' }, 'This step could not be displayed (malformed data).'));
-    return { element, retrace: () => undefined };
+    return { element, retrace: () => undefined, build: () => undefined };
   }
 }
 
@@ -469,7 +479,13 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): Card {
     body.append(details.element);
   };
   if (body) body.hidden = !expanded;
-  if (expanded) open();
+  let built = false;
+  const build = (): void => {
+    if (built) return;
+    built = true;
+    if (exchange) card.insertBefore(renderCopyActions(run, step, ui), resendEditor ?? body);
+    if (body && !body.hidden) open();
+  };
   const toggle = body
     ? h('button', {
         class: 'card-toggle',
@@ -479,8 +495,9 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): Card {
             const button = event.currentTarget as HTMLButtonElement;
             const next = button.getAttribute('aria-expanded') !== 'true';
             button.setAttribute('aria-expanded', String(next));
-            if (next) open();
             body.hidden = !next;
+            build();
+            if (next) open();
             ui.setExpanded(key, next);
           },
         },
@@ -506,6 +523,7 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): Card {
     startOffset(run, step),
   );
 
+  const resendEditor = exchange && run.status !== 'running' ? renderResendEditor(run, step, ui) : null;
   const card = h(
     'article',
     {
@@ -524,12 +542,12 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): Card {
     exchange ? renderTiming(exchange) : null,
     step.warnings?.length ? renderWarnings(step.warnings) : null,
     step.error ? (outcome === 'cancelled' ? renderCancelled(step.error) : renderError(step.error)) : null,
-    exchange ? renderCopyActions(run, step, ui) : null,
-    exchange && run.status !== 'running' ? renderResendEditor(run, step, ui) : null,
+    resendEditor,
     body,
   );
   return {
     element: card,
+    build,
     retrace(run) {
       if (run.steps === traced.steps) return;
       traced = run;

@@ -687,6 +687,82 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.equal(await folded.locator('[role="tab"][aria-selected="true"]').getAttribute('data-tab'), 'request');
   });
 
+  it('in a long run, builds a card\'s buttons and open details when it nears the viewport or is opened, not with the run', async () => {
+    await open();
+    // The fixture's sign-on five times over (35 steps, past the long-run threshold), each step its own id.
+    const perSignOn = succeededRun.steps.length;
+    const steps = Array.from({ length: perSignOn * 5 }, (_, i) => ({ ...succeededRun.steps[i % perSignOn], id: `s${i + 1}` }));
+    const long: Run = { ...succeededRun, id: 'run-long', steps };
+    await sendEvent({ type: 'run/finished', run: long });
+    assert.equal(await page.locator('.timeline .card').count(), steps.length);
+    // The last sign-on's token step: open by default, yet nothing built below its head while off screen.
+    const tokenIndex = succeededRun.steps.findIndex((step) => step.tokens.length > 0);
+    const tokenStep = succeededRun.steps[tokenIndex];
+    const lastId = `s${perSignOn * 4 + tokenIndex + 1}`;
+    const last = card(lastId);
+    assert.equal(await last.locator('.card-toggle').getAttribute('aria-expanded'), 'true');
+    assert.equal((await last.locator('.card-title').textContent())?.trim(), tokenStep.title);
+    assert.equal(await last.locator('vscode-button').count(), 0, 'no toolkit button off screen');
+    assert.equal(await last.locator('.card-body').evaluate((body) => body.childElementCount), 0, 'no details off screen');
+    // Opened by hand (a click without scrolling it into view): built at once.
+    const folded = card(`s${perSignOn * 3 + 2}`);
+    assert.equal(await folded.locator('.card-toggle').getAttribute('aria-expanded'), 'false');
+    assert.equal(await folded.locator('vscode-button').count(), 0);
+    const opened = await folded.locator('.card-toggle').evaluate((toggle) => {
+      (toggle as HTMLButtonElement).click();
+      const built = toggle.closest('.card')!;
+      return { buttons: built.querySelectorAll('vscode-button').length, tabs: built.querySelectorAll('[role="tab"]').length };
+    });
+    assert.equal(opened.buttons, 3, 'Copy as cURL, Copy with secrets, Edit and resend');
+    assert.ok(opened.tabs > 1, 'and the tabs');
+    // Scrolled near: built then, the copy button working as on any card.
+    await last.evaluate((el) => el.scrollIntoView());
+    await last.locator('vscode-button[data-copy="plain"]').click();
+    assert.deepEqual((await posted()).filter((m) => m.method === 'timeline/curl/copy').map((m) => (m.params as { stepId: string }).stepId), [lastId]);
+    assert.ok((await last.locator('[role="tab"]').count()) > 1, 'the open card\'s details');
+    assert.ok((await last.locator('.tabpanel:not([hidden])').innerText()).includes(tokenStep.tokens[0].payload.sub as string));
+  });
+
+  it('saves a burst of changes once, after it is drawn, and at once when the panel is hidden or unloaded', async () => {
+    await open();
+    const calls = () => page.evaluate(() => (window as unknown as { __setStateCalls: number }).__setStateCalls);
+    const saved = () => page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null') as WebviewState | null);
+    const before = await calls();
+    const events: RunEvent[] = [
+      { type: 'run/started', run: { ...succeededRun, status: 'running', duration: undefined, steps: [] } },
+      ...succeededRun.steps.map((step): RunEvent => ({ type: 'step/finished', runId: succeededRun.id, step })),
+      { type: 'run/finished', run: succeededRun },
+    ];
+    // The burst in one task, as the host's messages arrive together.
+    const during = await page.evaluate((all) => {
+      for (const event of all) window.dispatchEvent(new MessageEvent('message', { data: { method: 'timeline/run/event', params: { event } } }));
+      return (window as unknown as { __setStateCalls: number }).__setStateCalls;
+    }, events);
+    assert.equal(during, before, 'nothing saved while the burst is handled');
+    assert.equal(await page.locator('.timeline .card').count(), succeededRun.steps.length, 'yet all of it drawn');
+    await page.waitForFunction((n) => (window as unknown as { __setStateCalls: number }).__setStateCalls > n, before);
+    assert.equal(await calls(), before + 1, 'saved once');
+    assert.equal((await saved())?.runs[0].steps.length, succeededRun.steps.length);
+
+    // A change, then the document hidden (VS Code tears a hidden webview down): saved before the handler returns.
+    const hidden = await page.evaluate((token) => {
+      window.dispatchEvent(new MessageEvent('message', { data: { method: 'timeline/token/show', params: token } }));
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+      return (window as unknown as { __setStateCalls: number }).__setStateCalls;
+    }, tamperedToken);
+    assert.equal(hidden, before + 2);
+    assert.equal((await saved())?.tokens.length, 1);
+    // And on unload (pagehide), the same.
+    const unloaded = await page.evaluate(() => {
+      document.querySelector<HTMLButtonElement>('.token-card .icon-button')!.click();
+      window.dispatchEvent(new PageTransitionEvent('pagehide'));
+      return (window as unknown as { __setStateCalls: number }).__setStateCalls;
+    });
+    assert.equal(unloaded, before + 3);
+    assert.equal((await saved())?.tokens.length, 0);
+  });
+
   it('renders a real engine run against the local sandbox, streamed and redacted as the host does', async () => {
     const sandbox = await startSandbox({});
     let run: Run;
@@ -1075,9 +1151,6 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     // View choices survive the reload too: an opened card on a chosen tab, a folded token step.
     await showTab('s2', 'response');
     await card('s5').locator('.card-toggle').click();
-    const setStateCalls = await page.evaluate(() => (window as unknown as { __setStateCalls: number }).__setStateCalls);
-    assert.ok(setStateCalls > succeededRun.steps.length + failedRun.steps.length);
-
     await page.reload();
     await page.locator('.timeline .card').first().waitFor();
     assert.equal(await page.locator('.run-title').innerText(), succeededRun.profile.name, 'the run chosen before the reload');
