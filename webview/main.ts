@@ -9,6 +9,7 @@ import { takeHistoryAnswer, toggleHistory } from './history';
 import { takeResendAnswer } from './resend';
 import { takeVerifyAnswer } from './verify';
 import { renderApp, type Ui } from './render';
+import { clockTime } from './format';
 import { refreshTimes } from './token';
 import { applyHostMessage, dismissMeasurement, restoreState } from './store';
 import './main.css';
@@ -170,6 +171,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 });
 
 render();
+// The clock's formatter loads the locale's data (tens of ms) when first made: made while idle, before a run arrives.
+requestIdleCallback(() => clockTime(new Date().toISOString()));
 // Relative times ("expires in 59 min") drift while the panel stays open.
 setInterval(() => refreshTimes(root), 15_000);
 vscode.postMessage({ method: 'webview/ready', params: {} });

@@ -45,6 +45,12 @@ export interface Ui extends MeasureUi {
 }
 
 /**
+ * From this many steps, waterfall rows and cards off screen skip rendering until scrolled near (main.css,
+ * .long-run), and cards build their buttons and open details only then (near.ts).
+ */
+const LONG_RUN = 30;
+
+/**
  * The run's header, waterfall and card list are kept while the same run is shown, and their children
  * updated in place (syncChildren), so an update moves and restyles only what it changed.
  */
@@ -296,6 +302,7 @@ function setAllExpanded(run: Run, ui: Ui, open: boolean): void {
  */
 function renderWaterfall(run: Run): HTMLElement {
   const list = kept('waterfall', run, () => h('ol', { class: 'waterfall', attrs: { 'aria-label': 'Steps over time' } }));
+  list.classList.toggle('long-run', run.steps.length > LONG_RUN);
   const start = Date.parse(run.startedAt);
   const spans = run.steps.map((step) => ({
     offset: Math.max(0, Date.parse(step.startedAt) - start) || 0,
@@ -397,8 +404,6 @@ function renderTokenCards(state: WebviewState, ui: Ui): HTMLElement {
 
 // ── Step cards ──────────────────────────────────────────────────────────────────────────────────
 
-/** From this many steps, cards off screen skip rendering until scrolled near (main.css, .long-run). */
-const LONG_RUN = 30;
 
 function renderTimeline(run: Run, ui: Ui): HTMLElement {
   const list = kept('timeline', run, () => h('ol', { class: 'timeline' }));
