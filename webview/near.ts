@@ -1,6 +1,7 @@
 /**
- * Work deferred until an element nears the viewport: what a long run's cards show only when read (their
- * action buttons, their opened details) is built when the card is scrolled near, not with the run.
+ * Work deferred until an element nears the viewport: what a long run's cards show only when read (all
+ * but their heads: lines, action buttons, opened details) is built when the card is scrolled near, not
+ * with the run.
  * One IntersectionObserver for the panel; each callback runs once, and must do nothing if what it
  * builds was built meanwhile (the card opened by hand).
  */

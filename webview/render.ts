@@ -12,7 +12,7 @@ import { renderMeasurements, type MeasureUi } from './measure';
 import { renderResendEditor, resendButton, resendVersion } from './resend';
 import { renderVerify } from './verify';
 import { renderDiffTable } from './diff';
-import { h, syncChildren, uid, type Child } from './dom';
+import { append, h, syncChildren, uid, type Child } from './dom';
 import { whenNear } from './near';
 import { renderChecks, renderCookies, renderRequest, renderResponse, renderValues } from './exchange';
 import { clockTime, formatMs, splitUrl, statusClass } from './format';
@@ -422,9 +422,10 @@ interface Card {
   /** Draws again, from `run`, what depends on the other steps (cookie and value tracing), if it was drawn. */
   retrace(run: Run): void;
   /**
-   * Adds what costs and is read only on screen: the action buttons (toolkit components) and, if the
-   * card is open, its details. At once in a short run; in a long one when the card nears the viewport
-   * or is opened. Does nothing the second time.
+   * Adds all but the head (title, status, duration), which is what costs and is read only on screen:
+   * the outcome, request and timing lines, warnings, error, the action buttons (toolkit components)
+   * and, if the card is open, its details. At once in a short run; in a long one when the card nears
+   * the viewport or is opened. Does nothing the second time.
    */
   build(): void;
 }
@@ -488,7 +489,18 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): Card {
   const build = (): void => {
     if (built) return;
     built = true;
-    if (exchange) card.insertBefore(renderCopyActions(run, step, ui), resendEditor ?? body);
+    const parts = document.createDocumentFragment();
+    append(
+      parts,
+      renderOutcome(step),
+      exchange ? renderRequestLine(exchange.request, step.facts?.[PROXY_FACT]) : null,
+      exchange ? renderTiming(exchange) : null,
+      step.warnings?.length ? renderWarnings(step.warnings) : null,
+      step.error ? (outcome === 'cancelled' ? renderCancelled(step.error) : renderError(step.error)) : null,
+      exchange ? renderCopyActions(run, step, ui) : null,
+      exchange && run.status !== 'running' ? renderResendEditor(run, step, ui) : null,
+    );
+    card.insertBefore(parts, body);
     if (body && !body.hidden) open();
   };
   const toggle = body
@@ -528,7 +540,6 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): Card {
     startOffset(run, step),
   );
 
-  const resendEditor = exchange && run.status !== 'running' ? renderResendEditor(run, step, ui) : null;
   const card = h(
     'article',
     {
@@ -542,12 +553,6 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): Card {
       },
     },
     head,
-    renderOutcome(step),
-    exchange ? renderRequestLine(exchange.request, step.facts?.[PROXY_FACT]) : null,
-    exchange ? renderTiming(exchange) : null,
-    step.warnings?.length ? renderWarnings(step.warnings) : null,
-    step.error ? (outcome === 'cancelled' ? renderCancelled(step.error) : renderError(step.error)) : null,
-    resendEditor,
     body,
   );
   return {

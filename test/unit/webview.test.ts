@@ -554,7 +554,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     await send({ method: 'timeline/token/verified', params: { id, verifyKey: 'token-1', ok: false, message: 'Not verified against the pasted keys: see the failed checks.', token: checked } });
     assert.equal(await cardLocator.locator('.verify-status').innerText(), 'Not verified against the pasted keys: see the failed checks.');
     assert.ok((await cardLocator.innerText()).includes(detail), 'the check the host answered with shows on the card');
-    // Kept across a reload: the token with its checks (the webview state), not the pane.
+    // Kept across a reload: the token with its checks (the webview state), not the pane. Saved when idle.
+    await page.waitForFunction((d) => JSON.stringify(JSON.parse(sessionStorage.getItem('vscode-state')!).tokens[0].token.checks).includes(d), detail, { timeout: 5000 });
     const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state')!));
     assert.deepEqual(saved.tokens[0].token.checks, checked.checks);
   });
@@ -703,6 +704,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.equal(await last.locator('.card-toggle').getAttribute('aria-expanded'), 'true');
     assert.equal((await last.locator('.card-title').textContent())?.trim(), tokenStep.title);
     assert.equal(await last.locator('vscode-button').count(), 0, 'no toolkit button off screen');
+    assert.equal(await last.locator('.request-line').count(), 0, 'nor the request line');
     assert.equal(await last.locator('.card-body').evaluate((body) => body.childElementCount), 0, 'no details off screen');
     // Opened by hand (a click without scrolling it into view): built at once.
     const folded = card(`s${perSignOn * 3 + 2}`);
@@ -720,6 +722,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     await last.locator('vscode-button[data-copy="plain"]').click();
     assert.deepEqual((await posted()).filter((m) => m.method === 'timeline/curl/copy').map((m) => (m.params as { stepId: string }).stepId), [lastId]);
     assert.ok((await last.locator('[role="tab"]').count()) > 1, 'the open card\'s details');
+    assert.equal((await last.locator('.url-path').innerText()).trim(), new URL(tokenStep.exchange!.request.url).pathname);
     assert.ok((await last.locator('.tabpanel:not([hidden])').innerText()).includes(tokenStep.tokens[0].payload.sub as string));
   });
 
@@ -1165,6 +1168,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.ok((await tokenCard.locator('.signature').innerText()).includes('Signature check failed'));
     await tokenCard.getByRole('button', { name: 'Dismiss decoded token' }).click();
     assert.equal(await page.locator('.token-card').count(), 0);
+    // Saved when the webview is next idle (main.ts): wait for that save rather than read at once.
+    await page.waitForFunction(() => JSON.parse(sessionStorage.getItem('vscode-state')!).tokens.length === 0, undefined, { timeout: 5000 });
     const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state')!));
     assert.equal(saved.tokens.length, 0);
     assert.equal(saved.currentRunId, succeededRun.id);
@@ -1391,6 +1396,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.equal(await page.locator('.measure').count(), 2, 'restored after a reload');
     await panel.getByRole('button', { name: 'Close Measurement of Staging' }).click();
     assert.deepEqual(await page.locator('.measure').evaluateAll((ps) => ps.map((p) => (p as HTMLElement).dataset.profileId)), ['p-prod']);
+    // Saved when the webview is next idle (main.ts).
+    await page.waitForFunction(() => JSON.parse(sessionStorage.getItem('vscode-state')!).measurements.length === 1, undefined, { timeout: 5000 });
     const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state')!) as WebviewState);
     assert.deepEqual(saved.measurements?.map((m) => m.profileId), ['p-prod']);
     assert.deepEqual(consoleLines.filter((l) => /^(error|pageerror)/.test(l)), []);
