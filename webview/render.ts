@@ -404,7 +404,6 @@ function renderTokenCards(state: WebviewState, ui: Ui): HTMLElement {
 
 // ── Step cards ──────────────────────────────────────────────────────────────────────────────────
 
-
 function renderTimeline(run: Run, ui: Ui): HTMLElement {
   const list = kept('timeline', run, () => h('ol', { class: 'timeline' }));
   list.setAttribute('aria-label', `Steps of ${run.profile.name}`);
@@ -454,13 +453,26 @@ function cardItem(run: Run, step: Step, index: number, ui: Ui): HTMLElement {
   return item;
 }
 
-/** A malformed step must not blank the whole timeline. */
+/** A malformed step must not blank the whole timeline, whether its head or the rest fails to draw. */
 function safeCard(run: Run, step: Step, index: number, ui: Ui): Card {
-  try {
-    return renderStepCard(run, step, index, ui);
-  } catch (error) {
+  const failed = (error: unknown): HTMLElement => {
     console.error('[timeline] could not render step', step.id, error);
-    const element = h('article', { class: 'card card-failed', attrs: { 'data-step-id': step.id } }, h('h2', { class: 'card-title' }, step.title), h('p', { class: 'error-message' }, 'This step could not be displayed (malformed data).'));
+    return h('p', { class: 'error-message' }, 'This step could not be displayed (malformed data).');
+  };
+  try {
+    const card = renderStepCard(run, step, index, ui);
+    return {
+      ...card,
+      build() {
+        try {
+          card.build();
+        } catch (error) {
+          card.element.append(failed(error));
+        }
+      },
+    };
+  } catch (error) {
+    const element = h('article', { class: 'card card-failed', attrs: { 'data-step-id': step.id } }, h('h2', { class: 'card-title' }, step.title), failed(error));
     return { element, retrace: () => undefined, build: () => undefined };
   }
 }
