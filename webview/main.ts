@@ -9,6 +9,7 @@ import { takeHistoryAnswer, toggleHistory } from './history';
 import { takeResendAnswer } from './resend';
 import { takeVerifyAnswer } from './verify';
 import { renderApp, type Ui } from './render';
+import { clockTime } from './format';
 import { refreshTimes } from './token';
 import { applyHostMessage, dismissMeasurement, restoreState } from './store';
 import './main.css';
@@ -72,15 +73,39 @@ const ui: Ui = {
 /** Tab and disclosure choices are already on screen; they only need saving, not a re-render. */
 function persistView(change: Partial<NonNullable<WebviewState['view']>>): void {
   state = { ...state, view: { expanded: {}, tabs: {}, ...state.view, ...change } };
-  vscode.setState(state);
+  save();
 }
 
 function update(next: WebviewState): void {
   if (next === state) return;
   state = next;
-  vscode.setState(state);
+  save();
   render();
 }
+
+/**
+ * Saving copies the whole state (every run, every token), which costs more than drawing one step: a
+ * burst of changes is saved once, when the webview is next idle, after the frame that shows them.
+ * Safe because VS Code keeps only the last setState, and tears the webview down only once it is hidden
+ * (retainContextWhenHidden is off; the host queues messages meanwhile): a pending save is made at once
+ * when the document becomes hidden or is unloaded.
+ */
+let saving: number | undefined;
+function save(): void {
+  saving ??= requestIdleCallback(flushSave, { timeout: 500 });
+}
+
+function flushSave(): void {
+  if (saving === undefined) return;
+  cancelIdleCallback(saving);
+  saving = undefined;
+  vscode.setState(state);
+}
+
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') flushSave();
+});
+window.addEventListener('pagehide', flushSave);
 
 function render(): void {
   // Keep keyboard focus where it was when the focused element survives the render.
@@ -146,6 +171,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 });
 
 render();
+// The clock's formatter loads the locale's data (tens of ms) when first made: made while idle, before a run arrives.
+requestIdleCallback(() => clockTime(new Date().toISOString()));
 // Relative times ("expires in 59 min") drift while the panel stays open.
 setInterval(() => refreshTimes(root), 15_000);
 vscode.postMessage({ method: 'webview/ready', params: {} });

@@ -12,7 +12,8 @@ import { renderMeasurements, type MeasureUi } from './measure';
 import { renderResendEditor, resendButton, resendVersion } from './resend';
 import { renderVerify } from './verify';
 import { renderDiffTable } from './diff';
-import { h, syncChildren, uid, type Child } from './dom';
+import { append, h, syncChildren, uid, type Child } from './dom';
+import { whenNear } from './near';
 import { renderChecks, renderCookies, renderRequest, renderResponse, renderValues } from './exchange';
 import { clockTime, formatMs, splitUrl, statusClass } from './format';
 import { stepOutcome } from './outcome';
@@ -42,6 +43,12 @@ export interface Ui extends MeasureUi {
   /** Renders again after a change only the webview knows of. */
   refresh(): void;
 }
+
+/**
+ * From this many steps, waterfall rows and cards off screen skip rendering until scrolled near (main.css,
+ * .long-run), and cards build their buttons and open details only then (near.ts).
+ */
+const LONG_RUN = 30;
 
 /**
  * The run's header, waterfall and card list are kept while the same run is shown, and their children
@@ -295,6 +302,7 @@ function setAllExpanded(run: Run, ui: Ui, open: boolean): void {
  */
 function renderWaterfall(run: Run): HTMLElement {
   const list = kept('waterfall', run, () => h('ol', { class: 'waterfall', attrs: { 'aria-label': 'Steps over time' } }));
+  list.classList.toggle('long-run', run.steps.length > LONG_RUN);
   const start = Date.parse(run.startedAt);
   const spans = run.steps.map((step) => ({
     offset: Math.max(0, Date.parse(step.startedAt) - start) || 0,
@@ -396,9 +404,6 @@ function renderTokenCards(state: WebviewState, ui: Ui): HTMLElement {
 
 // ── Step cards ──────────────────────────────────────────────────────────────────────────────────
 
-/** From this many steps, cards off screen skip rendering until scrolled near (main.css, .long-run). */
-const LONG_RUN = 30;
-
 function renderTimeline(run: Run, ui: Ui): HTMLElement {
   const list = kept('timeline', run, () => h('ol', { class: 'timeline' }));
   list.setAttribute('aria-label', `Steps of ${run.profile.name}`);
@@ -415,6 +420,13 @@ interface Card {
   element: HTMLElement;
   /** Draws again, from `run`, what depends on the other steps (cookie and value tracing), if it was drawn. */
   retrace(run: Run): void;
+  /**
+   * Adds all but the head (title, status, duration), which is what costs and is read only on screen:
+   * the outcome, request and timing lines, warnings, error, the action buttons (toolkit components)
+   * and, if the card is open, its details. At once in a short run; in a long one when the card nears
+   * the viewport or is opened. Does nothing the second time.
+   */
+  build(): void;
 }
 
 /**
@@ -434,18 +446,34 @@ function cardItem(run: Run, step: Step, index: number, ui: Ui): HTMLElement {
   }
   const card = safeCard(run, step, index, ui);
   const item = h('li', null, card.element);
+  // Observed on the item, which keeps its intrinsic size while content-visibility skips the card.
+  if (run.steps.length > LONG_RUN) whenNear(item, card.build);
+  else card.build();
   cardCache.set(step, { ...card, key, item });
   return item;
 }
 
-/** A malformed step must not blank the whole timeline. */
+/** A malformed step must not blank the whole timeline, whether its head or the rest fails to draw. */
 function safeCard(run: Run, step: Step, index: number, ui: Ui): Card {
-  try {
-    return renderStepCard(run, step, index, ui);
-  } catch (error) {
+  const failed = (error: unknown): HTMLElement => {
     console.error('[timeline] could not render step', step.id, error);
-    const element = h('article', { class: 'card card-failed', attrs: { 'data-step-id': step.id } }, h('h2', { class: 'card-title' }, step.title), h('p', { class: 'error-message' }, 'This step could not be displayed (malformed data).'));
-    return { element, retrace: () => undefined };
+    return h('p', { class: 'error-message' }, 'This step could not be displayed (malformed data).');
+  };
+  try {
+    const card = renderStepCard(run, step, index, ui);
+    return {
+      ...card,
+      build() {
+        try {
+          card.build();
+        } catch (error) {
+          card.element.append(failed(error));
+        }
+      },
+    };
+  } catch (error) {
+    const element = h('article', { class: 'card card-failed', attrs: { 'data-step-id': step.id } }, h('h2', { class: 'card-title' }, step.title), failed(error));
+    return { element, retrace: () => undefined, build: () => undefined };
   }
 }
 
@@ -469,7 +497,24 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): Card {
     body.append(details.element);
   };
   if (body) body.hidden = !expanded;
-  if (expanded) open();
+  let built = false;
+  const build = (): void => {
+    if (built) return;
+    built = true;
+    const parts = document.createDocumentFragment();
+    append(
+      parts,
+      renderOutcome(step),
+      exchange ? renderRequestLine(exchange.request, step.facts?.[PROXY_FACT]) : null,
+      exchange ? renderTiming(exchange) : null,
+      step.warnings?.length ? renderWarnings(step.warnings) : null,
+      step.error ? (outcome === 'cancelled' ? renderCancelled(step.error) : renderError(step.error)) : null,
+      exchange ? renderCopyActions(run, step, ui) : null,
+      exchange && run.status !== 'running' ? renderResendEditor(run, step, ui) : null,
+    );
+    card.insertBefore(parts, body);
+    if (body && !body.hidden) open();
+  };
   const toggle = body
     ? h('button', {
         class: 'card-toggle',
@@ -479,8 +524,9 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): Card {
             const button = event.currentTarget as HTMLButtonElement;
             const next = button.getAttribute('aria-expanded') !== 'true';
             button.setAttribute('aria-expanded', String(next));
-            if (next) open();
             body.hidden = !next;
+            build();
+            if (next) open();
             ui.setExpanded(key, next);
           },
         },
@@ -519,17 +565,11 @@ function renderStepCard(run: Run, step: Step, index: number, ui: Ui): Card {
       },
     },
     head,
-    renderOutcome(step),
-    exchange ? renderRequestLine(exchange.request, step.facts?.[PROXY_FACT]) : null,
-    exchange ? renderTiming(exchange) : null,
-    step.warnings?.length ? renderWarnings(step.warnings) : null,
-    step.error ? (outcome === 'cancelled' ? renderCancelled(step.error) : renderError(step.error)) : null,
-    exchange ? renderCopyActions(run, step, ui) : null,
-    exchange && run.status !== 'running' ? renderResendEditor(run, step, ui) : null,
     body,
   );
   return {
     element: card,
+    build,
     retrace(run) {
       if (run.steps === traced.steps) return;
       traced = run;

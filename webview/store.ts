@@ -1,6 +1,7 @@
 /**
- * The timeline's state: exactly `WebviewState`, persisted with `setState` after every change so a
- * window reload restores it. Pure functions; main.ts owns the single mutable reference.
+ * The timeline's state: exactly `WebviewState`, persisted with `setState` after changes (main.ts saves
+ * a burst of them once) so a window reload restores it. Pure functions; main.ts owns the single mutable
+ * reference.
  */
 import type { Run } from '../src/core/model';
 import { applyRunEvent, MAX_RUNS } from '../src/core/runStore';

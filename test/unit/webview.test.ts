@@ -554,7 +554,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     await send({ method: 'timeline/token/verified', params: { id, verifyKey: 'token-1', ok: false, message: 'Not verified against the pasted keys: see the failed checks.', token: checked } });
     assert.equal(await cardLocator.locator('.verify-status').innerText(), 'Not verified against the pasted keys: see the failed checks.');
     assert.ok((await cardLocator.innerText()).includes(detail), 'the check the host answered with shows on the card');
-    // Kept across a reload: the token with its checks (the webview state), not the pane.
+    // Kept across a reload: the token with its checks (the webview state), not the pane. Saved when idle.
+    await page.waitForFunction((d) => JSON.stringify(JSON.parse(sessionStorage.getItem('vscode-state')!).tokens[0].token.checks).includes(d), detail, { timeout: 5000 });
     const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state')!));
     assert.deepEqual(saved.tokens[0].token.checks, checked.checks);
   });
@@ -685,6 +686,84 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     await step(s5);
     assert.deepEqual(await marked('.timeline .card'), [true, true, true, true, false], 'the opened card kept too');
     assert.equal(await folded.locator('[role="tab"][aria-selected="true"]').getAttribute('data-tab'), 'request');
+  });
+
+  it('in a long run, builds a card\'s buttons and open details when it nears the viewport or is opened, not with the run', async () => {
+    await open();
+    // The fixture's sign-on five times over (35 steps, past the long-run threshold), each step its own id.
+    const perSignOn = succeededRun.steps.length;
+    const steps = Array.from({ length: perSignOn * 5 }, (_, i) => ({ ...succeededRun.steps[i % perSignOn], id: `s${i + 1}` }));
+    const long: Run = { ...succeededRun, id: 'run-long', steps };
+    await sendEvent({ type: 'run/finished', run: long });
+    assert.equal(await page.locator('.timeline .card').count(), steps.length);
+    // The last sign-on's token step: open by default, yet nothing built below its head while off screen.
+    const tokenIndex = succeededRun.steps.findIndex((step) => step.tokens.length > 0);
+    const tokenStep = succeededRun.steps[tokenIndex];
+    const lastId = `s${perSignOn * 4 + tokenIndex + 1}`;
+    const last = card(lastId);
+    assert.equal(await last.locator('.card-toggle').getAttribute('aria-expanded'), 'true');
+    assert.equal((await last.locator('.card-title').textContent())?.trim(), tokenStep.title);
+    assert.equal(await last.locator('vscode-button').count(), 0, 'no toolkit button off screen');
+    assert.equal(await last.locator('.request-line').count(), 0, 'nor the request line');
+    assert.equal(await last.locator('.card-body').evaluate((body) => body.childElementCount), 0, 'no details off screen');
+    // Opened by hand (a click without scrolling it into view): built at once.
+    const folded = card(`s${perSignOn * 3 + 2}`);
+    assert.equal(await folded.locator('.card-toggle').getAttribute('aria-expanded'), 'false');
+    assert.equal(await folded.locator('vscode-button').count(), 0);
+    const opened = await folded.locator('.card-toggle').evaluate((toggle) => {
+      (toggle as HTMLButtonElement).click();
+      const built = toggle.closest('.card')!;
+      return { buttons: built.querySelectorAll('vscode-button').length, tabs: built.querySelectorAll('[role="tab"]').length };
+    });
+    assert.equal(opened.buttons, 3, 'Copy as cURL, Copy with secrets, Edit and resend');
+    assert.ok(opened.tabs > 1, 'and the tabs');
+    // Scrolled near: built then, the copy button working as on any card.
+    await last.evaluate((el) => el.scrollIntoView());
+    await last.locator('vscode-button[data-copy="plain"]').click();
+    assert.deepEqual((await posted()).filter((m) => m.method === 'timeline/curl/copy').map((m) => (m.params as { stepId: string }).stepId), [lastId]);
+    assert.ok((await last.locator('[role="tab"]').count()) > 1, 'the open card\'s details');
+    assert.equal((await last.locator('.url-path').innerText()).trim(), new URL(tokenStep.exchange!.request.url).pathname);
+    assert.ok((await last.locator('.tabpanel:not([hidden])').innerText()).includes(tokenStep.tokens[0].payload.sub as string));
+  });
+
+  it('saves a burst of changes once, after it is drawn, and at once when the panel is hidden or unloaded', async () => {
+    await open();
+    const calls = () => page.evaluate(() => (window as unknown as { __setStateCalls: number }).__setStateCalls);
+    const saved = () => page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null') as WebviewState | null);
+    const before = await calls();
+    const events: RunEvent[] = [
+      { type: 'run/started', run: { ...succeededRun, status: 'running', duration: undefined, steps: [] } },
+      ...succeededRun.steps.map((step): RunEvent => ({ type: 'step/finished', runId: succeededRun.id, step })),
+      { type: 'run/finished', run: succeededRun },
+    ];
+    // The burst in one task, as the host's messages arrive together.
+    const during = await page.evaluate((all) => {
+      for (const event of all) window.dispatchEvent(new MessageEvent('message', { data: { method: 'timeline/run/event', params: { event } } }));
+      return (window as unknown as { __setStateCalls: number }).__setStateCalls;
+    }, events);
+    assert.equal(during, before, 'nothing saved while the burst is handled');
+    assert.equal(await page.locator('.timeline .card').count(), succeededRun.steps.length, 'yet all of it drawn');
+    await page.waitForFunction((n) => (window as unknown as { __setStateCalls: number }).__setStateCalls > n, before);
+    assert.equal(await calls(), before + 1, 'saved once');
+    assert.equal((await saved())?.runs[0].steps.length, succeededRun.steps.length);
+
+    // A change, then the document hidden (VS Code tears a hidden webview down): saved before the handler returns.
+    const hidden = await page.evaluate((token) => {
+      window.dispatchEvent(new MessageEvent('message', { data: { method: 'timeline/token/show', params: token } }));
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+      return (window as unknown as { __setStateCalls: number }).__setStateCalls;
+    }, tamperedToken);
+    assert.equal(hidden, before + 2);
+    assert.equal((await saved())?.tokens.length, 1);
+    // And on unload (pagehide), the same.
+    const unloaded = await page.evaluate(() => {
+      document.querySelector<HTMLButtonElement>('.token-card .icon-button')!.click();
+      window.dispatchEvent(new PageTransitionEvent('pagehide'));
+      return (window as unknown as { __setStateCalls: number }).__setStateCalls;
+    });
+    assert.equal(unloaded, before + 3);
+    assert.equal((await saved())?.tokens.length, 0);
   });
 
   it('renders a real engine run against the local sandbox, streamed and redacted as the host does', async () => {
@@ -1075,9 +1154,6 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     // View choices survive the reload too: an opened card on a chosen tab, a folded token step.
     await showTab('s2', 'response');
     await card('s5').locator('.card-toggle').click();
-    const setStateCalls = await page.evaluate(() => (window as unknown as { __setStateCalls: number }).__setStateCalls);
-    assert.ok(setStateCalls > succeededRun.steps.length + failedRun.steps.length);
-
     await page.reload();
     await page.locator('.timeline .card').first().waitFor();
     assert.equal(await page.locator('.run-title').innerText(), succeededRun.profile.name, 'the run chosen before the reload');
@@ -1092,6 +1168,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.ok((await tokenCard.locator('.signature').innerText()).includes('Signature check failed'));
     await tokenCard.getByRole('button', { name: 'Dismiss decoded token' }).click();
     assert.equal(await page.locator('.token-card').count(), 0);
+    // Saved when the webview is next idle (main.ts): wait for that save rather than read at once.
+    await page.waitForFunction(() => JSON.parse(sessionStorage.getItem('vscode-state')!).tokens.length === 0, undefined, { timeout: 5000 });
     const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state')!));
     assert.equal(saved.tokens.length, 0);
     assert.equal(saved.currentRunId, succeededRun.id);
@@ -1318,6 +1396,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.equal(await page.locator('.measure').count(), 2, 'restored after a reload');
     await panel.getByRole('button', { name: 'Close Measurement of Staging' }).click();
     assert.deepEqual(await page.locator('.measure').evaluateAll((ps) => ps.map((p) => (p as HTMLElement).dataset.profileId)), ['p-prod']);
+    // Saved when the webview is next idle (main.ts).
+    await page.waitForFunction(() => JSON.parse(sessionStorage.getItem('vscode-state')!).measurements.length === 1, undefined, { timeout: 5000 });
     const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state')!) as WebviewState);
     assert.deepEqual(saved.measurements?.map((m) => m.profileId), ['p-prod']);
     assert.deepEqual(consoleLines.filter((l) => /^(error|pageerror)/.test(l)), []);
