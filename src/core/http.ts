@@ -6,7 +6,6 @@
  * https, the absolute-form request (RFC 9112 §3.2.2) an http proxy receives for http.
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
-import { EventEmitter } from 'node:events';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
@@ -239,7 +238,7 @@ export class Transport {
     // when the request ends (AbortSignal.timeout's lives on until it fires, holding what the request
     // held), and the run's signal is listened to for this request only (AbortSignal.any would tie
     // every request to a signal that outlives them all).
-    const deadline = new RequestAbort();
+    const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new DOMException('The request timed out.', 'TimeoutError')), this.#timeoutMs);
     const cancel = () => deadline.abort(signal?.reason);
     signal?.addEventListener('abort', cancel, { once: true });
@@ -253,7 +252,7 @@ export class Transport {
         method: httpRequest.method,
         headers: headers.flat(),
         body: httpRequest.body,
-        signal: deadline,
+        signal: deadline.signal,
       });
       exchange.timing.ttfb = elapsed();
       progress.bodyBytes = 0;
@@ -267,7 +266,7 @@ export class Transport {
       return exchange;
     } catch (error) {
       exchange.timing.total ||= elapsed();
-      const timedOut = deadline.aborted && error === deadline.reason && !signal?.aborted;
+      const timedOut = deadline.signal.aborted && error === deadline.signal.reason && !signal?.aborted;
       throw withExchange(timedOut ? this.#deadlineError(url, progress.bodyBytes) : networkError(error, url, this.#limits, signal, progress.bodyBytes, route), exchange);
     } finally {
       clearTimeout(timer);
@@ -298,23 +297,6 @@ export class Transport {
     const length = recorded.body === undefined ? '' : `content-length: ${Buffer.byteLength(recorded.body)}\r\n`;
     recorded.rawHead = this.#rawHead + length;
     recorded.headers = parseHead(recorded.rawHead);
-  }
-}
-
-/**
- * One request's abort signal, in the other form undici's request() takes one: an EventEmitter with
- * `aborted` and `reason`. An AbortController and its AbortSignal, made and listened to for every
- * request, cost several times as much.
- */
-class RequestAbort extends EventEmitter {
-  aborted = false;
-  reason: unknown;
-
-  abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    this.emit('abort');
   }
 }
 
