@@ -46,14 +46,11 @@ export interface HostMessages {
   'timeline/token/show': { token: DecodedToken; source: string; verifyKey?: string };
   /** The answer to `timeline/token/verify`: the token with its verification checks, or why there are none. */
   'timeline/token/verified': { id: string; verifyKey: string; ok: boolean; message: string; token?: DecodedToken };
-  /** The answer to `timeline/curl/copy`, on its `id`, so the webview can confirm beside the button. */
-  'timeline/curl/copied': CopyAnswer;
-  /** The answer to `timeline/diagram/copy`, on its `id`. */
-  'timeline/diagram/copied': CopyAnswer;
-  /** The answer to `timeline/token/copy`, on its `id` (the host asks first: the token is a secret). */
-  'timeline/token/copied': CopyAnswer;
-  /** The answer to `timeline/value/copy`, on its `id`. */
-  'timeline/value/copied': CopyAnswer;
+  /**
+   * The answer to a {@link CopyRequest} (cURL, diagram, token, value), on its `id`, so the webview can
+   * confirm beside the button that asked. For a token, the host asked first: the token is a secret.
+   */
+  'timeline/copied': CopyAnswer;
   /**
    * The follow-ups the host can run on a finished run it still holds, each with why it cannot when it
    * cannot (no such token held, no such endpoint, a follow-up running, the run no longer held).
@@ -114,7 +111,7 @@ export interface FollowUpAction {
 export interface WebviewMessages {
   /** The webview script has loaded and listens; the host waits for this before posting. */
   'webview/ready': Record<string, never>;
-  /** Copy the step's request as cURL; with secrets the host asks the user to confirm first. Answered by `timeline/curl/copied` on `id`. */
+  /** Copy the step's request as cURL; with secrets the host asks the user to confirm first. Answered by `timeline/copied` on `id`. */
   'timeline/curl/copy': { id: string; runId: string; stepId: string; includeSecrets: boolean };
   /** Run the same profile again. */
   'timeline/run/again': { profileId: string };
@@ -125,19 +122,19 @@ export interface WebviewMessages {
   /**
    * Put the run's sequence diagram on the clipboard. The webview writes the Mermaid text from the
    * redacted run it holds; the host only copies it, so it can hold no secret the webview never had.
-   * Answered by `timeline/diagram/copied` on `id`.
+   * Answered by `timeline/copied` on `id`.
    */
   'timeline/diagram/copy': { id: string; text: string };
   /**
    * Copy a token of a run as issued. The webview only has it redacted (`$ID_TOKEN`): the host, which
    * still holds the unredacted run, copies it after the person confirms, as for cURL with secrets.
-   * Answered by `timeline/token/copied` on `id`.
+   * Answered by `timeline/copied` on `id`.
    */
   'timeline/token/copy': { id: string; runId: string; stepId: string; tokenIndex: number };
   /**
    * Put a value the webview wrote from its redacted data on the clipboard: a token's decoded header
    * or payload, a claim. JWT headers and payloads are base64url, not encrypted (RFC 7519 §3), so they
-   * are no secret. Answered by `timeline/value/copied` on `id`.
+   * are no secret. Answered by `timeline/copied` on `id`.
    */
   'timeline/value/copy': { id: string; text: string };
   /** Start one of the commands the empty panel offers; only {@link PANEL_COMMANDS} pass. */
@@ -325,10 +322,7 @@ function hostMessageSchemas(): Schemas<HostMessages> {
     'timeline/run/event': z.object({ event: runEvent }),
     'timeline/token/show': z.object({ token, source: z.string(), verifyKey: z.optional(z.string()) }),
     'timeline/token/verified': z.object({ id: z.string(), verifyKey: z.string(), ok: z.boolean(), message: z.string(), token: z.optional(token) }),
-    'timeline/curl/copied': copyAnswer,
-    'timeline/diagram/copied': copyAnswer,
-    'timeline/token/copied': copyAnswer,
-    'timeline/value/copied': copyAnswer,
+    'timeline/copied': copyAnswer,
     'timeline/run/followUps': z.object({ runId: z.string(), actions: z.array(z.object({ action: z.enum(FOLLOW_UPS), reason: z.optional(z.string()) })) }),
     'timeline/history/listed': z.object({ id: z.optional(z.string()), entries: z.array(historyEntry), message: z.optional(z.string()), ok: z.optional(z.boolean()) }),
     'timeline/history/compared': z.object({ id: z.string(), ok: z.boolean(), message: z.string(), diffs: z.array(tokenDiff) }),

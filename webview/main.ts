@@ -115,12 +115,7 @@ function render(): void {
 }
 
 function onHostMessage(message: HostMessage): void {
-  if (
-    message.method === 'timeline/curl/copied' ||
-    message.method === 'timeline/diagram/copied' ||
-    message.method === 'timeline/token/copied' ||
-    message.method === 'timeline/value/copied'
-  ) {
+  if (message.method === 'timeline/copied') {
     showCopied(message.params);
     return;
   }

@@ -85,10 +85,7 @@ export function applyHostMessage(state: WebviewState, message: HostMessage): Web
       const others = (state.measurements ?? []).filter((m) => m.profileId !== measurement.profileId);
       return { ...state, measurements: [measurement, ...others].slice(0, MAX_MEASUREMENTS) };
     }
-    case 'timeline/curl/copied':
-    case 'timeline/diagram/copied':
-    case 'timeline/token/copied':
-    case 'timeline/value/copied':
+    case 'timeline/copied':
     case 'timeline/history/compared':
     case 'timeline/step/resent':
       return state;

@@ -99,7 +99,7 @@ describe('fuzz: webview messages', function () {
         ...shown.steps.map((step): HostMessage => ({ method: 'timeline/run/event', params: { event: { type: 'step/finished', runId: shown.id, step } } })),
         finished,
         { method: 'timeline/token/show', params: { token, source: 'selection' } },
-        { method: 'timeline/curl/copied', params: { id: 'copy-1', ok: true, message: 'Copied' } },
+        { method: 'timeline/copied', params: { id: 'copy-1', ok: true, message: 'Copied' } },
       ];
       // The finished run holds every step; the per-step updates keep the fuzz quick on small messages.
       fields = [...host.filter((m) => m !== finished), ...requests].flatMap((message) => fieldPaths(message).map((path) => ({ message, path })));

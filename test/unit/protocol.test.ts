@@ -75,7 +75,7 @@ describe('protocol', () => {
     const finished = { method: 'timeline/run/event', params: { event: { type: 'run/finished', run: sampleRun() } } };
     assert.deepEqual(parseHostMessage(finished), finished);
     assert.ok(parseHostMessage({ method: 'timeline/token/show', params: { token: sampleToken(), source: 'selection' } }));
-    assert.ok(parseHostMessage({ method: 'timeline/curl/copied', params: { id: 'copy-1', ok: true, message: 'Copied' } }));
+    assert.ok(parseHostMessage({ method: 'timeline/copied', params: { id: 'copy-1', ok: true, message: 'Copied' } }));
   });
 
   it('refuses a run event of no known type, or with the fields of another type', () => {
@@ -124,10 +124,10 @@ describe('protocol', () => {
   const exchanges = (id: string): Array<{ request: { method: string; params: Record<string, unknown> }; answer: { method: string; params: Record<string, unknown> } }> => {
     const answer = (method: string, params: Record<string, unknown> = {}) => ({ method, params: { id, ok: true, message: 'Done.', ...params } });
     return [
-      { request: { method: 'timeline/curl/copy', params: { id, runId: 'r1', stepId: 's5', includeSecrets: false } }, answer: answer('timeline/curl/copied') },
-      { request: { method: 'timeline/diagram/copy', params: { id, text: 'sequenceDiagram\n  A->>B: GET /' } }, answer: answer('timeline/diagram/copied') },
-      { request: { method: 'timeline/token/copy', params: { id, runId: 'r1', stepId: 's5', tokenIndex: 0 } }, answer: answer('timeline/token/copied') },
-      { request: { method: 'timeline/value/copy', params: { id, text: '{"sub":"u1"}' } }, answer: answer('timeline/value/copied') },
+      { request: { method: 'timeline/curl/copy', params: { id, runId: 'r1', stepId: 's5', includeSecrets: false } }, answer: answer('timeline/copied') },
+      { request: { method: 'timeline/diagram/copy', params: { id, text: 'sequenceDiagram\n  A->>B: GET /' } }, answer: answer('timeline/copied') },
+      { request: { method: 'timeline/token/copy', params: { id, runId: 'r1', stepId: 's5', tokenIndex: 0 } }, answer: answer('timeline/copied') },
+      { request: { method: 'timeline/value/copy', params: { id, text: '{"sub":"u1"}' } }, answer: answer('timeline/copied') },
       { request: { method: 'timeline/history/list', params: { id } }, answer: answer('timeline/history/listed', { entries: [] }) },
       { request: { method: 'timeline/history/rename', params: { id, runId: 'r1', label: 'x' } }, answer: answer('timeline/history/listed', { entries: [] }) },
       { request: { method: 'timeline/history/delete', params: { id, runId: 'r1' } }, answer: answer('timeline/history/listed', { entries: [] }) },

@@ -272,8 +272,8 @@ describe('sequence diagram of a run', () => {
     assert.equal(copy('sequenceDiagram'), undefined, 'no line after the header');
     assert.equal(copy(`sequenceDiagram\n${'x'.repeat(MAX_DIAGRAM_TEXT)}`), undefined, 'too long');
     assert.equal(copy(42), undefined);
-    assert.ok(parseHostMessage({ method: 'timeline/diagram/copied', params: { id: 'copy-1', ok: true, message: 'Copied as Mermaid.' } }));
-    assert.equal(parseHostMessage({ method: 'timeline/diagram/copied', params: { runId: succeededRun.id, ok: 'yes', message: '' } }), undefined);
+    assert.ok(parseHostMessage({ method: 'timeline/copied', params: { id: 'copy-1', ok: true, message: 'Copied as Mermaid.' } }));
+    assert.equal(parseHostMessage({ method: 'timeline/copied', params: { runId: succeededRun.id, ok: 'yes', message: '' } }), undefined);
   });
 
   describe('a real run against the local sandbox', function () {

@@ -416,9 +416,9 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.equal(await page.locator('.timeline vscode-button[data-copy="plain"]').count(), succeededRun.steps.length, 'every step with a request');
     // window.postMessage delivers on a later task: wait for the reply to show rather than read at once.
     const copied = 'Copied cURL with secrets (5 variables filled).';
-    await send({ method: 'timeline/curl/copied', params: { id: ids[1], ok: true, message: copied } });
+    await send({ method: 'timeline/copied', params: { id: ids[1], ok: true, message: copied } });
     await card('s5').locator('.copy-status', { hasText: copied }).waitFor({ timeout: 5000 });
-    await send({ method: 'timeline/curl/copied', params: { id: ids[2], ok: false, message: 'Clipboard unavailable.' } });
+    await send({ method: 'timeline/copied', params: { id: ids[2], ok: false, message: 'Clipboard unavailable.' } });
     await card('s1').locator('.copy-status.copy-failed', { hasText: 'Clipboard unavailable.' }).waitFor({ timeout: 5000 });
     assert.equal(await card('s1').locator('.copy-status').getAttribute('class'), 'copy-status copy-failed');
   });
@@ -599,13 +599,13 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.equal(await access.locator('.copy-status').innerText(), 'Waiting for confirmation…');
 
     // Answers land beside the token they were for, whatever order they come in.
-    await send({ method: 'timeline/token/copied', params: { id: idTokenId, ok: false, message: 'Copy cancelled.' } });
-    await send({ method: 'timeline/value/copied', params: { id: sub.id, ok: true, message: 'Copied.' } });
-    await send({ method: 'timeline/token/copied', params: { id: accessId, ok: true, message: 'Copied $ACCESS_TOKEN in clear text.' } });
+    await send({ method: 'timeline/copied', params: { id: idTokenId, ok: false, message: 'Copy cancelled.' } });
+    await send({ method: 'timeline/copied', params: { id: sub.id, ok: true, message: 'Copied.' } });
+    await send({ method: 'timeline/copied', params: { id: accessId, ok: true, message: 'Copied $ACCESS_TOKEN in clear text.' } });
     assert.equal(await id.locator('.copy-status').innerText(), 'Copied.');
     assert.equal(await id.locator('.copy-status').getAttribute('class'), 'copy-status copy-ok');
     assert.equal(await access.locator('.copy-status').innerText(), 'Copied $ACCESS_TOKEN in clear text.');
-    await send({ method: 'timeline/token/copied', params: { id: idTokenId, ok: false, message: 'Copy cancelled.' } });
+    await send({ method: 'timeline/copied', params: { id: idTokenId, ok: false, message: 'Copy cancelled.' } });
     assert.equal(await id.locator('.copy-status').innerText(), 'Copied.', 'an answer nobody waits for changes nothing');
   });
 
@@ -1008,7 +1008,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     }
     assert.ok(!mermaid.includes(STATE), 'no query value');
     assert.match(await page.locator('.sequence .copy-status').innerText(), /Copying/);
-    await send({ method: 'timeline/diagram/copied', params: { id: copyId, ok: true, message: 'Copied as Mermaid.' } });
+    await send({ method: 'timeline/copied', params: { id: copyId, ok: true, message: 'Copied as Mermaid.' } });
     assert.equal(await page.locator('.sequence .copy-status').innerText(), 'Copied as Mermaid.');
     assert.equal(await page.locator('.sequence .copy-status').getAttribute('class'), 'copy-status copy-ok');
   });
@@ -1100,7 +1100,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
       { method: 'timeline/run/event', params: { event: { type: 'step/renamed', runId: failedRun.id, step: failedRun.steps[0] } } },
       { method: 'timeline/nope', params: {} },
       { method: 'toString', params: {} },
-      { method: 'timeline/curl/copied', params: { id: 'copy-1', ok: 'yes', message: 'x' } },
+      { method: 'timeline/copied', params: { id: 'copy-1', ok: 'yes', message: 'x' } },
     ];
     for (const message of bad) await post(message);
     // A well-formed step for a run the webview never saw is dropped too.
@@ -1455,8 +1455,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
       await card('s1').locator('vscode-button[data-copy="plain"]').click();
       await card('s2').locator('vscode-button[data-copy="plain"]').click();
       const [s1Copy, s2Copy] = await idsOf('timeline/curl/copy');
-      await send({ method: 'timeline/curl/copied', params: { id: s1Copy, ok: true, message: 'Copied' } });
-      await send({ method: 'timeline/curl/copied', params: { id: s2Copy, ok: false, message: 'Clipboard unavailable' } });
+      await send({ method: 'timeline/copied', params: { id: s1Copy, ok: true, message: 'Copied' } });
+      await send({ method: 'timeline/copied', params: { id: s2Copy, ok: false, message: 'Clipboard unavailable' } });
       await page.locator('.copy-status.copy-ok').waitFor({ timeout: 5000 });
       await page.locator('.copy-status.copy-failed').waitFor({ timeout: 5000 });
       await showTab('s2', 'response');

@@ -405,7 +405,7 @@ export class RunController implements vscode.Disposable {
 
   /** Copies a step's request as cURL; with secrets only after a modal confirmation. */
   private async copyCurl({ id, runId, stepId, includeSecrets }: WebviewMessages['timeline/curl/copy']): Promise<void> {
-    const reply = (ok: boolean, message: string) => this.panels.post({ method: 'timeline/curl/copied', params: { id, ok, message } });
+    const reply = (ok: boolean, message: string) => this.panels.post({ method: 'timeline/copied', params: { id, ok, message } });
     const kept = this.kept(runId);
     const request = kept?.run.steps.find((step) => step.id === stepId)?.exchange?.request;
     if (!kept || !request) {
@@ -450,7 +450,7 @@ export class RunController implements vscode.Disposable {
 
   /** Copies a run's token as issued, only after a modal confirmation: the webview never had it. */
   private async copyToken({ id, runId, stepId, tokenIndex }: WebviewMessages['timeline/token/copy']): Promise<void> {
-    const reply = (ok: boolean, message: string) => this.panels.post({ method: 'timeline/token/copied', params: { id, ok, message } });
+    const reply = (ok: boolean, message: string) => this.panels.post({ method: 'timeline/copied', params: { id, ok, message } });
     const token = this.kept(runId)?.run.steps.find((step) => step.id === stepId)?.tokens[tokenIndex];
     if (!token) {
       reply(false, 'This run is no longer held by the extension (it was restored after a reload or is too old). Run the flow again to copy its tokens.');

@@ -109,11 +109,11 @@ export class TimelinePanels implements vscode.Disposable, vscode.WebviewPanelSer
       return;
     }
     if (message.method === 'timeline/diagram/copy') {
-      void this.copyText(message.params.text, 'Copied as Mermaid.').then((reply) => this.post({ method: 'timeline/diagram/copied', params: { id: message.params.id, ...reply } }));
+      void this.copyText(message.params.text, 'Copied as Mermaid.').then((reply) => this.post({ method: 'timeline/copied', params: { id: message.params.id, ...reply } }));
       return;
     }
     if (message.method === 'timeline/value/copy') {
-      void this.copyText(message.params.text, 'Copied.').then((reply) => this.post({ method: 'timeline/value/copied', params: { id: message.params.id, ...reply } }));
+      void this.copyText(message.params.text, 'Copied.').then((reply) => this.post({ method: 'timeline/copied', params: { id: message.params.id, ...reply } }));
       return;
     }
     if (message.method === 'timeline/command/run') {
