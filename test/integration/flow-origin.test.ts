@@ -11,6 +11,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Profile } from '../../src/core/profile';
 import { runFlow } from '../../src/core/run';
+import { sampleProfile } from '../fixtures/profiles';
 
 async function listen(handler: (request: IncomingMessage, response: ServerResponse) => void): Promise<{ server: Server; origin: string }> {
   const server = createServer(handler);
@@ -20,20 +21,7 @@ async function listen(handler: (request: IncomingMessage, response: ServerRespon
 }
 
 function profileAt(authPath: string): Profile {
-  return {
-    id: 'p',
-    name: 'links',
-    region: 'custom',
-    authPath,
-    envId: 'env',
-    clientId: 'c',
-    redirectUri: 'https://app.example/cb',
-    scopes: ['openid'],
-    clientAuthMethod: 'none',
-    authorizeMethod: 'GET',
-    responseMode: 'redirect',
-    pkce: true,
-  };
+  return sampleProfile({ id: 'p', name: 'links', region: 'custom', authPath, envId: 'env', clientId: 'c', redirectUri: 'https://app.example/cb', scopes: ['openid'], clientAuthMethod: 'none' });
 }
 
 describe('flow links and the configured origin', () => {

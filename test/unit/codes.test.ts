@@ -18,6 +18,7 @@ import { readUserinfoResponse } from '../../src/core/oauth/userinfo';
 import type { Profile } from '../../src/core/profile';
 import { RunSession } from '../../src/core/session';
 import { exchangeOf } from '../support/exchange';
+import { sampleProfile } from '../fixtures/profiles';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -32,8 +33,7 @@ function sources(...folders: string[]): { path: string; text: string }[] {
 
 const ISSUER = 'https://auth.example.com/env/as';
 const CLIENT = 'client-1';
-const profile: Profile = {
-  id: 'p1',
+const profile: Profile = sampleProfile({
   name: 'Codes',
   region: 'custom',
   authPath: 'https://auth.example.com',
@@ -42,10 +42,7 @@ const profile: Profile = {
   redirectUri: 'https://app.example/cb',
   scopes: ['openid'],
   clientAuthMethod: 'none',
-  authorizeMethod: 'GET',
-  responseMode: 'redirect',
-  pkce: true,
-};
+});
 
 /** The error of a step whose body fails `failing` (a check, or a thrown FlowError), as a run records it. */
 async function stepErrorOf(body: (session: RunSession, step: Parameters<Parameters<RunSession['step']>[2]>[0]) => void | Promise<void>) {
