@@ -306,7 +306,7 @@ function renderWaterfall(run: Run): HTMLElement {
   const start = Date.parse(run.startedAt);
   const spans = run.steps.map((step) => ({
     offset: Math.max(0, Date.parse(step.startedAt) - start) || 0,
-    duration: step.duration ?? step.exchange?.timing?.total ?? 0,
+    duration: step.duration ?? step.exchange?.timing.total ?? 0,
   }));
   const { bars, gaps } = placeSpans(spans, run.duration ?? 0);
   const gapBefore = new Map(gaps.map((gap) => [gap.before, gap]));
