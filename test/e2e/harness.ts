@@ -572,9 +572,10 @@ export class Session {
     );
     await row.click();
     // A command may open its own quick pick in the same widget; wait until the palette is gone.
+    // Each look is short: a command that reloads the window takes the widget away mid-read.
     await waitFor(`the command palette to close after running "${title}"`, async () => {
       if (!(await this.quickInput.isVisible())) return true;
-      return !(await this.quickInputBox.inputValue()).startsWith('>');
+      return !(await this.quickInputBox.inputValue({ timeout: 1_000 })).startsWith('>');
     });
   }
 
