@@ -1,5 +1,5 @@
 /** Building blocks shared by the cards: titled sections, disclosures, name/value tables, JSON. */
-import { h, type Child } from './dom';
+import { h, type Child, type Props } from './dom';
 import { citations } from './explain';
 
 export function section(title: string, content: Node, name?: string): HTMLElement {
@@ -101,6 +101,19 @@ function write(out: HTMLElement, value: unknown, depth: number): void {
   } else {
     out.append(h('span', { class: 'j-lit' }, String(value)));
   }
+}
+
+/**
+ * A button every card repeats (Copy as cURL, Edit and resend, a token's copies): a native button drawn
+ * as the toolkit's secondary button, or its quiet icon look, from the same theme colours. A toolkit
+ * component costs about a millisecond to create and as much to remove, which a long run would pay three
+ * times a card; the panel's own actions (Run again, Export…, the empty panel's) stay toolkit buttons.
+ */
+export function cardButton(label: string, props: Props, look: 'secondary' | 'quiet' = 'secondary'): HTMLButtonElement {
+  const button = h('button', props, label);
+  button.type = 'button';
+  button.classList.add('card-button', `card-button-${look}`);
+  return button;
 }
 
 export function spinner(label: string): HTMLElement {

@@ -5,7 +5,7 @@
 import { Codes } from '../src/core/codes';
 import type { Exchange, FollowUp, RecordedRequest, Run, Step, StepError } from '../src/core/model';
 import type { CopyRequest, FollowUpAction, PanelCommand, WebviewMessage, WebviewState } from '../src/protocol';
-import { jsonView, section, spinner } from './blocks';
+import { cardButton, jsonView, section, spinner } from './blocks';
 import { compareOpen, renderCompare } from './compare';
 import { historyOpen, renderHistory } from './history';
 import { renderMeasurements, type MeasureUi } from './measure';
@@ -13,7 +13,7 @@ import { renderResendEditor, resendButton, resendVersion } from './resend';
 import { renderVerify } from './verify';
 import { renderDiffTable } from './diff';
 import { append, h, syncChildren, uid, type Child } from './dom';
-import { whenNear } from './near';
+import { forget, later } from './near';
 import { renderChecks, renderCookies, renderRequest, renderResponse, renderValues } from './exchange';
 import { clockTime, formatMs, splitUrl, statusClass } from './format';
 import { stepOutcome } from './outcome';
@@ -46,28 +46,45 @@ export interface Ui extends MeasureUi {
 
 /**
  * From this many steps, waterfall rows and cards off screen skip rendering until scrolled near (main.css,
- * .long-run), and cards build their buttons and open details only then (near.ts).
+ * .long-run), and a card builds its lines, buttons and open details only when it nears the viewport or
+ * is opened (near.ts); in a shorter run, with the rest of the card.
  */
 const LONG_RUN = 30;
+
+/**
+ * The step list and the waterfall are put in the page a part at a time (see `shownOf`): what the
+ * first screen of a run shows in the frame the run arrives in, the rest on idle time or as it is
+ * scrolled near. Sizes in items; heights in px, for the space held by what is not in the page yet.
+ */
+const CARDS = { first: 3, chunk: 6, height: 122 };
+const ROWS = { first: 30, chunk: 50, height: 21 };
+
+/** A card of a step that changed is drawn again at once up to this many per render; past it, on idle time. */
+const REDRAWS_PER_FRAME = 3;
 
 /**
  * The run's header, waterfall and card list are kept while the same run is shown, and their children
  * updated in place (syncChildren), so an update moves and restyles only what it changed.
  */
-const containers = new Map<string, { version: string; element: HTMLElement }>();
+const containers = new Map<string, Map<string, { version: string; element: HTMLElement }>>();
 
 /** The element `name` of `run` from the last render, or a new one from `make` when there was none or `version` changed. */
 function kept(name: string, run: Run, make: () => HTMLElement, version = ''): HTMLElement {
-  const key = `${name}\n${run.id}`;
-  const known = containers.get(key);
+  let ofRun = containers.get(run.id);
+  if (!ofRun) containers.set(run.id, (ofRun = new Map()));
+  const known = ofRun.get(name);
   if (known?.version === version) return known.element;
   const element = make();
-  containers.set(key, { version, element });
+  ofRun.set(name, { version, element });
   return element;
 }
 
+/** The run shown and how to render again, as of the last renderApp: for what grows its lists later. */
+let shown: { run?: Run; redraw(): void } = { redraw: () => undefined };
+
 export function renderApp(root: HTMLElement, state: WebviewState, ui: Ui): void {
   const run = currentRun(state);
+  shown = { run, redraw: ui.refresh };
   const children: Child[] = [];
   // Tokens decoded from an editor belong to no run: they come first, under their own heading, not
   // between a run's header and its steps.
@@ -79,7 +96,7 @@ export function renderApp(root: HTMLElement, state: WebviewState, ui: Ui): void 
   if (run && run.steps.length > 0) children.push(guard('sequence diagram', () => renderSequence(run, ui, focusCard)));
   if (run) children.push(guard('timeline', () => renderTimeline(run, ui)));
   if (!run && state.tokens.length === 0) children.push(renderEmpty(ui));
-  for (const key of containers.keys()) if (!state.runs.some((r) => key.endsWith(`\n${r.id}`))) containers.delete(key);
+  for (const runId of containers.keys()) if (!state.runs.some((r) => r.id === runId)) containers.delete(runId);
   syncChildren(root, children.filter((c): c is Node => c instanceof Node));
   refreshTimes(root);
 }
@@ -279,7 +296,11 @@ function cardElement(stepId: string): HTMLElement | undefined {
   return [...document.querySelectorAll<HTMLElement>('.timeline .card[data-step-id]')].find((c) => c.dataset.stepId === stepId);
 }
 
+/** Scrolls to the step's card and opens it, putting the cards up to it in the page first if they are not yet. */
 function focusCard(stepId: string): void {
+  const list = document.querySelector<HTMLElement>('.timeline');
+  const index = shown.run?.steps.findIndex((step) => step.id === stepId) ?? -1;
+  if (list && index >= 0 && showThrough(list, index)) shown.redraw();
   const card = cardElement(stepId);
   if (!card) return;
   card.querySelector<HTMLButtonElement>('.card-toggle[aria-expanded="false"]')?.click();
@@ -311,7 +332,8 @@ function renderWaterfall(run: Run): HTMLElement {
   const { bars, gaps } = placeSpans(spans, run.duration ?? 0);
   const gapBefore = new Map(gaps.map((gap) => [gap.before, gap]));
   const items: HTMLElement[] = [];
-  run.steps.forEach((step, index) => {
+  const { count, rest } = shownOf(list, run.steps.length, ROWS);
+  run.steps.slice(0, count).forEach((step, index) => {
     const gap = gapBefore.get(index);
     if (gap) {
       const mark = h('span', { class: 'wf-gap-mark' });
@@ -329,6 +351,7 @@ function renderWaterfall(run: Run): HTMLElement {
     place(row.bar, bars[index]);
     items.push(row.item);
   });
+  if (rest) items.push(rest);
   syncChildren(list, items);
   return list;
 }
@@ -408,8 +431,11 @@ function renderTimeline(run: Run, ui: Ui): HTMLElement {
   const list = kept('timeline', run, () => h('ol', { class: 'timeline' }));
   list.setAttribute('aria-label', `Steps of ${run.profile.name}`);
   list.classList.toggle('long-run', run.steps.length > LONG_RUN);
-  const items = run.steps.map((step, index) => cardItem(run, step, index, ui));
-  if (run.status === 'running' && !run.steps.some((s) => s.status === 'running')) {
+  const { count, rest } = shownOf(list, run.steps.length, CARDS);
+  const redraws = { left: REDRAWS_PER_FRAME };
+  const items = run.steps.slice(0, count).map((step, index) => cardItem(run, step, index, ui, redraws));
+  if (rest) items.push(rest);
+  else if (run.status === 'running' && !run.steps.some((s) => s.status === 'running')) {
     items.push(kept('pending', run, () => h('li', { class: 'pending' }, spinner('Waiting for the next step'), 'Waiting for the next step…')));
   }
   syncChildren(list, items);
@@ -434,23 +460,78 @@ interface Card {
  * while its place, the run's status and its resend editor stay the same; then only its tracing is
  * brought up to date when other steps change.
  */
-const cardCache = new WeakMap<Step, Card & { key: string; item: HTMLElement }>();
+const cardCache = new WeakMap<Step, Card & { key: string }>();
 
-function cardItem(run: Run, step: Step, index: number, ui: Ui): HTMLElement {
+/**
+ * The step's list item: the same element for the step's life in the run, holding its latest card. A
+ * card drawn before stays while the step's new card waits its turn (`redraws`), as every card of a
+ * run does when the run ends and its steps come back redacted afresh.
+ */
+function cardItem(run: Run, step: Step, index: number, ui: Ui, redraws: { left: number }): HTMLElement {
+  const item = kept(`card ${step.id}`, run, () => h('li'));
   // A finished run offers Edit and resend, whose editor is part of the card.
   const key = `${run.id}\n${index}\n${run.status}\n${resendVersion(run, step)}`;
   const cached = cardCache.get(step);
   if (cached?.key === key) {
     cached.retrace(run);
-    return cached.item;
+    if (item.firstChild !== cached.element) item.replaceChildren(cached.element);
+    return item;
   }
-  const card = safeCard(run, step, index, ui);
-  const item = h('li', null, card.element);
-  // Observed on the item, which keeps its intrinsic size while content-visibility skips the card.
-  if (run.steps.length > LONG_RUN) whenNear(item, card.build);
-  else card.build();
-  cardCache.set(step, { ...card, key, item });
+  const draw = (): void => {
+    const card = safeCard(run, step, index, ui);
+    cardCache.set(step, { ...card, key });
+    item.replaceChildren(card.element);
+    // Observed on the item, which keeps its intrinsic size while content-visibility skips the card.
+    if (run.steps.length > LONG_RUN) later(item, card.build, { idle: false });
+    else card.build();
+  };
+  if (item.firstChild && redraws.left <= 0) {
+    later(item, draw, { idle: true });
+  } else {
+    if (item.firstChild) redraws.left -= 1;
+    forget(item);
+    draw();
+  }
   return item;
+}
+
+/** How far each list is put in the page, by list element (kept per run). */
+const fills = new WeakMap<HTMLElement, { count: number; total: number; rest: HTMLElement }>();
+
+/**
+ * How many of a list's `total` items are in the page, and the element holding the others' place
+ * while they are not. A run arriving whole shows its first `first`; a live run shows each new item
+ * as it comes, while the list is complete. The rest follow `chunk` at a time, on idle time or when
+ * their place nears the viewport.
+ */
+function shownOf(list: HTMLElement, total: number, size: { first: number; chunk: number; height: number }): { count: number; rest: HTMLElement | null } {
+  let fill = fills.get(list);
+  if (!fill) {
+    fill = { count: 0, total: 0, rest: h('li', { class: 'list-rest', attrs: { 'aria-hidden': 'true' } }) };
+    fills.set(list, fill);
+  }
+  if (fill.count >= fill.total) fill.count = fill.total + size.first;
+  fill.count = Math.min(fill.count, total);
+  fill.total = total;
+  if (fill.count >= total) {
+    forget(fill.rest);
+    return { count: total, rest: null };
+  }
+  const { rest } = fill;
+  rest.style.height = `${(total - fill.count) * size.height}px`;
+  later(rest, () => {
+    fill.count += size.chunk;
+    shown.redraw();
+  }, { idle: true });
+  return { count: fill.count, rest };
+}
+
+/** Puts a list's items up to `index` in the page at the next render; false when they are already. */
+function showThrough(list: HTMLElement, index: number): boolean {
+  const fill = fills.get(list);
+  if (!fill || fill.count > index) return false;
+  fill.count = index + 1;
+  return true;
 }
 
 /** A malformed step must not blank the whole timeline, whether its head or the rest fails to draw. */
@@ -738,14 +819,14 @@ function renderCopyActions(run: Run, step: Step, ui: Ui): HTMLElement {
   const status = h('span', { class: 'copy-status', attrs: { role: 'status', 'aria-live': 'polite' } });
   const copy = (includeSecrets: boolean): void =>
     ui.copy((id) => ({ method: 'timeline/curl/copy', params: { id, runId: run.id, stepId: step.id, includeSecrets } }), status, includeSecrets ? 'Waiting for confirmation…' : 'Copying…');
-  const plain = h('vscode-button', {
-    attrs: { appearance: 'secondary', 'aria-label': `Copy ${step.title} as cURL, secrets as variables`, 'data-copy': 'plain' },
+  const plain = cardButton('Copy as cURL', {
+    attrs: { 'aria-label': `Copy ${step.title} as cURL, secrets as variables`, 'data-copy': 'plain' },
     on: { click: () => copy(false) },
-  }, 'Copy as cURL');
-  const secret = h('vscode-button', {
-    attrs: { appearance: 'icon', 'aria-label': `Copy ${step.title} as cURL with secrets`, title: 'Copy with secrets (asks first)', 'data-copy': 'secrets' },
+  });
+  const secret = cardButton('Copy with secrets', {
+    class: 'copy-secrets',
+    attrs: { 'aria-label': `Copy ${step.title} as cURL with secrets`, title: 'Copy with secrets (asks first)', 'data-copy': 'secrets' },
     on: { click: () => copy(true) },
-  }, 'Copy with secrets');
-  secret.classList.add('copy-secrets');
+  }, 'quiet');
   return h('div', { class: 'card-actions' }, plain, secret, run.status === 'running' ? null : resendButton(run, step, ui), status);
 }

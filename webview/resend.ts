@@ -7,6 +7,7 @@
  */
 import type { RecordedRequest, Run, Step } from '../src/core/model';
 import type { HostMessages, WebviewMessage } from '../src/protocol';
+import { cardButton } from './blocks';
 import { h } from './dom';
 
 export interface ResendUi {
@@ -48,8 +49,8 @@ function draftOf(request: RecordedRequest): Draft {
 /** The button on a step's card; it opens (or closes) the editor under it. */
 export function resendButton(run: Run, step: Step, ui: ResendUi): HTMLElement {
   const key = keyOf(run, step);
-  const button = h('vscode-button', {
-    attrs: { appearance: 'secondary', 'aria-label': `Edit and resend ${step.title}`, 'aria-expanded': String(drafts.has(key)), 'data-resend': 'open' },
+  const button = cardButton('Edit and resend', {
+    attrs: { 'aria-label': `Edit and resend ${step.title}`, 'aria-expanded': String(drafts.has(key)), 'data-resend': 'open' },
     on: {
       click: () => {
         if (drafts.has(key)) drafts.delete(key);
@@ -57,7 +58,7 @@ export function resendButton(run: Run, step: Step, ui: ResendUi): HTMLElement {
         ui.refresh();
       },
     },
-  }, 'Edit and resend');
+  });
   return button;
 }
 

@@ -1,7 +1,7 @@
 /** A decoded JWT: signature status first, then claims explained, times in words, header, checks. */
 import { CheckCodes } from '../src/core/codes';
 import type { DecodedToken } from '../src/core/model';
-import { disclosure, kvTable, richTable, section } from './blocks';
+import { cardButton, disclosure, kvTable, richTable, section } from './blocks';
 import { h, type Child } from './dom';
 import { renderChecks } from './exchange';
 import { CLAIMS, JOSE_HEADER } from './explain';
@@ -128,11 +128,8 @@ export function renderToken(token: DecodedToken, options: { collapsible: boolean
  */
 function renderTokenActions(token: DecodedToken, copy: TokenCopy, status: HTMLElement, copyValue: (text: string) => void): HTMLElement {
   const label = tokenLabel(token.kind);
-  const button = (text: string, name: string, ariaLabel: string, click: () => void, title?: string) => {
-    const element = h('vscode-button', { attrs: { appearance: 'secondary', 'aria-label': ariaLabel, title, 'data-copy': name }, on: { click } }, text);
-    element.classList.add('copy-token-part');
-    return element;
-  };
+  const button = (text: string, name: string, ariaLabel: string, click: () => void, title?: string) =>
+    cardButton(text, { class: 'copy-token-part', attrs: { 'aria-label': ariaLabel, title, 'data-copy': name }, on: { click } });
   const fromHost = copy.token;
   return h(
     'div',

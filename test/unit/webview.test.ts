@@ -190,6 +190,13 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.equal(upgraded, true, 'vscode-button upgraded and styled');
     const buttonBg = await page.locator('.run-again').evaluate((el) => getComputedStyle(el).backgroundColor);
     assert.equal(buttonBg, 'rgb(0, 120, 212)', 'toolkit button takes --vscode-button-background');
+    // A card's native buttons are drawn as the toolkit's secondary button beside them in the header.
+    const secondary = async (selector: string) => page.locator(selector).first().evaluate((el) => {
+      const style = getComputedStyle(el);
+      return { background: style.backgroundColor, color: style.color };
+    });
+    assert.deepEqual(await secondary('.timeline .card-button[data-copy="plain"]'), await secondary('.run-export'));
+    assert.equal((await secondary('.run-export')).background, 'rgb(49, 49, 49)', '--vscode-button-secondaryBackground');
     const cssApplied = await page.locator('.timeline .card').first().evaluate((el) => getComputedStyle(el).display);
     assert.equal(cssApplied, 'grid', 'main.css loaded under style-src');
     assert.deepEqual(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp), []);
@@ -401,9 +408,9 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
   it('posts timeline/curl/copy with the right ids and shows the confirmation', async () => {
     await open();
     await loadRun(succeededRun);
-    await card('s5').locator('vscode-button[data-copy="plain"]').click();
-    await card('s5').locator('vscode-button[data-copy="secrets"]').click();
-    await card('s1').locator('vscode-button[data-copy="plain"]').press('Enter');
+    await card('s5').locator('button[data-copy="plain"]').click();
+    await card('s5').locator('button[data-copy="secrets"]').click();
+    await card('s1').locator('button[data-copy="plain"]').press('Enter');
     const copies = (await posted()).filter((m) => m.method === 'timeline/curl/copy');
     const ids = copies.map((m) => (m.params as { id: string }).id);
     assert.deepEqual(copies, [
@@ -413,7 +420,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     ]);
     assert.equal(new Set(ids).size, 3, 'each request has its own id');
     for (const copy of copies) assert.deepEqual(parseWebviewMessage(copy), copy, 'the host accepts it as sent');
-    assert.equal(await page.locator('.timeline vscode-button[data-copy="plain"]').count(), succeededRun.steps.length, 'every step with a request');
+    assert.equal(await page.locator('.timeline button[data-copy="plain"]').count(), succeededRun.steps.length, 'every step with a request');
     // window.postMessage delivers on a later task: wait for the reply to show rather than read at once.
     const copied = 'Copied cURL with secrets (5 variables filled).';
     await send({ method: 'timeline/copied', params: { id: ids[1], ok: true, message: copied } });
@@ -570,8 +577,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     const copies = async (): Promise<Array<{ id: string; text: string }>> =>
       (await posted()).filter((m) => m.method === 'timeline/value/copy').map((m) => m.params as { id: string; text: string });
 
-    await id.locator('vscode-button[data-copy="header"]').click();
-    await id.locator('vscode-button[data-copy="payload"]').click();
+    await id.locator('button[data-copy="header"]').click();
+    await id.locator('button[data-copy="payload"]').click();
     await id.locator('tr[data-name="sub"] .copy-claim').click();
     await id.locator('tr[data-name="amr"] .copy-claim').click();
     await id.locator('tr[data-name="exp"] .copy-claim').click();
@@ -587,8 +594,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
 
     const access = card(step.id).locator('.token[data-token-kind="access_token"]');
     await access.locator('summary.token-summary').click();
-    await access.locator('vscode-button[data-copy="token"]').click();
-    await id.locator('vscode-button[data-copy="token"]').click();
+    await access.locator('button[data-copy="token"]').click();
+    await id.locator('button[data-copy="token"]').click();
     const tokenCopies = (await posted()).filter((m) => m.method === 'timeline/token/copy');
     const [accessId, idTokenId] = tokenCopies.map((m) => (m.params as { id: string }).id);
     assert.deepEqual(tokenCopies.map((m) => m.params), [
@@ -613,8 +620,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     await open();
     await send({ method: 'timeline/token/show', params: tamperedToken });
     const token = page.locator('.token-cards .token');
-    assert.equal(await token.locator('vscode-button[data-copy="token"]').count(), 0);
-    await token.locator('vscode-button[data-copy="payload"]').click();
+    assert.equal(await token.locator('button[data-copy="token"]').count(), 0);
+    await token.locator('button[data-copy="payload"]').click();
     const [copy] = (await posted()).filter((m) => m.method === 'timeline/value/copy');
     assert.deepEqual(JSON.parse((copy.params as { text: string }).text), tamperedToken.token.payload);
   });
@@ -695,7 +702,9 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     const steps = Array.from({ length: perSignOn * 5 }, (_, i) => ({ ...succeededRun.steps[i % perSignOn], id: `s${i + 1}` }));
     const long: Run = { ...succeededRun, id: 'run-long', steps };
     await sendEvent({ type: 'run/finished', run: long });
-    assert.equal(await page.locator('.timeline .card').count(), steps.length);
+    // The cards come in on idle time; once all are in, none has been drawn near the viewport but the first.
+    await card(steps.at(-1)!.id).waitFor({ state: 'attached' });
+    assert.deepEqual(await page.locator('.timeline .card').evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.stepId)), steps.map((s) => s.id));
     // The last sign-on's token step: open by default, yet nothing built below its head while off screen.
     const tokenIndex = succeededRun.steps.findIndex((step) => step.tokens.length > 0);
     const tokenStep = succeededRun.steps[tokenIndex];
@@ -703,27 +712,70 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     const last = card(lastId);
     assert.equal(await last.locator('.card-toggle').getAttribute('aria-expanded'), 'true');
     assert.equal((await last.locator('.card-title').textContent())?.trim(), tokenStep.title);
-    assert.equal(await last.locator('vscode-button').count(), 0, 'no toolkit button off screen');
+    assert.equal(await last.locator('.card-button').count(), 0, 'no action button off screen');
     assert.equal(await last.locator('.request-line').count(), 0, 'nor the request line');
     assert.equal(await last.locator('.card-body').evaluate((body) => body.childElementCount), 0, 'no details off screen');
     // Opened by hand (a click without scrolling it into view): built at once.
     const folded = card(`s${perSignOn * 3 + 2}`);
     assert.equal(await folded.locator('.card-toggle').getAttribute('aria-expanded'), 'false');
-    assert.equal(await folded.locator('vscode-button').count(), 0);
+    assert.equal(await folded.locator('.card-button').count(), 0);
     const opened = await folded.locator('.card-toggle').evaluate((toggle) => {
       (toggle as HTMLButtonElement).click();
       const built = toggle.closest('.card')!;
-      return { buttons: built.querySelectorAll('vscode-button').length, tabs: built.querySelectorAll('[role="tab"]').length };
+      return { buttons: built.querySelectorAll('.card-actions .card-button').length, tabs: built.querySelectorAll('[role="tab"]').length };
     });
     assert.equal(opened.buttons, 3, 'Copy as cURL, Copy with secrets, Edit and resend');
     assert.ok(opened.tabs > 1, 'and the tabs');
     // Scrolled near: built then, the copy button working as on any card.
     await last.evaluate((el) => el.scrollIntoView());
-    await last.locator('vscode-button[data-copy="plain"]').click();
+    await last.locator('button[data-copy="plain"]').click();
     assert.deepEqual((await posted()).filter((m) => m.method === 'timeline/curl/copy').map((m) => (m.params as { stepId: string }).stepId), [lastId]);
     assert.ok((await last.locator('[role="tab"]').count()) > 1, 'the open card\'s details');
     assert.equal((await last.locator('.url-path').innerText()).trim(), new URL(tokenStep.exchange!.request.url).pathname);
     assert.ok((await last.locator('.tabpanel:not([hidden])').innerText()).includes(tokenStep.tokens[0].payload.sub as string));
+  });
+
+  it('draws a whole run\'s first screen in the frame it arrives, the rest on idle time, and any card asked for at once', async () => {
+    await open();
+    const perSignOn = succeededRun.steps.length;
+    const steps = Array.from({ length: perSignOn * 6 }, (_, i) => ({ ...succeededRun.steps[i % perSignOn], id: `s${i + 1}` }));
+    const long: Run = { ...succeededRun, id: 'run-whole', steps };
+    const target = steps[20];
+    // In one task, as a person could not: the run arrives, then the waterfall row of a step far down is clicked.
+    const seen = await page.evaluate(({ event }) => {
+      window.dispatchEvent(new MessageEvent('message', { data: { method: 'timeline/run/event', params: { event } } }));
+      const arrived = { cards: [...document.querySelectorAll<HTMLElement>('.timeline .card')].map((c) => c.dataset.stepId), rows: document.querySelectorAll('.waterfall .wf-row').length, rest: document.querySelectorAll('.timeline .list-rest').length };
+      document.querySelectorAll<HTMLButtonElement>('.waterfall .wf-row')[20]?.click();
+      const focused = (document.activeElement as HTMLElement | null)?.dataset.stepId;
+      return { arrived, afterClick: [...document.querySelectorAll<HTMLElement>('.timeline .card')].map((c) => c.dataset.stepId), focused };
+    }, { event: { type: 'run/finished', run: long } as RunEvent });
+    assert.ok(seen.arrived.cards.length > 0 && seen.arrived.cards.length < steps.length, `a first screen of cards, not all ${steps.length}: ${seen.arrived.cards.length}`);
+    assert.deepEqual(seen.arrived.cards, steps.slice(0, seen.arrived.cards.length).map((s) => s.id), 'the first ones, in order');
+    assert.equal(seen.arrived.rest, 1, 'one element holds the place of the others');
+    assert.ok(seen.arrived.rows > 20 && seen.arrived.rows < steps.length, `the waterfall's first rows: ${seen.arrived.rows}`);
+    assert.equal(seen.focused, target.id, 'the card asked for is drawn and focused at once');
+    assert.deepEqual(seen.afterClick, steps.slice(0, 21).map((s) => s.id), 'with the cards before it');
+    // Left alone, the panel draws the rest on idle time, in order, and drops the place holder.
+    await card(steps.at(-1)!.id).waitFor({ state: 'attached' });
+    assert.deepEqual(await page.locator('.timeline .card').evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.stepId)), steps.map((s) => s.id));
+    await page.locator('.timeline .list-rest').waitFor({ state: 'detached' });
+    assert.equal(await page.locator('.waterfall .wf-row').count(), steps.length);
+  });
+
+  it('keeps a card on screen while its redraw waits its turn, as when a run ends and every card is drawn again', async () => {
+    await open();
+    await sendEvent({ type: 'run/started', run: { ...succeededRun, status: 'running', duration: undefined, steps: [] } });
+    for (const step of succeededRun.steps) await sendStep(succeededRun.id, step);
+    // A running run offers no Edit and resend; the finished one does on every card, so every card is drawn again.
+    assert.equal(await page.locator('.timeline [data-resend="open"]').count(), 0);
+    const atOnce = await page.evaluate((event) => {
+      window.dispatchEvent(new MessageEvent('message', { data: { method: 'timeline/run/event', params: { event } } }));
+      return { cards: document.querySelectorAll('.timeline .card').length, resend: document.querySelectorAll('.timeline [data-resend="open"]').length };
+    }, { type: 'run/finished', run: succeededRun } as RunEvent);
+    assert.equal(atOnce.cards, succeededRun.steps.length, 'no card missing while the others wait');
+    assert.ok(atOnce.resend > 0 && atOnce.resend < succeededRun.steps.length, `some drawn again at once, not all: ${atOnce.resend}`);
+    await page.waitForFunction((n) => document.querySelectorAll('.timeline [data-resend="open"]').length === n, succeededRun.steps.length);
+    assert.equal(await page.locator('.timeline .card').count(), succeededRun.steps.length);
   });
 
   it('saves a burst of changes once, after it is drawn, and at once when the panel is hidden or unloaded', async () => {
@@ -1452,8 +1504,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
       await loadRun(succeededRun);
       await loadRun(failedRun);
       await send({ method: 'timeline/token/show', params: tamperedToken });
-      await card('s1').locator('vscode-button[data-copy="plain"]').click();
-      await card('s2').locator('vscode-button[data-copy="plain"]').click();
+      await card('s1').locator('button[data-copy="plain"]').click();
+      await card('s2').locator('button[data-copy="plain"]').click();
       const [s1Copy, s2Copy] = await idsOf('timeline/curl/copy');
       await send({ method: 'timeline/copied', params: { id: s1Copy, ok: true, message: 'Copied' } });
       await send({ method: 'timeline/copied', params: { id: s2Copy, ok: false, message: 'Clipboard unavailable' } });
