@@ -11,6 +11,7 @@ import { takeVerifyAnswer } from './verify';
 import { renderApp, type Ui } from './render';
 import { clockTime } from './format';
 import { refreshTimes } from './token';
+import { markBusy } from './near';
 import { applyHostMessage, dismissMeasurement, restoreState } from './store';
 import './main.css';
 
@@ -165,6 +166,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   onHostMessage(message);
 });
 
+markBusy(root);
 render();
 // The clock's formatter loads the locale's data (tens of ms) when first made: made while idle, before a run arrives.
 requestIdleCallback(() => clockTime(new Date().toISOString()));

@@ -18,7 +18,7 @@ import { renderChecks, renderCookies, renderRequest, renderResponse, renderValue
 import { clockTime, formatMs, splitUrl, statusClass } from './format';
 import { stepOutcome } from './outcome';
 import { placeSpans } from './scale';
-import { renderSequence } from './sequenceView';
+import { sequenceSection, showSequence } from './sequenceView';
 import { currentRun } from './store';
 import { tabs, type Tabs, type TabSpec } from './tabs';
 import { refreshTimes, renderToken, tokenLabel } from './token';
@@ -93,7 +93,9 @@ export function renderApp(root: HTMLElement, state: WebviewState, ui: Ui): void 
   if (run) children.push(guard('run header', () => renderHeader(run, state, ui)));
   if (historyOpen()) children.push(guard('run history', () => renderHistory(state, ui)));
   if (compareOpen()) children.push(guard('token comparison', () => renderCompare(state, ui.toggleCompare)));
-  if (run && run.steps.length > 0) children.push(guard('sequence diagram', () => renderSequence(run, ui, focusCard)));
+  if (run && run.steps.length > 0) {
+    children.push(guard('sequence diagram', () => showSequence(kept('sequence', run, () => sequenceSection(run, ui, focusCard)), run, focusCard)));
+  }
   if (run) children.push(guard('timeline', () => renderTimeline(run, ui)));
   if (!run && state.tokens.length === 0) children.push(renderEmpty(ui));
   for (const runId of containers.keys()) if (!state.runs.some((r) => r.id === runId)) containers.delete(runId);
@@ -149,6 +151,8 @@ function historyButton(ui: Ui): HTMLElement {
 
 // ── Header ──────────────────────────────────────────────────────────────────────────────────────
 
+let header: HTMLElement | undefined;
+
 function renderHeader(run: Run, state: WebviewState, ui: Ui): HTMLElement {
   const followUps = state.followUps?.[run.id];
   const meta = h(
@@ -161,13 +165,12 @@ function renderHeader(run: Run, state: WebviewState, ui: Ui): HTMLElement {
     metaItem('Steps', String(run.steps.length)),
   );
 
-  const header = kept('header', run, () => h('header', { attrs: { 'aria-label': 'Current run' } }));
+  // One header for whichever run is shown, so its title row's toolkit buttons stay where they are.
+  header ??= h('header', { attrs: { 'aria-label': 'Current run' } });
   header.className = `run-header run-${run.status}`;
-  // The title row's buttons are toolkit components, costly to build: drawn again only when what they show changes.
-  const titleVersion = [run.status, compareOpen(), historyOpen(), ...state.runs.map((r) => `${r.id} ${r.startedAt} ${r.profile.name} ${r.status}`)].join('\n');
   const parts: Child[] = [
-    kept('title', run, () => renderTitleRow(run, state, ui), titleVersion),
-    followUps && run.status !== 'running' ? renderFollowUps(run, followUps, ui) : null,
+    renderTitleRow(run, state, ui),
+    followUps && run.status !== 'running' ? kept('follow-ups', run, () => renderFollowUps(run, followUps, ui), JSON.stringify(followUps)) : null,
     h(
       'div',
       { class: 'run-sub-row' },
@@ -188,34 +191,63 @@ function renderHeader(run: Run, state: WebviewState, ui: Ui): HTMLElement {
   return header;
 }
 
+/**
+ * The title row's actions belong to the panel, not to a run: toolkit components, costly to build and to
+ * remove, so built once and brought up to date for the run shown. Their clicks act on that run.
+ */
+let titleRow: { element: HTMLElement; title: HTMLElement; spacer: HTMLElement; history: HTMLElement; compare: HTMLElement; exportRun: HTMLElement; runAgain: HTMLElement; run?: Run } | undefined;
+
 function renderTitleRow(run: Run, state: WebviewState, ui: Ui): HTMLElement {
-  const runAgain = h('vscode-button', {
-    attrs: { 'aria-label': `Run ${run.profile.name} again`, disabled: run.status === 'running' ? '' : undefined },
-    on: { click: () => ui.post({ method: 'timeline/run/again', params: { profileId: run.profile.id } }) },
-  }, 'Run again');
+  titleRow ??= buildTitleRow(ui);
+  const row = titleRow;
+  row.run = run;
+  const running = run.status === 'running';
+  row.title.textContent = run.profile.name;
+  row.runAgain.setAttribute('aria-label', `Run ${run.profile.name} again`);
+  row.runAgain.toggleAttribute('disabled', running);
+  row.exportRun.setAttribute('aria-label', `Export the run of ${run.profile.name}`);
+  row.exportRun.toggleAttribute('disabled', running);
+  row.compare.setAttribute('aria-pressed', String(compareOpen()));
+  row.history.setAttribute('aria-pressed', String(historyOpen()));
+  const runs = state.runs.map((r) => `${r.id} ${r.startedAt} ${r.profile.name} ${r.status}`).join('\n');
+  syncChildren(row.element, [
+    row.title,
+    kept('status', run, () => runStatusBadge(run), run.status),
+    row.spacer,
+    ...(state.runs.length > 1 ? [kept('selector', run, () => renderRunSelector(run, state, ui), runs)] : []),
+    row.history,
+    row.compare,
+    row.exportRun,
+    row.runAgain,
+  ]);
+  return row.element;
+}
+
+function buildTitleRow(ui: Ui): NonNullable<typeof titleRow> {
+  const shown = (act: (run: Run) => void) => () => {
+    if (titleRow?.run) act(titleRow.run);
+  };
+  const runAgain = h('vscode-button', { on: { click: shown((run) => ui.post({ method: 'timeline/run/again', params: { profileId: run.profile.id } })) } }, 'Run again');
   runAgain.classList.add('run-again');
   const exportRun = h('vscode-button', {
-    attrs: { appearance: 'secondary', 'aria-label': `Export the run of ${run.profile.name}`, title: 'Export as a shell script, .http file, HAR or Postman collection', disabled: run.status === 'running' ? '' : undefined },
-    on: { click: () => ui.post({ method: 'timeline/run/export', params: { runId: run.id } }) },
+    attrs: { appearance: 'secondary', title: 'Export as a shell script, .http file, HAR or Postman collection' },
+    on: { click: shown((run) => ui.post({ method: 'timeline/run/export', params: { runId: run.id } })) },
   }, 'Export…');
   exportRun.classList.add('run-export');
   const compare = h('vscode-button', {
-    attrs: { appearance: 'secondary', 'aria-pressed': String(compareOpen()), title: 'Compare the claims of two JWTs: tokens of the runs shown, or one pasted' },
+    attrs: { appearance: 'secondary', title: 'Compare the claims of two JWTs: tokens of the runs shown, or one pasted' },
     on: { click: () => ui.toggleCompare() },
   }, 'Compare tokens…');
   compare.classList.add('run-compare');
-  return h(
-    'div',
-    { class: 'run-title-row' },
-    h('h1', { class: 'run-title' }, run.profile.name),
-    runStatusBadge(run),
-    h('span', { class: 'spacer' }),
-    state.runs.length > 1 ? renderRunSelector(run, state, ui) : null,
-    historyButton(ui),
+  return {
+    element: h('div', { class: 'run-title-row' }),
+    title: h('h1', { class: 'run-title' }),
+    spacer: h('span', { class: 'spacer' }),
+    history: historyButton(ui),
     compare,
     exportRun,
     runAgain,
-  );
+  };
 }
 
 const FOLLOW_UP_LABELS: Record<FollowUp, { label: string; does: string }> = {

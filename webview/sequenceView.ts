@@ -16,28 +16,27 @@ const ROW = 30;
 /** Width of a label character, estimated for the 11 px editor font: the SVG is sized before it is in the page. */
 const CHAR = 6.8;
 
-/** Rebuilt only when the run changes, so the open state, focus and a copy confirmation survive other updates. */
-const sectionCache = new WeakMap<Run, HTMLElement>();
-
-export function renderSequence(run: Run, ui: Ui, openStep: (stepId: string) => void): HTMLElement {
-  let section = sectionCache.get(run);
-  if (!section) {
-    section = buildSection(run, ui, openStep);
-    sectionCache.set(run, section);
-  }
-  return section;
+/** A section's run as last shown, and what changes with it. */
+interface Section {
+  run: Run;
+  body: HTMLElement;
+  copy: HTMLElement;
+  /** The run the diagram in the body was drawn from, if drawn. */
+  drawn?: Run;
 }
 
-function buildSection(run: Run, ui: Ui, openStep: (stepId: string) => void): HTMLElement {
+const sections = new WeakMap<HTMLElement, Section>();
+
+/**
+ * The section of one run: built once per run (its toolkit button is costly to build and to remove),
+ * then shown with each update of the run by {@link showSequence}, so its open state, focus and a copy
+ * confirmation survive updates.
+ */
+export function sequenceSection(run: Run, ui: Ui, openStep: (stepId: string) => void): HTMLElement {
   const key = `${run.id}\nsequence`;
   const open = ui.expandedFor(key) ?? false;
   const body = h('div', { class: 'sequence-body', attrs: { id: uid('sequence') } });
   body.hidden = !open;
-  // Drawn only once opened: a folded diagram costs nothing while steps stream in.
-  const draw = (): void => {
-    if (!body.firstChild) body.append(h('div', { class: 'sequence-scroll' }, drawDiagram(run, sequenceOf(run), openStep)));
-  };
-  if (open) draw();
   const toggle = h('button', {
     class: 'section-toggle',
     attrs: { type: 'button', 'aria-expanded': String(open), 'aria-controls': body.id },
@@ -45,8 +44,8 @@ function buildSection(run: Run, ui: Ui, openStep: (stepId: string) => void): HTM
       click: () => {
         const next = toggle.getAttribute('aria-expanded') !== 'true';
         toggle.setAttribute('aria-expanded', String(next));
-        if (next) draw();
         body.hidden = !next;
+        draw(section, openStep);
         ui.setExpanded(key, next);
       },
     },
@@ -58,20 +57,39 @@ function buildSection(run: Run, ui: Ui, openStep: (stepId: string) => void): HTM
       appearance: 'secondary',
       'aria-label': `Copy the sequence diagram of ${run.profile.name} as Mermaid`,
       title: 'Mermaid sequenceDiagram text for docs and bug reports: paths and status codes, no secrets',
-      disabled: run.status === 'running' ? '' : undefined,
     },
     on: {
-      click: () => ui.copy((id) => ({ method: 'timeline/diagram/copy', params: { id, text: toMermaid(sequenceOf(run)) } }), status, 'Copying…'),
+      click: () => ui.copy((id) => ({ method: 'timeline/diagram/copy', params: { id, text: toMermaid(sequenceOf(section.run)) } }), status, 'Copying…'),
     },
   }, 'Copy as Mermaid');
   copy.classList.add('sequence-copy');
 
-  return h(
+  const element = h(
     'section',
     { class: 'sequence', attrs: { 'aria-label': 'Sequence diagram' } },
     h('div', { class: 'sequence-head' }, h('h2', { class: 'sequence-title' }, toggle), h('span', { class: 'spacer' }), status, copy),
     body,
   );
+  const section: Section = { run, body, copy };
+  sections.set(element, section);
+  return element;
+}
+
+/** Shows `run` in its section: the copy button off while it runs, the diagram drawn again if open. */
+export function showSequence(element: HTMLElement, run: Run, openStep: (stepId: string) => void): HTMLElement {
+  const section = sections.get(element);
+  if (!section) return element;
+  section.run = run;
+  section.copy.toggleAttribute('disabled', run.status === 'running');
+  draw(section, openStep);
+  return element;
+}
+
+/** Drawn only while open: a folded diagram costs nothing while steps stream in. */
+function draw(section: Section, openStep: (stepId: string) => void): void {
+  if (section.body.hidden || section.drawn === section.run) return;
+  section.drawn = section.run;
+  section.body.replaceChildren(h('div', { class: 'sequence-scroll' }, drawDiagram(section.run, sequenceOf(section.run), openStep)));
 }
 
 function drawDiagram(run: Run, diagram: SequenceDiagram, openStep: (stepId: string) => void): SVGSVGElement {

@@ -81,9 +81,9 @@ function timeToFrame(page: Page, message: HostMessage): Promise<Timing> {
   }), message);
 }
 
-/** Waits until all `count` cards are in the page; ms since the last timed message. */
+/** Waits until the panel has settled (not aria-busy) with all `count` cards in the page; ms since the last timed message. */
 async function allCards(page: Page, count: number): Promise<number> {
-  await page.waitForFunction((n) => document.querySelectorAll('.timeline .card').length === n, count, { timeout: 30_000 });
+  await page.waitForFunction((n) => !document.getElementById('app')?.hasAttribute('aria-busy') && document.querySelectorAll('.timeline .card').length === n, count, { timeout: 30_000 });
   return page.evaluate(() => performance.now() - (window as unknown as { __start: number }).__start);
 }
 

@@ -176,7 +176,11 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     await sendEvent({ type: 'run/started', run: { ...run, status: 'running', steps: [] } });
     for (const step of run.steps) await sendStep(run.id, step);
     await sendEvent({ type: 'run/finished', run });
-    await page.locator(`.timeline .card`).nth(run.steps.length - 1).waitFor();
+    await settled();
+  }
+  /** Waits until the panel has drawn all it put off to idle time (near.ts marks it aria-busy till then). */
+  async function settled(): Promise<void> {
+    await page.locator('#app:not([aria-busy])').waitFor({ state: 'attached' });
   }
 
   it('says ready first, shows the empty state, and runs under the CSP with the toolkit upgraded', async () => {
@@ -703,7 +707,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     const long: Run = { ...succeededRun, id: 'run-long', steps };
     await sendEvent({ type: 'run/finished', run: long });
     // The cards come in on idle time; once all are in, none has been drawn near the viewport but the first.
-    await card(steps.at(-1)!.id).waitFor({ state: 'attached' });
+    await settled();
     assert.deepEqual(await page.locator('.timeline .card').evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.stepId)), steps.map((s) => s.id));
     // The last sign-on's token step: open by default, yet nothing built below its head while off screen.
     const tokenIndex = succeededRun.steps.findIndex((step) => step.tokens.length > 0);
@@ -744,7 +748,12 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     // In one task, as a person could not: the run arrives, then the waterfall row of a step far down is clicked.
     const seen = await page.evaluate(({ event }) => {
       window.dispatchEvent(new MessageEvent('message', { data: { method: 'timeline/run/event', params: { event } } }));
-      const arrived = { cards: [...document.querySelectorAll<HTMLElement>('.timeline .card')].map((c) => c.dataset.stepId), rows: document.querySelectorAll('.waterfall .wf-row').length, rest: document.querySelectorAll('.timeline .list-rest').length };
+      const arrived = {
+        cards: [...document.querySelectorAll<HTMLElement>('.timeline .card')].map((c) => c.dataset.stepId),
+        rows: document.querySelectorAll('.waterfall .wf-row').length,
+        rest: document.querySelectorAll('.timeline .list-rest').length,
+        busy: document.getElementById('app')?.getAttribute('aria-busy'),
+      };
       document.querySelectorAll<HTMLButtonElement>('.waterfall .wf-row')[20]?.click();
       const focused = (document.activeElement as HTMLElement | null)?.dataset.stepId;
       return { arrived, afterClick: [...document.querySelectorAll<HTMLElement>('.timeline .card')].map((c) => c.dataset.stepId), focused };
@@ -752,11 +761,12 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.ok(seen.arrived.cards.length > 0 && seen.arrived.cards.length < steps.length, `a first screen of cards, not all ${steps.length}: ${seen.arrived.cards.length}`);
     assert.deepEqual(seen.arrived.cards, steps.slice(0, seen.arrived.cards.length).map((s) => s.id), 'the first ones, in order');
     assert.equal(seen.arrived.rest, 1, 'one element holds the place of the others');
+    assert.equal(seen.arrived.busy, 'true', 'the panel says it is busy till they are in');
     assert.ok(seen.arrived.rows > 20 && seen.arrived.rows < steps.length, `the waterfall's first rows: ${seen.arrived.rows}`);
     assert.equal(seen.focused, target.id, 'the card asked for is drawn and focused at once');
     assert.deepEqual(seen.afterClick, steps.slice(0, 21).map((s) => s.id), 'with the cards before it');
-    // Left alone, the panel draws the rest on idle time, in order, and drops the place holder.
-    await card(steps.at(-1)!.id).waitFor({ state: 'attached' });
+    // Left alone, the panel draws the rest on idle time, in order, drops the place holder and is no longer busy.
+    await settled();
     assert.deepEqual(await page.locator('.timeline .card').evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.stepId)), steps.map((s) => s.id));
     await page.locator('.timeline .list-rest').waitFor({ state: 'detached' });
     assert.equal(await page.locator('.waterfall .wf-row').count(), steps.length);
@@ -774,7 +784,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     }, { type: 'run/finished', run: succeededRun } as RunEvent);
     assert.equal(atOnce.cards, succeededRun.steps.length, 'no card missing while the others wait');
     assert.ok(atOnce.resend > 0 && atOnce.resend < succeededRun.steps.length, `some drawn again at once, not all: ${atOnce.resend}`);
-    await page.waitForFunction((n) => document.querySelectorAll('.timeline [data-resend="open"]').length === n, succeededRun.steps.length);
+    await settled();
+    assert.equal(await page.locator('.timeline [data-resend="open"]').count(), succeededRun.steps.length);
     assert.equal(await page.locator('.timeline .card').count(), succeededRun.steps.length);
   });
 
