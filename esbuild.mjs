@@ -69,6 +69,9 @@ const builds = [
     target: 'chrome120',
     format: 'iife',
     loader: { '.css': 'css' },
+    // V8's explicit compile hint (Chromium 136+): compile every function while the panel loads, not one
+    // by one while the first run is drawn, nearly all of whose code that draw runs.
+    banner: { js: '//# allFunctionsCalledOnLoad' },
   },
 ];
 

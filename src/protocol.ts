@@ -402,8 +402,13 @@ function parseWith<M>(schemas: Schemas<M>, value: unknown): Message<M> | undefin
 
 /** The message if it is a well-formed host → webview message, else undefined. Never throws. */
 export function parseHostMessage(value: unknown): HostMessage | undefined {
+  return parseWith(prepareHostSchemas(), value);
+}
+
+/** Builds the schemas of host messages now, if not yet: the webview does so while idle, before a run arrives. */
+export function prepareHostSchemas(): Schemas<HostMessages> {
   hostSchemas ??= hostMessageSchemas();
-  return parseWith(hostSchemas, value);
+  return hostSchemas;
 }
 
 /** The message if it is a well-formed webview → host message, else undefined. Never throws. */

@@ -3,7 +3,7 @@
  * is ready. Every message from the host is checked with parseHostMessage; anything else is dropped.
  */
 import { provideVSCodeDesignSystem, vsCodeButton, vsCodeProgressRing } from '@vscode/webview-ui-toolkit';
-import { parseHostMessage, type CopyAnswer, type HostMessage, type WebviewMessage, type WebviewState } from '../src/protocol';
+import { parseHostMessage, prepareHostSchemas, type CopyAnswer, type HostMessage, type WebviewMessage, type WebviewState } from '../src/protocol';
 import { toggleCompare } from './compare';
 import { takeHistoryAnswer, toggleHistory } from './history';
 import { takeResendAnswer } from './resend';
@@ -168,8 +168,12 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 
 markBusy(root);
 render();
-// The clock's formatter loads the locale's data (tens of ms) when first made: made while idle, before a run arrives.
-requestIdleCallback(() => clockTime(new Date().toISOString()));
+// The clock's formatter loads the locale's data (tens of ms) when first made, and the message schemas
+// take milliseconds to build: both made while idle, before a run arrives.
+requestIdleCallback(() => {
+  clockTime(new Date().toISOString());
+  prepareHostSchemas();
+});
 // Relative times ("expires in 59 min") drift while the panel stays open.
 setInterval(() => refreshTimes(root), 15_000);
 vscode.postMessage({ method: 'webview/ready', params: {} });

@@ -57,7 +57,8 @@ const LONG_RUN = 30;
  * scrolled near. Sizes in items; heights in px, for the space held by what is not in the page yet.
  */
 const CARDS = { first: 3, chunk: 6, height: 122 };
-const ROWS = { first: 30, chunk: 50, height: 21 };
+/** A long run's waterfall scrolls within half the panel's height: about 17 rows of a 900 px panel. */
+const ROWS = { first: 20, chunk: 50, height: 21 };
 
 /** A card of a step that changed is drawn again at once up to this many per render; past it, on idle time. */
 const REDRAWS_PER_FRAME = 3;

@@ -111,6 +111,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
       target: 'chrome120',
       format: 'iife',
       loader: { '.css': 'css' },
+      banner: { js: '//# allFunctionsCalledOnLoad' },
       logLevel: 'silent',
     });
     served = await serveWebview(outdir);
