@@ -745,7 +745,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     const perSignOn = succeededRun.steps.length;
     const steps = Array.from({ length: perSignOn * 6 }, (_, i) => ({ ...succeededRun.steps[i % perSignOn], id: `s${i + 1}` }));
     const long: Run = { ...succeededRun, id: 'run-whole', steps };
-    const target = steps[20];
+    const target = steps[15];
     // In one task, as a person could not: the run arrives, then the waterfall row of a step far down is clicked.
     const seen = await page.evaluate(({ event }) => {
       window.dispatchEvent(new MessageEvent('message', { data: { method: 'timeline/run/event', params: { event } } }));
@@ -755,7 +755,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
         rest: document.querySelectorAll('.timeline .list-rest').length,
         busy: document.getElementById('app')?.getAttribute('aria-busy'),
       };
-      document.querySelectorAll<HTMLButtonElement>('.waterfall .wf-row')[20]?.click();
+      document.querySelectorAll<HTMLButtonElement>('.waterfall .wf-row')[15]?.click();
       const focused = (document.activeElement as HTMLElement | null)?.dataset.stepId;
       return { arrived, afterClick: [...document.querySelectorAll<HTMLElement>('.timeline .card')].map((c) => c.dataset.stepId), focused };
     }, { event: { type: 'run/finished', run: long } as RunEvent });
@@ -763,9 +763,9 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.deepEqual(seen.arrived.cards, steps.slice(0, seen.arrived.cards.length).map((s) => s.id), 'the first ones, in order');
     assert.equal(seen.arrived.rest, 1, 'one element holds the place of the others');
     assert.equal(seen.arrived.busy, 'true', 'the panel says it is busy till they are in');
-    assert.ok(seen.arrived.rows > 20 && seen.arrived.rows < steps.length, `the waterfall's first rows: ${seen.arrived.rows}`);
+    assert.ok(seen.arrived.rows > 15 && seen.arrived.rows < steps.length, `the waterfall's first rows: ${seen.arrived.rows}`);
     assert.equal(seen.focused, target.id, 'the card asked for is drawn and focused at once');
-    assert.deepEqual(seen.afterClick, steps.slice(0, 21).map((s) => s.id), 'with the cards before it');
+    assert.deepEqual(seen.afterClick, steps.slice(0, 16).map((s) => s.id), 'with the cards before it');
     // Left alone, the panel draws the rest on idle time, in order, drops the place holder and is no longer busy.
     await settled();
     assert.deepEqual(await page.locator('.timeline .card').evaluateAll((cards) => cards.map((c) => (c as HTMLElement).dataset.stepId)), steps.map((s) => s.id));
