@@ -64,8 +64,8 @@ const ROWS = { first: 20, chunk: 50, height: 21 };
 const REDRAWS_PER_FRAME = 3;
 
 /**
- * The run's header, waterfall and card list are kept while the same run is shown, and their children
- * updated in place (syncChildren), so an update moves and restyles only what it changed.
+ * A run's waterfall, card list, list items and sequence section are kept while the run is held, and
+ * their children updated in place (syncChildren), so an update moves and restyles only what it changed.
  */
 const containers = new Map<string, Map<string, { version: string; element: HTMLElement }>>();
 
@@ -225,14 +225,14 @@ function renderTitleRow(run: Run, state: WebviewState, ui: Ui): HTMLElement {
 }
 
 function buildTitleRow(ui: Ui): NonNullable<typeof titleRow> {
-  const shown = (act: (run: Run) => void) => () => {
+  const onShown = (act: (run: Run) => void) => () => {
     if (titleRow?.run) act(titleRow.run);
   };
-  const runAgain = h('vscode-button', { on: { click: shown((run) => ui.post({ method: 'timeline/run/again', params: { profileId: run.profile.id } })) } }, 'Run again');
+  const runAgain = h('vscode-button', { on: { click: onShown((run) => ui.post({ method: 'timeline/run/again', params: { profileId: run.profile.id } })) } }, 'Run again');
   runAgain.classList.add('run-again');
   const exportRun = h('vscode-button', {
     attrs: { appearance: 'secondary', title: 'Export as a shell script, .http file, HAR or Postman collection' },
-    on: { click: shown((run) => ui.post({ method: 'timeline/run/export', params: { runId: run.id } })) },
+    on: { click: onShown((run) => ui.post({ method: 'timeline/run/export', params: { runId: run.id } })) },
   }, 'Export…');
   exportRun.classList.add('run-export');
   const compare = h('vscode-button', {
