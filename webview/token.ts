@@ -169,7 +169,8 @@ export function refreshTimes(root: ParentNode, now = Date.now()): void {
     const claim = element.dataset.claim ?? '';
     if (!Number.isFinite(epoch)) continue;
     const text = describeTime(claim, epoch, now);
-    element.textContent = text;
+    // Every render runs this over the page: a text rewritten unchanged would still be restyled.
+    if (element.textContent !== text) element.textContent = text;
     element.classList.toggle('expired', claim === 'exp' && epoch * 1000 <= now);
   }
 }

@@ -21,7 +21,7 @@ import type { BenchResult } from './result';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BUNDLE = join(ROOT, 'dist/webview');
-const ITERATIONS = 7;
+const ITERATIONS = 11;
 const LONG = 200;
 const TARGET_MS = 50;
 

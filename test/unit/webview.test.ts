@@ -790,6 +790,35 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     assert.equal(await page.locator('.timeline .card').count(), succeededRun.steps.length);
   });
 
+  it('rewrites a token\'s relative times only when their words change, not on every render', async () => {
+    await open();
+    await loadRun(succeededRun);
+    const times = page.locator('.timeline .reltime');
+    assert.ok((await times.count()) > 0, 'the open token card shows relative times');
+    const before = await times.allInnerTexts();
+    // Another render (the host's follow-ups change the header) with the clock where it was: no time rewritten.
+    const rewritten = await page.evaluate((runId) => new Promise<number>((done) => {
+      let count = 0;
+      const observer = new MutationObserver((records) => {
+        count += records.filter((r) => (r.target instanceof Element ? r.target : r.target.parentElement)?.closest('.reltime')).length;
+      });
+      for (const element of document.querySelectorAll('.reltime')) observer.observe(element, { childList: true, characterData: true, subtree: true });
+      window.dispatchEvent(new MessageEvent('message', { data: { method: 'timeline/run/followUps', params: { runId, actions: [{ action: 'userinfo' }] } } }));
+      setTimeout(() => {
+        observer.disconnect();
+        done(count);
+      }, 50);
+    }), succeededRun.id);
+    assert.ok(await page.locator('.run-header [data-follow-up="userinfo"]').count(), 'the render happened');
+    assert.equal(rewritten, 0);
+    // Two days later the words change, and the next render says so.
+    await page.clock.setFixedTime(new Date((IAT + 2 * 86_400) * 1000));
+    await send({ method: 'timeline/run/followUps', params: { runId: succeededRun.id, actions: [{ action: 'introspect' }] } });
+    const after = await times.allInnerTexts();
+    assert.notDeepEqual(after, before);
+    assert.ok(after.some((text) => /2 d(ays)? ago|expired/.test(text)), after.join(' | '));
+  });
+
   it('saves a burst of changes once, after it is drawn, and at once when the panel is hidden or unloaded', async () => {
     await open();
     const calls = () => page.evaluate(() => (window as unknown as { __setStateCalls: number }).__setStateCalls);
