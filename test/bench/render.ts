@@ -12,9 +12,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { DecodedToken, Run, RunEvent } from '../../src/core/model';
+import type { DecodedToken, Run } from '../../src/core/model';
 import type { HostMessage } from '../../src/protocol';
-import { ORG_ID, succeededRun } from '../fixtures/runs';
+import { ORG_ID, streamedEvents, succeededRun } from '../fixtures/runs';
 import { launchChromium } from '../support/browser-sign-on';
 import { pageSetup, serveWebview, THEMES } from '../support/webview-page';
 import type { BenchResult } from './result';
@@ -99,12 +99,7 @@ async function wholeRun(browser: Browser, origin: string, run: Run, opened: bool
     if (opened) {
       // A run before, streamed in as the host sends one: started, each step, finished.
       const before = { ...succeededRun, id: 'run-before' };
-      const events: RunEvent[] = [
-        { type: 'run/started', run: { ...before, status: 'running', duration: undefined, steps: [] } },
-        ...before.steps.map((step): RunEvent => ({ type: 'step/finished', runId: before.id, step })),
-        { type: 'run/finished', run: before },
-      ];
-      for (const event of events) await timeToFrame(page, { method: 'timeline/run/event', params: { event } });
+      for (const event of streamedEvents(before)) await timeToFrame(page, { method: 'timeline/run/event', params: { event } });
       await allCards(page, before.steps.length);
     }
     const timing = await timeToFrame(page, { method: 'timeline/run/event', params: { event: { type: 'run/finished', run } } });

@@ -21,7 +21,7 @@ import type { RepeatReport } from '../../src/core/repeat';
 import type { Measured } from '../../src/core/stats';
 import { skipSuite } from '../support/skips';
 import { pageSetup, serveWebview, THEMES, type ThemeName } from '../support/webview-page';
-import { CLIENT_ID, CODE, CODE_VERIFIER, ENV_ID, FLOW_ID, IAT, ISSUER, KID, STATE, failedRun, succeededRun, tamperedToken } from '../fixtures/runs';
+import { CLIENT_ID, CODE, CODE_VERIFIER, ENV_ID, FLOW_ID, IAT, ISSUER, KID, STATE, failedRun, streamedEvents, succeededRun, tamperedToken } from '../fixtures/runs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -174,9 +174,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
   const idsOf = async (method: WebviewMessage['method']): Promise<string[]> =>
     (await posted()).filter((m) => m.method === method).map((m) => (m.params as { id: string }).id);
   async function loadRun(run: Run): Promise<void> {
-    await sendEvent({ type: 'run/started', run: { ...run, status: 'running', steps: [] } });
-    for (const step of run.steps) await sendStep(run.id, step);
-    await sendEvent({ type: 'run/finished', run });
+    for (const event of streamedEvents(run)) await sendEvent(event);
     await settled();
   }
   /** Waits until the panel has drawn all it put off to idle time (near.ts marks it aria-busy till then). */
@@ -775,14 +773,14 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
 
   it('keeps a card on screen while its redraw waits its turn, as when a run ends and every card is drawn again', async () => {
     await open();
-    await sendEvent({ type: 'run/started', run: { ...succeededRun, status: 'running', duration: undefined, steps: [] } });
-    for (const step of succeededRun.steps) await sendStep(succeededRun.id, step);
+    const events = streamedEvents(succeededRun);
+    for (const event of events.slice(0, -1)) await sendEvent(event);
     // A running run offers no Edit and resend; the finished one does on every card, so every card is drawn again.
     assert.equal(await page.locator('.timeline [data-resend="open"]').count(), 0);
     const atOnce = await page.evaluate((event) => {
       window.dispatchEvent(new MessageEvent('message', { data: { method: 'timeline/run/event', params: { event } } }));
       return { cards: document.querySelectorAll('.timeline .card').length, resend: document.querySelectorAll('.timeline [data-resend="open"]').length };
-    }, { type: 'run/finished', run: succeededRun } as RunEvent);
+    }, events.at(-1)!);
     assert.equal(atOnce.cards, succeededRun.steps.length, 'no card missing while the others wait');
     assert.ok(atOnce.resend > 0 && atOnce.resend < succeededRun.steps.length, `some drawn again at once, not all: ${atOnce.resend}`);
     await settled();
@@ -824,11 +822,7 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     const calls = () => page.evaluate(() => (window as unknown as { __setStateCalls: number }).__setStateCalls);
     const saved = () => page.evaluate(() => JSON.parse(sessionStorage.getItem('vscode-state') ?? 'null') as WebviewState | null);
     const before = await calls();
-    const events: RunEvent[] = [
-      { type: 'run/started', run: { ...succeededRun, status: 'running', duration: undefined, steps: [] } },
-      ...succeededRun.steps.map((step): RunEvent => ({ type: 'step/finished', runId: succeededRun.id, step })),
-      { type: 'run/finished', run: succeededRun },
-    ];
+    const events = streamedEvents(succeededRun);
     // The burst in one task, as the host's messages arrive together.
     const during = await page.evaluate((all) => {
       for (const event of all) window.dispatchEvent(new MessageEvent('message', { data: { method: 'timeline/run/event', params: { event } } }));
