@@ -95,7 +95,7 @@ export function renderApp(root: HTMLElement, state: WebviewState, ui: Ui): void 
   if (historyOpen()) children.push(guard('run history', () => renderHistory(state, ui)));
   if (compareOpen()) children.push(guard('token comparison', () => renderCompare(state, ui.toggleCompare)));
   if (run && run.steps.length > 0) {
-    children.push(guard('sequence diagram', () => showSequence(kept('sequence', run, () => sequenceSection(run, ui, focusCard)), run, focusCard)));
+    children.push(guard('sequence diagram', () => showSequence(kept('sequence', run, () => sequenceSection(run, ui, focusCard)), run)));
   }
   if (run) children.push(guard('timeline', () => renderTimeline(run, ui)));
   if (!run && state.tokens.length === 0) children.push(renderEmpty(ui));
@@ -196,12 +196,11 @@ function renderHeader(run: Run, state: WebviewState, ui: Ui): HTMLElement {
  * The title row's actions belong to the panel, not to a run: toolkit components, costly to build and to
  * remove, so built once and brought up to date for the run shown. Their clicks act on that run.
  */
-let titleRow: { element: HTMLElement; title: HTMLElement; spacer: HTMLElement; history: HTMLElement; compare: HTMLElement; exportRun: HTMLElement; runAgain: HTMLElement; run?: Run } | undefined;
+let titleRow: { element: HTMLElement; title: HTMLElement; spacer: HTMLElement; history: HTMLElement; compare: HTMLElement; exportRun: HTMLElement; runAgain: HTMLElement } | undefined;
 
 function renderTitleRow(run: Run, state: WebviewState, ui: Ui): HTMLElement {
   titleRow ??= buildTitleRow(ui);
   const row = titleRow;
-  row.run = run;
   const running = run.status === 'running';
   row.title.textContent = run.profile.name;
   row.runAgain.setAttribute('aria-label', `Run ${run.profile.name} again`);
@@ -226,7 +225,7 @@ function renderTitleRow(run: Run, state: WebviewState, ui: Ui): HTMLElement {
 
 function buildTitleRow(ui: Ui): NonNullable<typeof titleRow> {
   const onShown = (act: (run: Run) => void) => () => {
-    if (titleRow?.run) act(titleRow.run);
+    if (shown.run) act(shown.run);
   };
   const runAgain = h('vscode-button', { on: { click: onShown((run) => ui.post({ method: 'timeline/run/again', params: { profileId: run.profile.id } })) } }, 'Run again');
   runAgain.classList.add('run-again');

@@ -21,6 +21,7 @@ interface Section {
   run: Run;
   body: HTMLElement;
   copy: HTMLElement;
+  openStep: (stepId: string) => void;
   /** The run the diagram in the body was drawn from, if drawn. */
   drawn?: Run;
 }
@@ -45,7 +46,7 @@ export function sequenceSection(run: Run, ui: Ui, openStep: (stepId: string) => 
         const next = toggle.getAttribute('aria-expanded') !== 'true';
         toggle.setAttribute('aria-expanded', String(next));
         body.hidden = !next;
-        draw(section, openStep);
+        draw(section);
         ui.setExpanded(key, next);
       },
     },
@@ -70,26 +71,26 @@ export function sequenceSection(run: Run, ui: Ui, openStep: (stepId: string) => 
     h('div', { class: 'sequence-head' }, h('h2', { class: 'sequence-title' }, toggle), h('span', { class: 'spacer' }), status, copy),
     body,
   );
-  const section: Section = { run, body, copy };
+  const section: Section = { run, body, copy, openStep };
   sections.set(element, section);
   return element;
 }
 
 /** Shows `run` in its section: the copy button off while it runs, the diagram drawn again if open. */
-export function showSequence(element: HTMLElement, run: Run, openStep: (stepId: string) => void): HTMLElement {
+export function showSequence(element: HTMLElement, run: Run): HTMLElement {
   const section = sections.get(element);
   if (!section) return element;
   section.run = run;
   section.copy.toggleAttribute('disabled', run.status === 'running');
-  draw(section, openStep);
+  draw(section);
   return element;
 }
 
 /** Drawn only while open: a folded diagram costs nothing while steps stream in. */
-function draw(section: Section, openStep: (stepId: string) => void): void {
+function draw(section: Section): void {
   if (section.body.hidden || section.drawn === section.run) return;
   section.drawn = section.run;
-  section.body.replaceChildren(h('div', { class: 'sequence-scroll' }, drawDiagram(section.run, sequenceOf(section.run), openStep)));
+  section.body.replaceChildren(h('div', { class: 'sequence-scroll' }, drawDiagram(section.run, sequenceOf(section.run), section.openStep)));
 }
 
 function drawDiagram(run: Run, diagram: SequenceDiagram, openStep: (stepId: string) => void): SVGSVGElement {
