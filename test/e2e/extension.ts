@@ -168,14 +168,18 @@ export async function cardTab(step: Locator, tab: string): Promise<string> {
   return step.locator(`.card-body [data-panel="${tab}"]`).first().innerText();
 }
 
-/** Opens the timeline's Run History (its button) and returns each listed run's row text once the list is in. */
-export async function openHistory(session: Session, frame: Frame): Promise<string[]> {
+/** Opens the timeline's Run History (its button) and returns each listed run's name and status once the list is in. */
+export async function openHistory(session: Session, frame: Frame): Promise<{ name: string; status: string }[]> {
   await frame.locator('.open-history').first().click();
-  const rows = frame.locator('.history .history-entry .history-row');
+  const entries = frame.locator('.history .history-entry');
+  // Read field by field: innerText runs the fields together while VS Code has the webview's frame hidden.
   return waitFor('the run history to list runs', async () => {
-    const texts = await rows.allInnerTexts();
-    return texts.length > 0 ? texts : undefined;
-  }, { timeoutMs: session.timeoutMs, describe: async () => JSON.stringify(await frame.locator('.history').allInnerTexts()) });
+    const listed = await entries.evaluateAll((items) => items.map((item) => ({
+      name: item.querySelector('.history-name')?.textContent ?? '',
+      status: item.querySelector('.history-status')?.textContent ?? '',
+    })));
+    return listed.length > 0 ? listed : undefined;
+  }, { timeoutMs: session.timeoutMs, describe: async () => JSON.stringify(await frame.locator('.history').allTextContents()) });
 }
 
 /** A claim's value in the claims table of the ID token on the Token card. */
