@@ -32,16 +32,28 @@ describe('Transport leaves nothing behind', () => {
   }
 
   it('clears every timer it started, with and without a run signal', async () => {
-    // undici's own timers (one shared clock for its phase timeouts) start with the first request.
     await requests(1);
     const started = new Set<number>();
+    let waiting = false;
     const hook = createHook({
-      init: (id, type) => void (type === 'Timeout' && started.add(id)),
+      init: (id, type) => void (type === 'Timeout' && !waiting && started.add(id)),
       destroy: (id) => void started.delete(id),
     }).enable();
+    // The test's own waits are not counted: a Timeout's init runs inside the setTimeout call.
+    const pause = (ms: number) => {
+      waiting = true;
+      const paused = new Promise((resolve) => setTimeout(resolve, ms));
+      waiting = false;
+      return paused;
+    };
     try {
       await requests(5);
       await requests(5, new AbortController().signal);
+      // undici keeps one shared clock for its phase timeouts: it ticks every half second while any
+      // is set, and stops at the first tick after the last is cleared. A tick that falls between two
+      // requests stops it and the next request starts it again, so it may be pending here for up
+      // to a second. A request timeout left behind (60 s here) outlasts this wait.
+      for (let waited = 0; started.size > 0 && waited < 2_000; waited += 100) await pause(100);
       await new Promise((resolve) => setImmediate(resolve));
     } finally {
       hook.disable();
