@@ -128,7 +128,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
 
-  async function open(options: { theme?: ThemeName; width?: number } = {}): Promise<void> {
+  /** A new page; `vars` overrides some of the theme's variables from the start, as VS Code would set them. */
+  async function open(options: { theme?: ThemeName; width?: number; vars?: Record<string, string> } = {}): Promise<void> {
     await context?.close();
     context = await browser.newContext({ viewport: { width: options.width ?? 900, height: 900 }, deviceScaleFactor: 1 });
     page = await context.newPage();
@@ -137,7 +138,8 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
     // Tokens in the fixtures were issued at IAT; look at them 2 s later.
     await page.clock.setFixedTime(new Date((IAT + 2) * 1000));
-    await page.addInitScript(pageSetup(THEMES[options.theme ?? 'dark']));
+    const theme = THEMES[options.theme ?? 'dark'];
+    await page.addInitScript(pageSetup({ ...theme, vars: { ...theme.vars, ...options.vars } }));
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0, undefined, { timeout: 10_000 }).catch((error: Error) => {
       throw new Error(`webview did not post ready: ${error.message}\n${consoleLines.join("\n")}`);
@@ -1404,6 +1406,40 @@ describe('timeline webview (Chromium, production bundle, strict CSP)', function 
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, 'narrow-320-top.png') });
   });
+
+  for (const [text, code] of [[13, 12], [15, 14]]) {
+    it(`sets every text of a run in the type ramp: five sizes from the theme's, weights 400 and 600 (${text} px, editor ${code} px)`, async () => {
+      // Each size and weight is a font lookup on a new panel's first draw; a short ramp keeps it cheap.
+      // The diagrams (SVG) are drawn to a fixed scale and are not part of it.
+      const faces = async (): Promise<string[]> =>
+        page.evaluate(() => {
+          const seen = new Set<string>();
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          while (walker.nextNode()) {
+            const element = walker.currentNode.parentElement;
+            if (!element || !walker.currentNode.textContent?.trim() || element.closest('svg') || !element.getClientRects().length) continue;
+            const style = getComputedStyle(element);
+            seen.add(`${Number(parseFloat(style.fontSize).toFixed(2))}px ${style.fontWeight}`);
+          }
+          return [...seen];
+        });
+      const ramp = new Set([text, text * 0.9, code, text * 1.08, text * 1.35].flatMap((px) => ['400', '600'].map((weight) => `${Number(px.toFixed(2))}px ${weight}`)));
+
+      await open({ vars: { '--vscode-font-size': `${text}px`, '--vscode-editor-font-size': `${code}px` } });
+      await loadRun(failedRun);
+      await loadRun(succeededRun);
+      await send({ method: 'timeline/token/show', params: tamperedToken });
+      const seen = new Set(await faces());
+      for (const tab of ['request', 'response', 'cookies', 'values', 'checks']) {
+        await showTab('s4', tab);
+        for (const face of await faces()) seen.add(face);
+      }
+      await showTab('s5', 'tokens');
+      for (const face of await faces()) seen.add(face);
+      assert.deepEqual([...seen].filter((face) => !ramp.has(face)), [], `sizes and weights outside the ramp (${[...ramp].join(', ')})`);
+      assert.ok(seen.size >= 6, `the run's text uses the ramp (${[...seen].join(', ')})`);
+    });
+  }
 
   it('shows a measurement as a table of each step\'s figures and a bar chart ordered like them, the latest per profile, until closed', async () => {
     await open();
