@@ -5,7 +5,8 @@
  * cancels those in flight and prints what was measured so far. The loop is src/core/repeat.ts, the
  * statistics src/core/stats.ts.
  */
-import { MAX_CONCURRENCY, MAX_REPEAT, repeatFlow, type MeasuredFlow, type Progress, type RepeatReport } from '../core/repeat';
+import { repeatFlow, type MeasuredFlow, type Progress, type RepeatReport } from '../core/repeat';
+import { countOf, countRule, MAX_CONCURRENCY, MAX_REPEAT } from '../core/repeatLimits';
 import type { Measured } from '../core/stats';
 import { UsageError } from './usage';
 
@@ -26,8 +27,8 @@ export function repeatOf(repeat: string | undefined, concurrency: string | undef
 }
 
 function wholeNumber(text: string, flag: string, max: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < 1 || value > max) throw new UsageError(`${flag} takes a whole number from 1 to ${max}.`);
+  const value = countOf(text, max);
+  if (value === undefined) throw new UsageError(`${flag} takes ${countRule(max)}.`);
   return value;
 }
 

@@ -9,13 +9,9 @@
  */
 import type { Run } from './model';
 import { redactRun } from './redact';
+import { countRule, isCount, MAX_CONCURRENCY, MAX_REPEAT } from './repeatLimits';
 import { runFlow, type FlowOptions } from './run';
 import { LatencyTable, type RepeatSummary } from './stats';
-
-/** Enough for a soak test of a test environment; more is a load test, which is another tool's job. */
-export const MAX_REPEAT = 10_000;
-/** Runs in flight at once: each holds its own connections, and PingOne rate-limits per environment. */
-export const MAX_CONCURRENCY = 32;
 
 /** The flow to measure: as for one run, without a person to ask (nobody answers N sign-ons). */
 export type MeasuredFlow = Omit<FlowOptions, 'signal' | 'ask' | 'onEvent'>;
@@ -84,5 +80,5 @@ export async function repeatFlow(flow: MeasuredFlow, { repeat, signal, onProgres
 }
 
 function checkBound(name: string, value: number, max: number): void {
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new RangeError(`${name} is ${value}; it takes a whole number from 1 to ${max}.`);
+  if (!isCount(value, max)) throw new RangeError(`${name} is ${value}; it takes ${countRule(max)}.`);
 }

@@ -5,7 +5,7 @@
  * activating the extension loads none of it.
  */
 export { FOLLOW_UPS, followUpsAvailable, runFollowUp, startRun } from '../core/run';
-export { MAX_CONCURRENCY, MAX_REPEAT, repeatFlow } from '../core/repeat';
+export { repeatFlow } from '../core/repeat';
 export { EXPORT_FORMATS, exportRun } from '../core/export/index';
 export { curlCommand } from '../core/curl';
 export { decodeToken, extractJwt } from '../core/oauth/jwt';

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import type { Run } from '../../src/core/model';
-import { MAX_CONCURRENCY, MAX_REPEAT, repeatFlow, type MeasuredFlow, type Progress } from '../../src/core/repeat';
+import { repeatFlow, type MeasuredFlow, type Progress } from '../../src/core/repeat';
+import { MAX_CONCURRENCY, MAX_REPEAT } from '../../src/core/repeatLimits';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 
 /** p50, p95 and max of `values` by nearest rank. */

@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import type { Secrets } from '../../core/profile';
 import type { RepeatReport } from '../../core/repeat';
+import { MAX_CONCURRENCY, MAX_REPEAT } from '../../core/repeatLimits';
 import type { ProfileTarget } from '../commandTable';
 import { loadEngine } from '../engineLoader';
 import type { Environments } from '../environments/environments';
@@ -34,8 +35,7 @@ export async function measureEnvironment({ environments, runs, panels, log }: Me
     void vscode.window.showErrorMessage(problem);
     return undefined;
   }
-  const engine = loadEngine();
-  const plan = await askPlan(entry.source === 'sandbox' ? 'Local sandbox' : entry.profile.name, engine);
+  const plan = await askPlan(entry.source === 'sandbox' ? 'Local sandbox' : entry.profile.name);
   if (!plan) return undefined;
   const prepared = await runs.prepare(entry);
   const secrets = prepared && (await withCredentials(prepared));
@@ -49,7 +49,7 @@ export async function measureEnvironment({ environments, runs, panels, log }: Me
       (progress, token) => {
         const abort = new AbortController();
         const cancellation = token.onCancellationRequested(() => abort.abort());
-        return engine
+        return loadEngine()
           .repeatFlow(
             { profile, secrets, timeoutMs: settings.requestTimeoutMs, clockSkewSec: settings.clockSkewSec, ...connection },
             { ...plan, signal: abort.signal, onProgress: (done) => progress.report({ message: progressMessage(done, plan.repeat), increment: 100 / plan.repeat }) },
@@ -69,14 +69,14 @@ export async function measureEnvironment({ environments, runs, panels, log }: Me
 }
 
 /** How many runs and how many at a time, in two steps (Back returns to the count); undefined when dismissed. */
-async function askPlan(name: string, limits: { MAX_REPEAT: number; MAX_CONCURRENCY: number }): Promise<{ repeat: number; concurrency: number } | undefined> {
+async function askPlan(name: string): Promise<{ repeat: number; concurrency: number } | undefined> {
   const title = `Measure ${name}`;
   let repeat = String(DEFAULT_REPEAT);
   for (;;) {
-    const count = await input({ title, step: 1, totalSteps: 2, prompt: `How many runs (1 to ${limits.MAX_REPEAT})`, value: repeat, validate: (v) => validateCount(v, limits.MAX_REPEAT) });
+    const count = await input({ title, step: 1, totalSteps: 2, prompt: `How many runs (1 to ${MAX_REPEAT})`, value: repeat, validate: (v) => validateCount(v, MAX_REPEAT) });
     if (count === undefined || count === BACK) return undefined;
     repeat = count.trim();
-    const max = Math.min(Number(repeat), limits.MAX_CONCURRENCY);
+    const max = Math.min(Number(repeat), MAX_CONCURRENCY);
     const concurrency = await input({
       title,
       step: 2,

@@ -5,6 +5,7 @@
  */
 import type { RepeatReport } from '../../core/repeat';
 import { grantOf, signOnOf, type Profile } from '../../core/profile';
+import { countOf, countRule } from '../../core/repeatLimits';
 
 /** What the inputs offer: a sample large enough for a p95, one run at a time so as not to trip rate limits. */
 export const DEFAULT_REPEAT = 20;
@@ -28,8 +29,7 @@ export function needsCredentials(profile: Profile): boolean {
 
 /** The message under the input, or undefined for a whole number from 1 to `max`. */
 export function validateCount(text: string, max: number): string | undefined {
-  const value = Number(text.trim());
-  return /^\d+$/.test(text.trim()) && value >= 1 && value <= max ? undefined : `Enter a whole number from 1 to ${max}.`;
+  return countOf(text, max) === undefined ? `Enter ${countRule(max)}.` : undefined;
 }
 
 /** "12/20 runs, 1 failed". */
