@@ -3,7 +3,10 @@
  * authorities and client certificate its TLS connections use. The hosts (CLI, extension) read their
  * flags, settings and environment into these plain options; the transport applies them.
  */
-import * as tls from 'node:tls';
+import type * as Tls from 'node:tls';
+
+/** node:tls, loaded when a CA list is first asked for: a run that needs none does not pay for loading it. */
+const tls = (): typeof Tls => require('node:tls') as typeof Tls;
 
 /** One proxy and where it was configured, so a failure can name the setting to change. */
 export interface ProxyRoute {
@@ -115,7 +118,7 @@ export function proxyCredentials(route: ProxyRoute, authorization: string | unde
  * default (which already holds what NODE_EXTRA_CA_CERTS named when the process started).
  */
 export function trustedCas(extra: readonly string[] | undefined): string[] | undefined {
-  return extra?.length ? [...tls.rootCertificates, ...extra] : undefined;
+  return extra?.length ? [...tls().rootCertificates, ...extra] : undefined;
 }
 
 /**
@@ -123,7 +126,7 @@ export function trustedCas(extra: readonly string[] | undefined): string[] | und
  * or undefined where this Node cannot read them.
  */
 export function systemCertificates(): string[] | undefined {
-  const read = (tls as { getCACertificates?: (type: 'system') => string[] }).getCACertificates;
+  const read = (tls() as { getCACertificates?: (type: 'system') => string[] }).getCACertificates;
   if (typeof read !== 'function') return undefined;
   try {
     return read('system');
