@@ -4,7 +4,6 @@
  * tests have a real server to talk to. See seed.ts for the users and their passwords.
  */
 import { createServer } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Profile, Secrets } from '../core/profile';
 import type { SandboxContext, SandboxState } from './context';
@@ -120,8 +119,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clientAuth = options.tls?.clientAuth;
   // A certificate is asked for but not required: the other apps' clients connect without one, and a
   // missing or unknown certificate is the token endpoint's invalid_client, as RFC 8705 §2 has it.
+  // node:https (and with it node:tls) is loaded only for a sandbox that serves TLS; the demo's does not.
   const server = options.tls
-    ? createTlsServer({ key: options.tls.key, cert: options.tls.cert, requestTimeout: 30_000, ...(clientAuth ? { requestCert: true, rejectUnauthorized: false, ...(clientAuth.ca ? { ca: clientAuth.ca } : {}) } : {}) })
+    ? (await import('node:https')).createServer({ key: options.tls.key, cert: options.tls.cert, requestTimeout: 30_000, ...(clientAuth ? { requestCert: true, rejectUnauthorized: false, ...(clientAuth.ca ? { ca: clientAuth.ca } : {}) } : {}) })
     : createServer({ requestTimeout: 30_000 });
   const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
