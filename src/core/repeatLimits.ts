@@ -17,7 +17,8 @@ export function isCount(value: number, max: number): boolean {
 /** `text` (digits, spaces around allowed) as a whole number from 1 to `max`, or undefined. */
 export function countOf(text: string, max: number): number | undefined {
   const digits = text.trim();
-  return /^\d+$/.test(digits) && isCount(Number(digits), max) ? Number(digits) : undefined;
+  const value = Number(digits);
+  return /^\d+$/.test(digits) && isCount(value, max) ? value : undefined;
 }
 
 /** What a count takes, for messages: "a whole number from 1 to 32". */
